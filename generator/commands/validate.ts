@@ -1,0 +1,38 @@
+import { formatIssuesJson } from '../format/json.ts';
+import { formatIssuesText, useColor } from '../format/text.ts';
+import { hasErrors } from '../issues.ts';
+import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironments, toDisplayPath } from '../load/load-environments.ts';
+import { oneOf, parse } from './args.ts';
+import type { Command } from './command.ts';
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'Check environment files: YAML, schema, cross-field rules and stage policy.',
+  usage: `Usage: slipway validate [FILES...] [--format text|json]
+
+Checks every environment file (default: environments/*.yaml) and prints each problem as
+file:line:column severity CODE message, with a hint. All files are checked and all problems
+reported at once. Warnings do not fail the run.
+
+Options:
+  --format text|json   Output format (default: text). JSON is one object on stdout.
+  -h, --help           Show this help.
+
+Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error.`,
+  run(args, io) {
+    const { values, positionals } = parse(args, { format: { type: 'string' } }, true);
+    if (values.help) {
+      io.stdout.write(`${this.usage}\n`);
+      return 0;
+    }
+    const format = oneOf(values.format as string | undefined, ['text', 'json'], '--format', 'text');
+    const files = positionals.length > 0 ? positionals.map(toDisplayPath) : listEnvironmentFiles(DEFAULT_ENVIRONMENTS_DIR);
+    if (files.length === 0) {
+      io.stderr.write(`No environment files found in ${DEFAULT_ENVIRONMENTS_DIR}/ (expected <name>.yaml).\n`);
+      return 1;
+    }
+    const { issues } = loadEnvironments(files);
+    io.stdout.write(format === 'json' ? formatIssuesJson(issues, files.length) : formatIssuesText(issues, files.length, { color: useColor(io.stdout, io.env) }));
+    return hasErrors(issues) ? 1 : 0;
+  },
+};

@@ -1,0 +1,30 @@
+// Derives every Azure name from the environment name. Each derived name is checked against the
+// Azure naming rules in rules/azure-names.ts; the rules themselves live in schema/azure-names.ts.
+import type { AzureNames } from './environment.ts';
+
+export function deriveNames(name: string, backupStorageAccount: string | undefined): AzureNames {
+  const compact = name.replace(/-/g, '');
+  return {
+    resourceGroup: `rg-${name}`,
+    nodeResourceGroup: `rg-${name}-aks-nodes`,
+    virtualNetwork: `vnet-${name}`,
+    aksSubnet: 'snet-aks',
+    postgresqlSubnet: 'snet-postgresql',
+    cluster: `aks-${name}`,
+    dnsPrefix: name,
+    postgresqlServer: `psql-${name}`,
+    postgresqlPrivateDnsZone: `${name}.private.postgres.database.azure.com`,
+    keyVault: `kv-${name}`,
+    logAnalyticsWorkspace: `log-${name}`,
+    backupResourceGroup: `rg-${name}-backup`,
+    backupStorageAccount: backupStorageAccount ?? `st${compact}bkp`,
+    backupContainer: 'velero',
+    identities: {
+      controlPlane: `id-${name}-aks`,
+      kubelet: `id-${name}-kubelet`,
+      externalDns: `id-${name}-external-dns`,
+      certManager: `id-${name}-cert-manager`,
+      velero: `id-${name}-velero`,
+    },
+  };
+}

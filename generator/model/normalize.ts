@@ -1,0 +1,163 @@
+// The one place defaults are resolved. Stage-dependent defaults (prod is highly available, test is
+// cheap) are decided here, so renderers never guess.
+import type { EnvironmentInput } from '../../schema/environment.ts';
+import type { NodePoolName } from '../../schema/aks.ts';
+import type { Environment, NodePool } from './environment.ts';
+import { deepFreeze, sortedRecord } from './freeze.ts';
+import { deriveNames } from './names.ts';
+
+interface PoolDefaults {
+  readonly vmSize: string;
+  readonly prod: readonly [number, number];
+  readonly other: readonly [number, number];
+  readonly labels: Record<string, string>;
+  readonly taints: readonly string[];
+}
+
+export const nodePoolDefaults: Readonly<Record<NodePoolName, PoolDefaults>> = {
+  system: { vmSize: 'Standard_D4ds_v5', prod: [2, 3], other: [1, 2], labels: { 'slipway.io/pool': 'system' }, taints: ['CriticalAddonsOnly=true:NoSchedule'] },
+  apps: { vmSize: 'Standard_D4ds_v5', prod: [2, 6], other: [1, 3], labels: { 'slipway.io/pool': 'apps' }, taints: [] },
+  // Redis runs here; the taint keeps everything else off the pool.
+  data: { vmSize: 'Standard_E2ds_v5', prod: [2, 3], other: [1, 2], labels: { 'slipway.io/pool': 'data' }, taints: ['slipway.io/pool=data:NoSchedule'] },
+};
+
+export function normalize(input: EnvironmentInput, source: string): Environment {
+  const prod = input.stage === 'prod';
+  const byStage = <T>(prodValue: T, otherValue: T) => (prod ? prodValue : otherValue);
+  const aks = input.aks;
+  const net = aks.network ?? {};
+  const plugin = net.plugin ?? 'azure';
+  const policy = net.policy ?? 'cilium';
+  const pg = input.postgresql ?? {};
+  const rel = input.releases;
+  const zone = input.dns.zone;
+
+  const nodePools: NodePool[] = (['system', 'apps', 'data'] as const).map((name) => {
+    const given = aks.nodePools?.[name] ?? {};
+    const d = nodePoolDefaults[name];
+    const [min, max] = byStage(d.prod, d.other);
+    return {
+      name,
+      vmSize: given.vmSize ?? d.vmSize,
+      min: given.min ?? min,
+      max: given.max ?? Math.max(max, given.min ?? min),
+      labels: sortedRecord({ ...d.labels, ...given.labels }),
+      taints: given.taints ?? d.taints,
+    };
+  });
+
+  const env: Environment = {
+    source,
+    name: input.name,
+    stage: input.stage,
+    azure: {
+      subscriptionId: input.azure.subscriptionId.toLowerCase(),
+      tenantId: input.azure.tenantId.toLowerCase(),
+      location: input.azure.location,
+      tags: sortedRecord({ ...input.azure.tags, environment: input.name, stage: input.stage, 'managed-by': 'slipway' }),
+    },
+    state: { resourceGroup: input.state.resourceGroup, storageAccount: input.state.storageAccount, container: input.state.container ?? 'tfstate' },
+    dns: {
+      zone,
+      ...(input.dns.parent && {
+        parent: {
+          zone: input.dns.parent.zone,
+          resourceGroup: input.dns.parent.resourceGroup,
+          subscriptionId: (input.dns.parent.subscriptionId ?? input.azure.subscriptionId).toLowerCase(),
+        },
+      }),
+    },
+    network: {
+      vnetCidr: input.network?.vnetCidr ?? '10.40.0.0/16',
+      aksSubnet: input.network?.subnets?.aks ?? '10.40.0.0/20',
+      postgresqlSubnet: input.network?.subnets?.postgresql ?? '10.40.16.0/24',
+    },
+    aks: {
+      kubernetesVersion: aks.kubernetesVersion,
+      tier: aks.tier ?? byStage('Standard', 'Free'),
+      zones: aks.zones ?? byStage([1, 2, 3], [1]),
+      nodePools,
+      network: {
+        plugin,
+        mode: net.mode ?? (plugin === 'azure' ? 'overlay' : null),
+        policy,
+        dataPlane: policy === 'cilium' ? 'cilium' : 'azure',
+        podCidr: net.podCidr ?? '192.168.0.0/16',
+        serviceCidr: net.serviceCidr ?? '172.16.0.0/16',
+        dnsServiceIp: net.dnsServiceIp ?? '172.16.0.10',
+      },
+      apiServerAuthorizedRanges: aks.apiServer.authorizedRanges,
+      adminGroupObjectIds: aks.adminGroupObjectIds.map((g) => g.toLowerCase()),
+      logAnalytics: { enabled: aks.logAnalytics?.enabled ?? true, retentionDays: aks.logAnalytics?.retentionDays ?? 30 },
+      upgradeChannel: aks.upgradeChannel ?? byStage('stable', 'patch'),
+      maintenanceWindow: {
+        day: aks.maintenanceWindow?.day ?? 'Sunday',
+        startTime: aks.maintenanceWindow?.startTime ?? '00:00',
+        durationHours: aks.maintenanceWindow?.durationHours ?? 4,
+        utcOffset: aks.maintenanceWindow?.utcOffset ?? '+00:00',
+      },
+    },
+    postgresql: {
+      version: pg.version ?? '16',
+      sku: pg.sku ?? byStage('GP_Standard_D2ds_v5', 'B_Standard_B1ms'),
+      storageMb: pg.storageMb ?? 32768,
+      highAvailability: pg.highAvailability ?? byStage('ZoneRedundant', 'Disabled'),
+      backupRetentionDays: pg.backupRetentionDays ?? byStage(35, 7),
+      geoRedundantBackup: pg.geoRedundantBackup ?? prod,
+      maintenanceWindow: pg.maintenanceWindow ?? { day: 'Sunday', startTime: '02:00' },
+    },
+    gitops: {
+      repository: input.gitops.repository,
+      branch: input.gitops.branch ?? 'main',
+      interval: input.gitops.interval ?? '1m',
+      path: `out/${input.name}/flux`,
+    },
+    releases: {
+      ingressNginx: { chartVersion: rel.ingressNginx?.chartVersion ?? null, replicas: rel.ingressNginx?.replicas ?? byStage(3, 1) },
+      certManager: {
+        chartVersion: rel.certManager.chartVersion ?? null,
+        email: rel.certManager.email,
+        issuer: rel.certManager.issuer ?? byStage('production', 'staging'),
+        solver: rel.certManager.solver ?? 'http01',
+      },
+      externalDns: { chartVersion: rel.externalDns?.chartVersion ?? null, policy: rel.externalDns?.policy ?? 'upsert-only' },
+      velero: {
+        chartVersion: rel.velero?.chartVersion ?? null,
+        enabled: rel.velero?.enabled ?? true,
+        schedules: (rel.velero?.schedules ?? [{ name: 'daily', schedule: '0 2 * * *' }]).map((s) => ({
+          name: s.name,
+          schedule: s.schedule,
+          ttl: s.ttl ?? '720h',
+          includedNamespaces: s.includedNamespaces ?? ['*'],
+        })),
+      },
+      monitoring: {
+        chartVersion: rel.monitoring?.chartVersion ?? null,
+        retention: rel.monitoring?.retention ?? byStage('30d', '7d'),
+        storageSize: rel.monitoring?.storageSize ?? byStage('50Gi', '20Gi'),
+        grafanaHost: rel.monitoring?.grafanaHost ?? `grafana.${zone}`,
+        receivers: rel.monitoring?.receivers ?? [],
+        scrapeInterval: rel.monitoring?.scrapeInterval ?? '30s',
+      },
+      postfacto: { chartVersion: rel.postfacto?.chartVersion ?? null },
+    },
+    apps: {
+      postfacto: input.apps.postfacto.map((i) => ({
+        name: i.name,
+        version: i.version,
+        host: i.host,
+        namespace: i.namespace ?? `postfacto-${i.name}`,
+        release: `postfacto-${i.name}`,
+        replicas: i.replicas ?? byStage({ min: 2, max: 4 }, { min: 1, max: 2 }),
+        database: i.database ?? `postfacto_${i.name.replace(/-/g, '_')}`,
+      })),
+    },
+    access: (input.access ?? []).map((entry) => ({
+      group: entry.group.toLowerCase(),
+      ...(entry.description !== undefined && { description: entry.description }),
+      namespaces: sortedRecord(entry.namespaces),
+    })),
+    names: deriveNames(input.name, rel.velero?.storageAccount),
+  };
+  return deepFreeze(env);
+}

@@ -1,0 +1,26 @@
+import type { Environment } from '../environment.ts';
+import { duplicates, error, type Finding } from './rule.ts';
+
+/** Zones within 1..3 and unique; node pool autoscaling bounds that make sense. */
+export function aksRules(env: Environment): Finding[] {
+  const out: Finding[] = [];
+  const zones = env.aks.zones;
+  if (zones.length === 0) out.push(error('AKS_ZONES', ['aks', 'zones'], 'aks.zones is empty.', 'List the availability zones to use, such as [1, 2, 3].'));
+  zones.forEach((z, i) => {
+    if (z < 1 || z > 3) out.push(error('AKS_ZONES', ['aks', 'zones', i], `Zone ${z} does not exist: Azure regions have zones 1, 2 and 3.`, 'Use zones between 1 and 3, such as [1, 2, 3].'));
+  });
+  for (const d of duplicates(zones, String)) {
+    out.push(error('AKS_ZONES', ['aks', 'zones', d.index], `Zone ${d.item} is listed twice in aks.zones.`, 'List each zone once.'));
+  }
+
+  env.aks.nodePools.forEach((pool) => {
+    const path = ['aks', 'nodePools', pool.name];
+    if (pool.min > pool.max) {
+      out.push(error('NODEPOOL_MIN_MAX', [...path, 'min'], `Node pool ${pool.name} has min ${pool.min} above max ${pool.max}.`, `Set aks.nodePools.${pool.name}.max to at least ${pool.min}, or lower min.`));
+    }
+    if (pool.name === 'system' && pool.min < 1) {
+      out.push(error('NODEPOOL_MIN_MAX', [...path, 'min'], 'The system node pool needs at least one node; AKS does not scale it to zero.', 'Set aks.nodePools.system.min to 1 or more.'));
+    }
+  });
+  return out;
+}

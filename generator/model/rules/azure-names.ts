@@ -1,0 +1,36 @@
+import { azureNameProblem, type AzureNameKind } from '../../../schema/azure-names.ts';
+import type { Environment } from '../environment.ts';
+import { error, type Finding } from './rule.ts';
+
+/** Every derived Azure name obeys its naming rule; the fix is a shorter environment name or an explicit name. */
+export function azureNameRules(env: Environment): Finding[] {
+  const n = env.names;
+  const backupGiven = n.backupStorageAccount !== `st${env.name.replace(/-/g, '')}bkp`;
+  const checks: Array<[AzureNameKind, string, readonly PropertyKey[]]> = [
+    ['resourceGroup', n.resourceGroup, ['name']],
+    ['resourceGroup', n.nodeResourceGroup, ['name']],
+    ['resourceGroup', n.backupResourceGroup, ['name']],
+    ['virtualNetwork', n.virtualNetwork, ['name']],
+    ['subnet', n.aksSubnet, ['name']],
+    ['subnet', n.postgresqlSubnet, ['name']],
+    ['kubernetesCluster', n.cluster, ['name']],
+    ['kubernetesDnsPrefix', n.dnsPrefix, ['name']],
+    ['postgresqlServer', n.postgresqlServer, ['name']],
+    ['keyVault', n.keyVault, ['name']],
+    ['logAnalyticsWorkspace', n.logAnalyticsWorkspace, ['name']],
+    ['storageAccount', n.backupStorageAccount, backupGiven ? ['releases', 'velero', 'storageAccount'] : ['name']],
+    ['storageContainer', n.backupContainer, ['name']],
+    ...Object.values(n.identities).map((id): [AzureNameKind, string, readonly PropertyKey[]] => ['userAssignedIdentity', id, ['name']]),
+  ];
+  return checks.flatMap(([kind, value, path]) => {
+    const problem = azureNameProblem(kind, value);
+    if (!problem) return [];
+    const hint =
+      path[0] === 'name'
+        ? kind === 'storageAccount'
+          ? 'Set releases.velero.storageAccount to a name of 3-24 lowercase letters and digits, or shorten the environment name.'
+          : 'Shorten the environment name (file name and "name" field).'
+        : 'Choose a name that fits the rule.';
+    return [error('AZURE_NAME', path, `Derived name ${value}: ${problem}.`, hint)];
+  });
+}

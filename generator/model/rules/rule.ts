@@ -1,0 +1,30 @@
+// A rule checks one concern of a resolved environment and reports paths into the input file;
+// the loader turns paths into line and column.
+import type { Severity } from '../../issues.ts';
+import type { Environment } from '../environment.ts';
+
+export interface Finding {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly path: readonly PropertyKey[];
+  readonly hint: string;
+}
+
+export type Rule = (env: Environment) => Finding[];
+
+export const error = (code: string, path: readonly PropertyKey[], message: string, hint: string): Finding => ({ code, severity: 'error', path, message, hint });
+export const warning = (code: string, path: readonly PropertyKey[], message: string, hint: string): Finding => ({ code, severity: 'warning', path, message, hint });
+
+/** Values that appear more than once, with the indexes after the first. */
+export function duplicates<T>(items: readonly T[], key: (item: T) => string): Array<{ item: T; index: number; first: number }> {
+  const seen = new Map<string, number>();
+  const out: Array<{ item: T; index: number; first: number }> = [];
+  items.forEach((item, index) => {
+    const k = key(item);
+    const first = seen.get(k);
+    if (first === undefined) seen.set(k, index);
+    else out.push({ item, index, first });
+  });
+  return out;
+}
