@@ -1,5 +1,6 @@
 import { isClean, planEmit, type Plan } from '../emit/plan.ts';
 import { emit, EmitConflictError } from '../emit/emit.ts';
+import { ManifestError } from '../emit/manifest.ts';
 import { formatIssuesText, useColor } from '../format/text.ts';
 import { hasErrors } from '../issues.ts';
 import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironments } from '../load/load-environments.ts';
@@ -53,7 +54,14 @@ Exit codes: 0 written or up to date, 1 invalid input, drift or conflict, 2 usage
     }
     const rendered = renderAll(selected);
     const inScope = only === undefined ? () => true : (file: string) => file.startsWith(`${only}/`);
-    const plan = planEmit(outDir, rendered, inScope);
+    let plan: Plan;
+    try {
+      plan = planEmit(outDir, rendered, inScope);
+    } catch (e) {
+      if (!(e instanceof ManifestError)) throw e;
+      io.stderr.write(`${e.message}\n`);
+      return 1;
+    }
     const warnings = issues.length;
     const warningNote = warnings > 0 ? ` ${warnings} warning${warnings === 1 ? '' : 's'}: run "slipway validate" to read them.` : '';
 

@@ -1,6 +1,6 @@
 // Compares what the renderers produced with what is on disk, without changing anything.
 // Both `generate` (to know what to write) and `generate --check` (to report drift) use it.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { hashContent, MANIFEST_FILE, readManifest, serializeManifest, type Manifest } from './manifest.ts';
 
@@ -33,6 +33,10 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, string>, inS
     const target = path.join(outDir, file);
     if (!existsSync(target)) {
       missing.push(file);
+      continue;
+    }
+    if (!statSync(target).isFile()) {
+      conflicts.push(file);
       continue;
     }
     const onDisk = readFileSync(target);

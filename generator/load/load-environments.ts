@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { environmentSchema } from '../../schema/environment.ts';
-import { sortIssues, type Issue } from '../issues.ts';
+import { hasErrors, sortIssues, type Issue } from '../issues.ts';
 import type { Environment } from '../model/environment.ts';
 import { normalize } from '../model/normalize.ts';
 import { checkEnvironment, type Finding } from '../model/rules/index.ts';
@@ -63,8 +63,9 @@ export function loadEnvironment(file: string): { environment?: Environment; sour
   if (!parsed.success) return { issues: schemaIssues(source, environmentSchema, parsed.error.issues) };
 
   const environment = normalize(parsed.data, file);
-  const found = [...checkEnvironment(environment), ...fileFindings(environment, text)];
-  return { environment, source, issues: found.map((f) => locate(source, f)) };
+  const located = [...checkEnvironment(environment), ...fileFindings(environment, text)].map((f) => locate(source, f));
+  // Only a file without errors yields a model: renderers never see invalid input.
+  return hasErrors(located) ? { issues: located } : { environment, source, issues: located };
 }
 
 function fileFindings(env: Environment, text: string): Finding[] {

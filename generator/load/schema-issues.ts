@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { Issue } from '../issues.ts';
 import { formatPath } from '../issues.ts';
-import { exists, keyPosition, position } from './locate.ts';
+import { exists, keyPosition, nodeAt, position } from './locate.ts';
 import { closest } from './suggest.ts';
 import type { YamlSource } from './yaml-document.ts';
 
@@ -11,8 +11,14 @@ type ZodIssue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
 
 export function schemaIssues(source: YamlSource, schema: z.ZodType, zodIssues: readonly ZodIssue[]): Issue[] {
-  return zodIssues.flatMap((issue) => convert(source, schema, issue));
+  const issues = zodIssues.flatMap((issue) => convert(source, schema, issue));
+  // A misspelt required key shows up twice (unknown + required); the unknown-key issue, whose
+  // hint names the right key, says it all.
+  const misspelt = new Set(issues.filter((i) => i.code === 'SCHEMA_UNKNOWN_KEY').map((i) => `${parentOf(i.path)}.${/"(.*)"/.exec(i.hint ?? '')?.[1]}`));
+  return issues.filter((i) => !(i.code === 'SCHEMA_REQUIRED' && misspelt.has(i.path.includes('.') ? i.path : `.${i.path}`)));
 }
+
+const parentOf = (p: string) => p.split('.').slice(0, -1).join('.');
 
 function convert(source: YamlSource, schema: z.ZodType, issue: ZodIssue): Issue[] {
   const path = issue.path;
@@ -43,7 +49,7 @@ function convert(source: YamlSource, schema: z.ZodType, issue: ZodIssue): Issue[
             ...base,
             code: 'SCHEMA_REQUIRED',
             message: `${field} is required.`,
-            hint: `Add "${String(path.at(-1))}:" ${parent.length ? `under "${formatPath(parent)}"` : 'at the top level'}${description ? ` (${description})` : '.'}`,
+            hint: `Add "${String(path.at(-1))}:" ${parent.length ? `under "${formatPath(parent)}"` : 'at the top level'}${description ? `: ${description}` : '.'}`,
             ...position(source, path),
           },
         ];
@@ -54,7 +60,7 @@ function convert(source: YamlSource, schema: z.ZodType, issue: ZodIssue): Issue[
           ...base,
           code: 'SCHEMA_TYPE',
           message: `${field} must be ${article(issue.expected)}, not ${received}.`,
-          hint: typeHint(issue.expected, value),
+          hint: typeHint(issue.expected, value, rawText(source, path)),
           ...position(source, path),
         },
       ];
@@ -74,8 +80,10 @@ function convert(source: YamlSource, schema: z.ZodType, issue: ZodIssue): Issue[
     }
     case 'invalid_union': {
       const discriminator = (issue as { discriminator?: string }).discriminator;
-      const options = unionDiscriminatorValues(schemaAt(schema, path, source.data), discriminator);
-      const at = discriminator ? [...path, discriminator] : path;
+      // zod points at the discriminator key itself; the union schema is one level up.
+      const unionPath = discriminator !== undefined && path.at(-1) === discriminator ? path.slice(0, -1) : path;
+      const options = unionDiscriminatorValues(schemaAt(schema, unionPath, source.data), discriminator);
+      const at = discriminator ? [...unionPath, discriminator] : path;
       const given = valueAt(source.data, at);
       const guess = typeof given === 'string' ? closest(given, options) : undefined;
       return [
@@ -106,7 +114,7 @@ function convert(source: YamlSource, schema: z.ZodType, issue: ZodIssue): Issue[
     case 'too_big': {
       const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
       const word = issue.code === 'too_small' ? 'at least' : 'at most';
-      const unit = issue.origin === 'string' ? ' characters long' : issue.origin === 'array' ? ' items' : '';
+      const unit = issue.origin === 'string' ? ' characters long' : issue.origin === 'array' ? (Number(bound) === 1 ? ' item' : ' items') : '';
       const verb = issue.origin === 'array' ? 'must have' : 'must be';
       return [
         {
@@ -134,6 +142,12 @@ function convert(source: YamlSource, schema: z.ZodType, issue: ZodIssue): Issue[
 /** zod's own messages start like this; ours are written as advice. */
 const isCustom = (message: string) => !/^(Invalid|Too (big|small))\b/.test(message);
 
+/** The value as written in the file (1.30, not the number 1.3). */
+function rawText(source: YamlSource, path: Path): string {
+  const range = nodeAt(source, path).node?.range;
+  return range ? source.text.slice(range[0], range[1]).trim() : '';
+}
+
 const fieldName = (path: Path) => (path.length ? `"${formatPath(path)}"` : 'The document');
 
 function valueAt(data: unknown, path: Path): unknown {
@@ -157,9 +171,9 @@ const article = (type: string) => {
   return names[type] ?? type;
 };
 
-function typeHint(expected: string, value: unknown): string {
+function typeHint(expected: string, value: unknown, raw: string): string {
   if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
-    return `Quote the value: "${String(value)}". YAML reads unquoted ${String(value)} as a ${typeof value}.`;
+    return `Quote the value: "${raw}". YAML reads unquoted ${raw} as the ${typeof value} ${String(value)}.`;
   }
   if (expected === 'array' && value !== null && typeof value !== 'object') return 'Write a list: [a, b] or one "- item" per line.';
   if (expected === 'object') return 'Write a mapping of "key: value" lines indented under the field.';

@@ -10,6 +10,8 @@ export function appRules(env: Environment): Finding[] {
   const instances = env.apps.postfacto;
   const at = (i: number, field: string) => ['apps', 'postfacto', i, field];
 
+  // Namespace and database default from the name: a duplicated name is reported once, as itself.
+  const duplicateNames = new Set(duplicates(instances, (p) => p.name).map((d) => d.index));
   for (const [field, key, what] of [
     ['name', (p: (typeof instances)[number]) => p.name, 'DUPLICATE_INSTANCE'],
     ['namespace', (p: (typeof instances)[number]) => p.namespace, 'DUPLICATE_NAMESPACE'],
@@ -17,6 +19,7 @@ export function appRules(env: Environment): Finding[] {
     ['database', (p: (typeof instances)[number]) => p.database, 'DUPLICATE_DATABASE'],
   ] as const) {
     for (const d of duplicates(instances, key)) {
+      if (what !== 'DUPLICATE_INSTANCE' && duplicateNames.has(d.index)) continue;
       out.push(
         error(what, at(d.index, field), `Postfacto instances ${d.first + 1} and ${d.index + 1} share the ${field} "${key(d.item)}".`, `Give every instance its own ${field}: instances run side by side.`),
       );

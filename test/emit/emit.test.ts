@@ -1,0 +1,174 @@
+// generate and generate --check against a real out/ folder: ownership, pruning, drift, conflicts.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { assertSafePath, UnsafePathError } from '../../generator/emit/plan.ts';
+import { inWorkspace, runCli, snapshotTree } from '../helpers/workspace.ts';
+
+const resolvedTest = 'out/numbers-test/environment.resolved.yaml';
+const manifest = () => JSON.parse(readFileSync('out/.slipway-manifest.json', 'utf8')) as { generator: string; files: Record<string, string> };
+
+describe('generate', () => {
+  it('writes every file with a manifest, then rewrites nothing on a second run', async () => {
+    await inWorkspace(async (ws) => {
+      const first = await runCli(['generate']);
+      expect(first).toMatchObject({ code: 0 });
+      expect(first.stdout).toContain('2 written, 0 pruned, 0 unchanged (2 environments)');
+      expect(Object.keys(manifest().files)).toEqual(['numbers-prod/environment.resolved.yaml', 'numbers-test/environment.resolved.yaml']);
+      expect(manifest().files['numbers-test/environment.resolved.yaml']).toMatch(/^sha256:[0-9a-f]{64}$/);
+      const before = snapshotTree(path.join(ws, 'out'));
+      const second = await runCli(['generate']);
+      expect(second.stdout).toContain('0 written, 0 pruned, 2 unchanged');
+      expect(snapshotTree(path.join(ws, 'out'))).toEqual(before);
+      expect((await runCli(['generate', '--check'])).code).toBe(0);
+    });
+  });
+
+  it('--check catches a hand-edited, a deleted and a stale extra file, and writes nothing', async () => {
+    await inWorkspace(async (ws) => {
+      await runCli(['generate']);
+      writeFileSync(resolvedTest, `${readFileSync(resolvedTest, 'utf8')}# tweak\n`);
+      rmSync('out/numbers-prod/environment.resolved.yaml');
+      // numbers-test's files become stale extras once the environment is gone; keep a copy to restore.
+      const testEnv = readFileSync('environments/numbers-test.yaml');
+      rmSync('environments/numbers-test.yaml');
+      const before = snapshotTree(path.join(ws, 'out'));
+      const check = await runCli(['generate', '--check']);
+      expect(check.code).toBe(1);
+      expect(check.stdout).toContain('missing  out/numbers-prod/environment.resolved.yaml');
+      expect(check.stdout).toContain(`extra    ${resolvedTest}`);
+      expect(check.stdout).toContain('hint: run "slipway generate"');
+      expect(snapshotTree(path.join(ws, 'out'))).toEqual(before);
+
+      writeFileSync('environments/numbers-test.yaml', testEnv);
+      const edited = await runCli(['generate', '--check']);
+      expect(edited.stdout).toContain(`changed  ${resolvedTest}`);
+      const regen = await runCli(['generate']);
+      expect(regen.stderr).toContain(`note: ${resolvedTest} was edited by hand; regenerated.`);
+      expect((await runCli(['generate', '--check'])).code).toBe(0);
+    });
+  });
+
+  it('prunes owned files of a removed environment and its emptied folder, never anything else', async () => {
+    await inWorkspace(async () => {
+      await runCli(['generate']);
+      writeFileSync('out/README.md', 'ours, not slipway\n');
+      writeFileSync('out/numbers-test/notes.txt', 'hand-written notes\n');
+      mkdirSync('out/numbers-prod/extra', { recursive: true });
+      writeFileSync('out/numbers-prod/extra/kept.yaml', 'a: 1\n');
+      rmSync('environments/numbers-test.yaml');
+
+      const run = await runCli(['generate']);
+      expect(run.stdout).toContain('0 written, 1 pruned');
+      expect(existsSync(resolvedTest)).toBe(false);
+      expect(readFileSync('out/README.md', 'utf8')).toBe('ours, not slipway\n');
+      expect(readFileSync('out/numbers-test/notes.txt', 'utf8')).toBe('hand-written notes\n');
+      expect(readFileSync('out/numbers-prod/extra/kept.yaml', 'utf8')).toBe('a: 1\n');
+      expect(Object.keys(manifest().files)).toEqual(['numbers-prod/environment.resolved.yaml']);
+
+      rmSync('out/numbers-test/notes.txt');
+      const emptied = await runCli(['generate']);
+      expect(emptied.code).toBe(0);
+      // Nothing owned was left to prune, so the now-empty folder is not Slipway's to remove.
+      expect(existsSync('out/numbers-test')).toBe(true);
+    });
+  });
+
+  it('removes a folder that pruning leaves empty', async () => {
+    await inWorkspace(async () => {
+      await runCli(['generate']);
+      rmSync('environments/numbers-test.yaml');
+      await runCli(['generate']);
+      expect(existsSync('out/numbers-test')).toBe(false);
+      expect(existsSync('out/numbers-prod/environment.resolved.yaml')).toBe(true);
+    });
+  });
+
+  it('refuses to overwrite a file it did not generate, and writes nothing at all', async () => {
+    await inWorkspace(async (ws) => {
+      mkdirSync('out/numbers-test', { recursive: true });
+      writeFileSync(resolvedTest, 'someone else wrote this\n');
+      const before = snapshotTree(path.join(ws, 'out'));
+      const run = await runCli(['generate']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`Refusing to overwrite 1 file(s) in out/ that Slipway did not generate: numbers-test/environment.resolved.yaml.`);
+      expect(snapshotTree(path.join(ws, 'out'))).toEqual(before);
+      const check = await runCli(['generate', '--check']);
+      expect(check.stdout).toContain(`foreign  ${resolvedTest} (not generated by slipway)`);
+    });
+  });
+
+  it('treats a folder at a generated path as a conflict', async () => {
+    await inWorkspace(async () => {
+      mkdirSync(resolvedTest, { recursive: true });
+      const run = await runCli(['generate']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('did not generate');
+    });
+  });
+
+  it('adopts files that already hold exactly the generated content (a lost manifest)', async () => {
+    await inWorkspace(async () => {
+      await runCli(['generate']);
+      rmSync('out/.slipway-manifest.json');
+      expect((await runCli(['generate', '--check'])).stdout).toContain('changed  out/.slipway-manifest.json');
+      const run = await runCli(['generate']);
+      expect(run.code).toBe(0);
+      expect(Object.keys(manifest().files)).toHaveLength(2);
+    });
+  });
+
+  it('reports a corrupt manifest clearly instead of guessing what it owns', async () => {
+    await inWorkspace(async () => {
+      await runCli(['generate']);
+      writeFileSync('out/.slipway-manifest.json', '{ not json');
+      const run = await runCli(['generate']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('is not a Slipway manifest');
+      expect(run.stderr).toContain('restore it from git');
+    });
+  });
+
+  it('--env renders one environment and leaves the others, and their manifest entries, alone', async () => {
+    await inWorkspace(async () => {
+      await runCli(['generate']);
+      const prodBefore = readFileSync('out/numbers-prod/environment.resolved.yaml', 'utf8');
+      rmSync(resolvedTest);
+      const run = await runCli(['generate', '--env', 'numbers-test']);
+      expect(run.stdout).toContain('1 written, 0 pruned, 0 unchanged (1 environment)');
+      expect(readFileSync('out/numbers-prod/environment.resolved.yaml', 'utf8')).toBe(prodBefore);
+      expect(Object.keys(manifest().files)).toHaveLength(2);
+      expect((await runCli(['generate', '--check', '--env', 'numbers-prod'])).code).toBe(0);
+      const unknown = await runCli(['generate', '--env', 'nope']);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('There is no environment named "nope"; known: numbers-prod, numbers-test.');
+    });
+  });
+
+  it('cleans up a staging folder left by a crashed run and leaves none behind', async () => {
+    await inWorkspace(async () => {
+      mkdirSync('out/.slipway-staging-crashed/numbers-test', { recursive: true });
+      writeFileSync('out/.slipway-staging-crashed/numbers-test/half.yaml', 'x');
+      await runCli(['generate']);
+      expect(snapshotTree('out').has('.slipway-staging-crashed/numbers-test/half.yaml')).toBe(false);
+      expect([...snapshotTree('out').keys()].some((f) => f.startsWith('.slipway-staging-'))).toBe(false);
+    });
+  });
+
+  it('writes into --out DIR', async () => {
+    await inWorkspace(async () => {
+      expect((await runCli(['generate', '--out', 'build/gitops'])).code).toBe(0);
+      expect(existsSync('build/gitops/numbers-prod/environment.resolved.yaml')).toBe(true);
+      expect(existsSync('out')).toBe(false);
+    });
+  });
+});
+
+describe('output paths', () => {
+  it.each(['../escape.yaml', '/etc/passwd', 'a//b', 'a/./b', 'a\\b', 'numbers-prod/flux/flux-system/gotk-sync.yaml', '.slipway-manifest.json'])('rejects %s', (p) => {
+    expect(() => assertSafePath(p)).toThrow(UnsafePathError);
+  });
+  it('accepts a plain relative path', () => {
+    expect(() => assertSafePath('numbers-prod/flux/apps/kustomization.yaml')).not.toThrow();
+  });
+});
