@@ -1,0 +1,74 @@
+output "cluster_id" {
+  description = "Resource ID of the AKS cluster."
+  value       = azurerm_kubernetes_cluster.this.id
+}
+
+output "cluster_name" {
+  description = "Name of the AKS cluster."
+  value       = azurerm_kubernetes_cluster.this.name
+}
+
+output "resource_group_name" {
+  description = "Resource group of the cluster, network, identities and key vault."
+  value       = azurerm_resource_group.this.name
+}
+
+output "node_resource_group_name" {
+  description = "Resource group AKS manages for nodes and disks."
+  value       = azurerm_kubernetes_cluster.this.node_resource_group
+}
+
+output "oidc_issuer_url" {
+  description = "OIDC issuer of the cluster, for federated credentials."
+  value       = azurerm_kubernetes_cluster.this.oidc_issuer_url
+}
+
+output "virtual_network_id" {
+  description = "Resource ID of the virtual network (linked to the PostgreSQL private DNS zone)."
+  value       = azurerm_virtual_network.this.id
+}
+
+output "postgresql_subnet_id" {
+  description = "Resource ID of the subnet delegated to PostgreSQL flexible server."
+  value       = azurerm_subnet.postgresql.id
+}
+
+output "key_vault_id" {
+  description = "Resource ID of the key vault for application secrets."
+  value       = azurerm_key_vault.this.id
+}
+
+output "key_vault_name" {
+  description = "Name of the key vault for application secrets."
+  value       = azurerm_key_vault.this.name
+}
+
+output "workload_identity_client_ids" {
+  description = "Client IDs of the add-on identities by key; not secret, they name an identity."
+  value       = { for k, id in azurerm_user_assigned_identity.workload : k => id.client_id }
+}
+
+output "workload_identity_principal_ids" {
+  description = "Principal (object) IDs of the add-on identities by key, for role assignments."
+  value       = { for k, id in azurerm_user_assigned_identity.workload : k => id.principal_id }
+}
+
+output "secrets_provider_client_id" {
+  description = "Client ID of the Key Vault secrets provider identity (SecretProviderClass userAssignedIdentityID)."
+  value       = azurerm_kubernetes_cluster.this.key_vault_secrets_provider[0].secret_identity[0].client_id
+}
+
+output "backup_storage_account_name" {
+  description = "Storage account holding Velero backups."
+  value       = module.backup_storage.storage_account_name
+}
+
+output "backup_resource_group_name" {
+  description = "Resource group of the backup storage account."
+  value       = module.backup_storage.resource_group_name
+}
+
+output "flux_substitutions" {
+  description = "Post-build substitution variables Flux applies to the manifests."
+  value       = local.flux_substitute
+}

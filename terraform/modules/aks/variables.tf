@@ -1,0 +1,301 @@
+variable "name" {
+  type        = string
+  description = "AKS cluster name."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9]([-\\w]{0,61}[a-zA-Z0-9])?$", var.name))
+    error_message = "The cluster name must be 1-63 letters, digits, underscores and hyphens, starting and ending with a letter or digit."
+  }
+}
+
+variable "resource_group_name" {
+  type        = string
+  description = "Resource group created for the network, cluster, identities and key vault."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[-\\w.()]{0,89}[-\\w()]$", var.resource_group_name))
+    error_message = "The resource group name must be 1-90 letters, digits, underscores, hyphens, periods or parentheses, and must not end in a period."
+  }
+}
+
+variable "location" {
+  type        = string
+  description = "Azure region (one with availability zones)."
+  nullable    = false
+}
+
+variable "tenant_id" {
+  type        = string
+  description = "Microsoft Entra tenant of the cluster admins, the key vault and the workload identities."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$", var.tenant_id))
+    error_message = "The tenant ID must be a lowercase GUID."
+  }
+}
+
+variable "dns_prefix" {
+  type        = string
+  description = "DNS prefix of the API server FQDN."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9]([-a-zA-Z0-9]{0,52}[a-zA-Z0-9])?$", var.dns_prefix))
+    error_message = "The DNS prefix must be 1-54 letters, digits and hyphens, starting and ending with a letter or digit."
+  }
+}
+
+variable "kubernetes_version" {
+  type        = string
+  description = "Kubernetes version, such as 1.33."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^1\\.\\d{2}(\\.\\d+)?$", var.kubernetes_version))
+    error_message = "The Kubernetes version must look like 1.33 or 1.33.2."
+  }
+}
+
+variable "sku_tier" {
+  type        = string
+  description = "AKS tier: Standard (uptime SLA) for production, Free elsewhere, Premium for long-term support."
+  default     = "Standard"
+  nullable    = false
+
+  validation {
+    condition     = contains(["Free", "Standard", "Premium"], var.sku_tier)
+    error_message = "The SKU tier must be Free, Standard or Premium."
+  }
+}
+
+variable "node_resource_group_name" {
+  type        = string
+  description = "Name of the resource group AKS creates for nodes and disks (Velero snapshots them there)."
+  nullable    = false
+}
+
+variable "zones" {
+  type        = list(string)
+  description = "Availability zones for every node pool."
+  nullable    = false
+
+  validation {
+    condition     = length(var.zones) > 0 && alltrue([for z in var.zones : contains(["1", "2", "3"], z)]) && length(distinct(var.zones)) == length(var.zones)
+    error_message = "The zones must be a non-empty list of distinct values among \"1\", \"2\" and \"3\"."
+  }
+}
+
+variable "network" {
+  type = object({
+    vnet_name                = string
+    address_space            = string
+    aks_subnet_name          = string
+    aks_subnet_prefix        = string
+    postgresql_subnet_name   = string
+    postgresql_subnet_prefix = string
+    plugin                   = string
+    plugin_mode              = optional(string)
+    policy                   = string
+    data_plane               = string
+    pod_cidr                 = string
+    service_cidr             = string
+    dns_service_ip           = string
+  })
+  description = "Virtual network, subnets and cluster networking (Azure CNI overlay with a network policy by default)."
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for c in [var.network.address_space, var.network.aks_subnet_prefix, var.network.postgresql_subnet_prefix, var.network.pod_cidr, var.network.service_cidr] : can(cidrhost(c, 0))])
+    error_message = "Every network range must be an IPv4 CIDR such as 10.40.0.0/16."
+  }
+
+  validation {
+    condition     = contains(["azure", "kubenet"], var.network.plugin) && contains(["azure", "calico", "cilium"], var.network.policy)
+    error_message = "The network plugin must be azure or kubenet, and the policy azure, calico or cilium: a network policy engine is always on."
+  }
+
+  validation {
+    condition     = var.network.policy != "cilium" || var.network.data_plane == "cilium"
+    error_message = "The cilium network policy needs the cilium data plane."
+  }
+}
+
+variable "system_node_pool" {
+  type = object({
+    vm_size              = string
+    min_count            = number
+    max_count            = number
+    labels               = optional(map(string), {})
+    only_critical_addons = optional(bool, true)
+  })
+  description = "The system pool (autoscaled); by default it runs only critical add-ons."
+  nullable    = false
+
+  validation {
+    condition     = var.system_node_pool.min_count >= 1 && var.system_node_pool.min_count <= var.system_node_pool.max_count
+    error_message = "The system pool needs min_count of at least 1 and no more than max_count."
+  }
+}
+
+variable "user_node_pools" {
+  type = map(object({
+    vm_size   = string
+    min_count = number
+    max_count = number
+    labels    = optional(map(string), {})
+    taints    = optional(list(string), [])
+  }))
+  description = "User node pools by name (lowercase letters and digits, at most 12 characters), each autoscaled."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k, p in var.user_node_pools : can(regex("^[a-z][a-z0-9]{0,11}$", k)) && p.min_count >= 0 && p.min_count <= p.max_count])
+    error_message = "User pool names must be 1-12 lowercase letters and digits starting with a letter, with 0 <= min_count <= max_count."
+  }
+}
+
+variable "api_server_authorized_ip_ranges" {
+  type        = list(string)
+  description = "CIDRs allowed to reach the API server; also allowed through the key vault and backup storage firewalls."
+  nullable    = false
+
+  validation {
+    condition     = length(var.api_server_authorized_ip_ranges) > 0 && alltrue([for r in var.api_server_authorized_ip_ranges : can(cidrhost(r, 0)) && r != "0.0.0.0/0"])
+    error_message = "List at least one authorized IPv4 CIDR; 0.0.0.0/0 would open the API server to the internet."
+  }
+}
+
+variable "admin_group_object_ids" {
+  type        = list(string)
+  description = "Entra ID groups that are cluster admins through Azure RBAC."
+  nullable    = false
+
+  validation {
+    condition     = length(var.admin_group_object_ids) > 0
+    error_message = "List at least one admin group: local accounts are disabled, so nobody else could administer the cluster."
+  }
+}
+
+variable "log_analytics" {
+  type = object({
+    enabled        = bool
+    workspace_name = string
+    retention_days = optional(number, 30)
+  })
+  description = "Container insights in a Log Analytics workspace."
+  nullable    = false
+
+  validation {
+    condition     = var.log_analytics.retention_days >= 30 && var.log_analytics.retention_days <= 730
+    error_message = "The Log Analytics retention must be between 30 and 730 days."
+  }
+}
+
+variable "upgrade_channel" {
+  type        = string
+  description = "Automatic upgrade channel, or none."
+  default     = "stable"
+  nullable    = false
+
+  validation {
+    condition     = contains(["none", "patch", "stable", "rapid", "node-image"], var.upgrade_channel)
+    error_message = "The upgrade channel must be none, patch, stable, rapid or node-image."
+  }
+}
+
+variable "maintenance_window" {
+  type = object({
+    day_of_week    = string
+    start_time     = string
+    duration_hours = number
+    utc_offset     = string
+  })
+  description = "Weekly window for cluster and node image upgrades."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^([01]\\d|2[0-3]):[0-5]\\d$", var.maintenance_window.start_time)) && var.maintenance_window.duration_hours >= 4 && var.maintenance_window.duration_hours <= 24
+    error_message = "The maintenance window needs a start time as HH:mm and a duration of 4 to 24 hours."
+  }
+}
+
+variable "identity_names" {
+  type = object({
+    control_plane = string
+    kubelet       = string
+  })
+  description = "Names of the user-assigned identities of the control plane and the kubelet."
+  nullable    = false
+}
+
+variable "workload_identities" {
+  type = map(object({
+    name            = string
+    namespace       = string
+    service_account = string
+  }))
+  description = "Add-on identities by key (external-dns, cert-manager, velero): a user-assigned identity and a federated credential for the service account."
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k in ["external-dns", "cert-manager", "velero"] : contains(keys(var.workload_identities), k)])
+    error_message = "The workload identities must include external-dns, cert-manager and velero."
+  }
+}
+
+variable "key_vault_name" {
+  type        = string
+  description = "Key vault for application secrets (RBAC, purge protection, firewall)."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-zA-Z](?:[a-zA-Z0-9]|-[a-zA-Z0-9]){2,23}$", var.key_vault_name))
+    error_message = "The key vault name must be 3-24 letters, digits and single hyphens, starting with a letter."
+  }
+}
+
+variable "backup" {
+  type = object({
+    resource_group_name  = string
+    storage_account_name = string
+    container_name       = string
+    replication_type     = string
+  })
+  description = "Storage for Velero backups, outside the cluster."
+  nullable    = false
+}
+
+variable "flux" {
+  type = object({
+    repository_url        = string
+    branch                = string
+    path                  = string
+    sync_interval_seconds = number
+    auth_secret_name      = optional(string)
+    substitute            = map(string)
+    client_id_variables   = map(string)
+  })
+  description = "Flux sync of this repository: path, branch, static substitution variables and the variable name for each workload identity's client ID."
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k, v in merge(var.flux.substitute, { for id, name in var.flux.client_id_variables : name => id }) : can(regex("^[_A-Za-z][_A-Za-z0-9]*$", k))])
+    error_message = "Flux substitution variable names must be letters, digits and underscores, not starting with a digit."
+  }
+
+  validation {
+    condition     = var.flux.sync_interval_seconds >= 60
+    error_message = "Flux reconciles at most once a minute: the sync interval must be at least 60 seconds."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags for every resource."
+  default     = {}
+  nullable    = false
+}

@@ -1,0 +1,60 @@
+variable "resource_group_name" {
+  type        = string
+  description = "Resource group created for the zone; external-dns gets Reader on it and nothing more."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[-\\w.()]{0,89}[-\\w()]$", var.resource_group_name))
+    error_message = "The resource group name must be 1-90 letters, digits, underscores, hyphens, periods or parentheses, and must not end in a period."
+  }
+}
+
+variable "location" {
+  type        = string
+  description = "Azure region of the resource group (the zone itself is global)."
+  nullable    = false
+}
+
+variable "zone_name" {
+  type        = string
+  description = "Public DNS zone, such as retro.example.com."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z][-a-z0-9]{0,61}[a-z0-9]$", var.zone_name))
+    error_message = "The zone name must be a lowercase DNS name without a trailing dot, such as retro.example.com."
+  }
+}
+
+variable "parent_zone" {
+  type = object({
+    name                = string
+    resource_group_name = string
+  })
+  description = "Parent zone in Azure DNS that delegates to this zone with an NS record (through the azurerm.parent provider), or null."
+  default     = null
+
+  validation {
+    condition     = var.parent_zone == null || endswith(var.zone_name, ".${try(var.parent_zone.name, "")}")
+    error_message = "The parent zone must enclose the zone: retro.example.com can be delegated from example.com only."
+  }
+}
+
+variable "delegation_ttl" {
+  type        = number
+  description = "TTL in seconds of the NS delegation record."
+  default     = 3600
+  nullable    = false
+
+  validation {
+    condition     = var.delegation_ttl >= 300 && var.delegation_ttl <= 172800
+    error_message = "The delegation TTL must be between 300 seconds and 2 days."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags for every resource."
+  default     = {}
+  nullable    = false
+}

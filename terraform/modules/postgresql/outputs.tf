@@ -1,0 +1,24 @@
+output "server_id" {
+  description = "Resource ID of the flexible server."
+  value       = azurerm_postgresql_flexible_server.this.id
+}
+
+output "fqdn" {
+  description = "Private host name of the server."
+  value       = azurerm_postgresql_flexible_server.this.fqdn
+}
+
+output "administrator_login" {
+  description = "Administrator login name (the password is only in the key vault)."
+  value       = azurerm_postgresql_flexible_server.this.administrator_login
+}
+
+output "databases" {
+  description = "Databases created, one per application instance."
+  value       = sort([for d in azurerm_postgresql_flexible_server_database.this : d.name])
+}
+
+output "password_secret_name" {
+  description = "Key vault secret that holds the administrator password (the name, never the value)."
+  value       = azurerm_key_vault_secret.administrator_password.name
+}

@@ -1,0 +1,203 @@
+variable "name" {
+  type        = string
+  description = "Server name; the server is reached at <name>.postgres.database.azure.com through private DNS."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][-a-z0-9]{1,61}[a-z0-9]$", var.name))
+    error_message = "The server name must be 3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit."
+  }
+}
+
+variable "resource_group_name" {
+  type        = string
+  description = "Resource group created for the server and its private DNS zone."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[-\\w.()]{0,89}[-\\w()]$", var.resource_group_name))
+    error_message = "The resource group name must be 1-90 letters, digits, underscores, hyphens, periods or parentheses, and must not end in a period."
+  }
+}
+
+variable "location" {
+  type        = string
+  description = "Azure region."
+  nullable    = false
+}
+
+variable "tenant_id" {
+  type        = string
+  description = "Microsoft Entra tenant for Entra ID authentication on the server."
+  nullable    = false
+}
+
+variable "postgresql_version" {
+  type        = string
+  description = "PostgreSQL major version."
+  default     = "16"
+  nullable    = false
+
+  validation {
+    condition     = contains(["13", "14", "15", "16", "17"], var.postgresql_version)
+    error_message = "The PostgreSQL version must be one of 13, 14, 15, 16 or 17."
+  }
+}
+
+variable "sku_name" {
+  type        = string
+  description = "Flexible server SKU, such as GP_Standard_D2ds_v5."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^(B|GP|MO)_Standard_\\w+$", var.sku_name))
+    error_message = "The SKU must be a flexible server SKU such as B_Standard_B1ms or GP_Standard_D2ds_v5."
+  }
+}
+
+variable "storage_mb" {
+  type        = number
+  description = "Storage size in MB (Azure only grows it)."
+  default     = 32768
+  nullable    = false
+
+  validation {
+    condition     = contains([32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4193280, 4194304, 8388608, 16777216, 33553408], var.storage_mb)
+    error_message = "The storage size must be one of the sizes Azure offers, from 32768 to 33553408 MB."
+  }
+}
+
+variable "high_availability" {
+  type        = string
+  description = "ZoneRedundant (standby in another zone), SameZone or Disabled."
+  default     = "ZoneRedundant"
+  nullable    = false
+
+  validation {
+    condition     = contains(["ZoneRedundant", "SameZone", "Disabled"], var.high_availability)
+    error_message = "High availability must be ZoneRedundant, SameZone or Disabled."
+  }
+
+  validation {
+    condition     = var.high_availability == "Disabled" || !startswith(var.sku_name, "B_")
+    error_message = "High availability needs a General Purpose or Memory Optimized SKU; Burstable SKUs have none."
+  }
+}
+
+variable "zones" {
+  type        = list(string)
+  description = "Zones the cluster uses: the primary goes in the first, a zone-redundant standby in the second."
+  nullable    = false
+
+  validation {
+    condition     = length(var.zones) > 0
+    error_message = "List at least one zone."
+  }
+}
+
+variable "backup_retention_days" {
+  type        = number
+  description = "Point-in-time restore window in days."
+  default     = 7
+  nullable    = false
+
+  validation {
+    condition     = var.backup_retention_days >= 7 && var.backup_retention_days <= 35
+    error_message = "The backup retention must be between 7 and 35 days."
+  }
+}
+
+variable "geo_redundant_backup" {
+  type        = bool
+  description = "Keep backups in the paired region as well (cannot change after creation)."
+  default     = false
+  nullable    = false
+}
+
+variable "maintenance_window" {
+  type = object({
+    day_of_week  = number
+    start_hour   = number
+    start_minute = number
+  })
+  description = "Weekly maintenance window; day_of_week 0 is Sunday."
+  nullable    = false
+
+  validation {
+    condition     = var.maintenance_window.day_of_week >= 0 && var.maintenance_window.day_of_week <= 6 && var.maintenance_window.start_hour >= 0 && var.maintenance_window.start_hour <= 23 && var.maintenance_window.start_minute >= 0 && var.maintenance_window.start_minute <= 59
+    error_message = "The maintenance window needs day_of_week 0-6 (0 is Sunday), start_hour 0-23 and start_minute 0-59."
+  }
+}
+
+variable "delegated_subnet_id" {
+  type        = string
+  description = "Subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers (nothing else may run in it)."
+  nullable    = false
+}
+
+variable "virtual_network_id" {
+  type        = string
+  description = "Virtual network linked to the private DNS zone, so pods resolve the server."
+  nullable    = false
+}
+
+variable "private_dns_zone_name" {
+  type        = string
+  description = "Private DNS zone for the server; must end in .postgres.database.azure.com."
+  nullable    = false
+
+  validation {
+    condition     = endswith(var.private_dns_zone_name, ".postgres.database.azure.com")
+    error_message = "The private DNS zone name must end in .postgres.database.azure.com."
+  }
+}
+
+variable "databases" {
+  type        = list(string)
+  description = "One database per application instance."
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for d in var.databases : can(regex("^[a-z_][a-z0-9_]{0,62}$", d)) && !contains(["postgres", "azure_maintenance", "azure_sys", "template0", "template1"], d)])
+    error_message = "Database names must be lowercase letters, digits and underscores (at most 63) and not a name PostgreSQL reserves."
+  }
+}
+
+variable "administrator_login" {
+  type        = string
+  description = "Administrator login name (not secret; the password is generated)."
+  default     = "slipwayadmin"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.administrator_login)) && !contains(["azure_superuser", "admin", "administrator", "root", "guest", "public"], var.administrator_login)
+    error_message = "The administrator login must be a lowercase identifier that Azure does not reserve (admin, root, ...)."
+  }
+}
+
+variable "administrator_password_version" {
+  type        = number
+  description = "Bump to rotate the generated administrator password (written to the server and the key vault, never to state)."
+  default     = 1
+  nullable    = false
+}
+
+variable "key_vault_id" {
+  type        = string
+  description = "Key vault that receives the administrator password for the pods."
+  nullable    = false
+}
+
+variable "password_secret_name" {
+  type        = string
+  description = "Key vault secret name for the administrator password."
+  default     = "postgresql-administrator-password"
+  nullable    = false
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags for every resource."
+  default     = {}
+  nullable    = false
+}

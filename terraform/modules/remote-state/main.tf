@@ -1,0 +1,70 @@
+resource "azurerm_resource_group" "this" {
+  name     = var.resource_group_name
+  location = var.location
+  tags     = var.tags
+}
+
+# Hardened for Terraform state and backups: Entra ID only (no shared keys), TLS 1.2, no public
+# blobs, infrastructure encryption, versioning and soft delete, firewall closed by default.
+resource "azurerm_storage_account" "this" {
+  name                              = var.storage_account_name
+  resource_group_name               = azurerm_resource_group.this.name
+  location                          = azurerm_resource_group.this.location
+  account_kind                      = "StorageV2"
+  account_tier                      = "Standard"
+  account_replication_type          = var.replication_type
+  access_tier                       = "Hot"
+  min_tls_version                   = "TLS1_2"
+  https_traffic_only_enabled        = true
+  allow_nested_items_to_be_public   = false
+  shared_access_key_enabled         = false
+  default_to_oauth_authentication   = true
+  infrastructure_encryption_enabled = true
+  cross_tenant_replication_enabled  = false
+  local_user_enabled                = false
+  sftp_enabled                      = false
+  tags                              = var.tags
+
+  blob_properties {
+    versioning_enabled  = true
+    change_feed_enabled = true
+
+    delete_retention_policy {
+      days = var.soft_delete_retention_days
+    }
+
+    container_delete_retention_policy {
+      days = var.soft_delete_retention_days
+    }
+  }
+
+  network_rules {
+    default_action             = "Deny"
+    bypass                     = ["AzureServices"]
+    ip_rules                   = [for r in var.allowed_ip_ranges : trimsuffix(r, "/32")]
+    virtual_network_subnet_ids = var.allowed_subnet_ids
+  }
+}
+
+resource "azurerm_storage_container" "this" {
+  name                  = var.container_name
+  storage_account_id    = azurerm_storage_account.this.id
+  container_access_type = "private"
+}
+
+resource "azurerm_role_assignment" "blob_data_contributor" {
+  for_each = var.blob_data_contributors
+
+  scope                = azurerm_storage_account.this.id
+  role_definition_name = "Storage Blob Data Contributor"
+  principal_id         = each.value
+}
+
+resource "azurerm_management_lock" "this" {
+  count = var.lock_enabled ? 1 : 0
+
+  name       = "${var.storage_account_name}-cannot-delete"
+  scope      = azurerm_storage_account.this.id
+  lock_level = "CanNotDelete"
+  notes      = "Holds Terraform state or backups; remove this lock deliberately before deleting."
+}

@@ -1,0 +1,103 @@
+variable "resource_group_name" {
+  type        = string
+  description = "Resource group created for the storage account."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[-\\w.()]{0,89}[-\\w()]$", var.resource_group_name))
+    error_message = "The resource group name must be 1-90 letters, digits, underscores, hyphens, periods or parentheses, and must not end in a period."
+  }
+}
+
+variable "location" {
+  type        = string
+  description = "Azure region of the resource group and the storage account."
+  nullable    = false
+}
+
+variable "storage_account_name" {
+  type        = string
+  description = "Globally unique storage account name."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9]{3,24}$", var.storage_account_name))
+    error_message = "The storage account name must be 3-24 lowercase letters and digits."
+  }
+}
+
+variable "container_name" {
+  type        = string
+  description = "Private blob container for the state files (or backups)."
+  default     = "tfstate"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9](?:[a-z0-9]|-[a-z0-9]){2,62}$", var.container_name))
+    error_message = "The container name must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit."
+  }
+}
+
+variable "replication_type" {
+  type        = string
+  description = "Storage replication: GZRS for production (zone- and geo-redundant), ZRS or LRS elsewhere."
+  default     = "ZRS"
+  nullable    = false
+
+  validation {
+    condition     = contains(["LRS", "ZRS", "GRS", "GZRS", "RAGRS", "RAGZRS"], var.replication_type)
+    error_message = "The replication type must be one of LRS, ZRS, GRS, GZRS, RAGRS or RAGZRS."
+  }
+}
+
+variable "soft_delete_retention_days" {
+  type        = number
+  description = "Days deleted blobs and containers can be restored."
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.soft_delete_retention_days >= 7 && var.soft_delete_retention_days <= 365
+    error_message = "The soft delete retention must be between 7 and 365 days: shorter gives no time to notice a deletion."
+  }
+}
+
+variable "allowed_ip_ranges" {
+  type        = list(string)
+  description = "Public IPv4 ranges (operators, CI) allowed through the storage firewall; everything else is denied."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for r in var.allowed_ip_ranges : can(cidrhost(r, 0)) || can(regex("^\\d+\\.\\d+\\.\\d+\\.\\d+$", r))])
+    error_message = "Each allowed IP range must be an IPv4 address or CIDR such as 203.0.113.0/24."
+  }
+}
+
+variable "allowed_subnet_ids" {
+  type        = list(string)
+  description = "Subnets (with the Microsoft.Storage service endpoint) allowed through the storage firewall."
+  default     = []
+  nullable    = false
+}
+
+variable "blob_data_contributors" {
+  type        = map(string)
+  description = "Principals granted Storage Blob Data Contributor on the account, keyed by a stable name (keys must be known at plan time)."
+  default     = {}
+  nullable    = false
+}
+
+variable "lock_enabled" {
+  type        = bool
+  description = "Put a CanNotDelete lock on the storage account so state or backups cannot be deleted by accident."
+  default     = true
+  nullable    = false
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags for every resource."
+  default     = {}
+  nullable    = false
+}
