@@ -9,5 +9,10 @@ export const gitopsSchema = z
       .describe('Git repository Flux syncs (this repository).'),
     branch: z.string().regex(/^[^\s~^:?*[\\]+$/, 'Use a git branch name such as main.').optional().describe('Branch Flux syncs. Default: main.'),
     interval: duration.optional().describe('How often Flux fetches the repository. Default: 1m.'),
+    secretName: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'Use a Kubernetes Secret name such as gitops-credentials.')
+      .optional()
+      .describe('Secret in flux-system with the credentials of a private repository (created out of band, never in git). Default: none (public repository).'),
   })
   .describe('Where Flux reads this environment from.');

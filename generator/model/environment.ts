@@ -44,7 +44,10 @@ export interface AccessEntry {
 
 /** Every Azure name Slipway derives, in one place (see model/names.ts). */
 export interface AzureNames {
+  /** Cluster, network, identities and key vault. */
   readonly resourceGroup: string;
+  readonly dnsResourceGroup: string;
+  readonly postgresqlResourceGroup: string;
   readonly nodeResourceGroup: string;
   readonly virtualNetwork: string;
   readonly aksSubnet: string;
@@ -61,9 +64,8 @@ export interface AzureNames {
   readonly identities: {
     readonly controlPlane: string;
     readonly kubelet: string;
-    readonly externalDns: string;
-    readonly certManager: string;
-    readonly velero: string;
+    /** Add-on identities, keyed like model/workload-identities.ts. */
+    readonly workloads: Readonly<Record<'external-dns' | 'cert-manager' | 'velero', string>>;
   };
 }
 
@@ -79,7 +81,7 @@ export interface Environment {
     /** The environment's tags plus environment, stage and managed-by, sorted by key. */
     readonly tags: Readonly<Record<string, string>>;
   };
-  readonly state: { readonly resourceGroup: string; readonly storageAccount: string; readonly container: string };
+  readonly state: { readonly resourceGroup: string; readonly storageAccount: string; readonly container: string; readonly bootstrapped: boolean };
   readonly dns: {
     readonly zone: string;
     readonly parent?: { readonly zone: string; readonly resourceGroup: string; readonly subscriptionId: string };
@@ -114,7 +116,7 @@ export interface Environment {
     readonly geoRedundantBackup: boolean;
     readonly maintenanceWindow: { readonly day: string; readonly startTime: string };
   };
-  readonly gitops: { readonly repository: string; readonly branch: string; readonly interval: string; readonly path: string };
+  readonly gitops: { readonly repository: string; readonly branch: string; readonly interval: string; readonly path: string; readonly secretName: string | null };
   readonly releases: {
     readonly ingressNginx: { readonly chartVersion: string | null; readonly replicas: number };
     readonly certManager: {

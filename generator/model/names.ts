@@ -6,6 +6,8 @@ export function deriveNames(name: string, backupStorageAccount: string | undefin
   const compact = name.replace(/-/g, '');
   return {
     resourceGroup: `rg-${name}`,
+    dnsResourceGroup: `rg-${name}-dns`,
+    postgresqlResourceGroup: `rg-${name}-postgresql`,
     nodeResourceGroup: `rg-${name}-aks-nodes`,
     virtualNetwork: `vnet-${name}`,
     aksSubnet: 'snet-aks',
@@ -22,9 +24,7 @@ export function deriveNames(name: string, backupStorageAccount: string | undefin
     identities: {
       controlPlane: `id-${name}-aks`,
       kubelet: `id-${name}-kubelet`,
-      externalDns: `id-${name}-external-dns`,
-      certManager: `id-${name}-cert-manager`,
-      velero: `id-${name}-velero`,
+      workloads: { 'external-dns': `id-${name}-external-dns`, 'cert-manager': `id-${name}-cert-manager`, velero: `id-${name}-velero` },
     },
   };
 }

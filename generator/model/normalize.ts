@@ -56,7 +56,12 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
       location: input.azure.location,
       tags: sortedRecord({ ...input.azure.tags, environment: input.name, stage: input.stage, 'managed-by': 'slipway' }),
     },
-    state: { resourceGroup: input.state.resourceGroup, storageAccount: input.state.storageAccount, container: input.state.container ?? 'tfstate' },
+    state: {
+      resourceGroup: input.state.resourceGroup,
+      storageAccount: input.state.storageAccount,
+      container: input.state.container ?? 'tfstate',
+      bootstrapped: input.state.bootstrapped ?? false,
+    },
     dns: {
       zone,
       ...(input.dns.parent && {
@@ -111,6 +116,7 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
       branch: input.gitops.branch ?? 'main',
       interval: input.gitops.interval ?? '1m',
       path: `out/${input.name}/flux`,
+      secretName: input.gitops.secretName ?? null,
     },
     releases: {
       ingressNginx: { chartVersion: rel.ingressNginx?.chartVersion ?? null, replicas: rel.ingressNginx?.replicas ?? byStage(3, 1) },

@@ -2,13 +2,17 @@
 // files (path relative to out/ -> content). Later renderers (terraform, helmfile, flux) join here.
 import type { Environment } from '../model/environment.ts';
 import { renderResolved } from './resolved.ts';
+import { renderTerraform } from './terraform/render.ts';
 
 export interface Renderer {
   readonly name: string;
   render(environments: readonly Environment[]): ReadonlyMap<string, string>;
 }
 
-export const renderers: readonly Renderer[] = [{ name: 'resolved', render: renderResolved }];
+export const renderers: readonly Renderer[] = [
+  { name: 'resolved', render: renderResolved },
+  { name: 'terraform', render: renderTerraform },
+];
 
 export class RenderConflictError extends Error {}
 

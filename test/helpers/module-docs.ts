@@ -1,24 +1,49 @@
-// Markdown tables of a module's inputs and outputs, from its parsed HCL.
+// A module's interface (variables with types, outputs) from its parsed HCL: written to
+// terraform/modules/interfaces.json for the renderer, and as tables into the module README.
 import { parseModule, type Body } from './hcl.ts';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
+export interface ModuleVariable {
+  readonly type: string;
+  readonly required: boolean;
+  readonly description: string;
+}
+export interface ModuleInterface {
+  readonly variables: Record<string, ModuleVariable>;
+  readonly outputs: Record<string, string>;
+}
+
 /** A type expression on one line: object fields, written one per line in HCL, joined with commas. */
-const hclType = (t: unknown) =>
-  cell(String(t).replace(/^\$\{([\s\S]*)\}$/, '$1'))
-    .replace(/([\w)\]])\s+(?=\w+ = )/g, '$1, ')
-    .replace(/([\w)\]])\s+(?=\w+\s*=\s*)/g, '$1, ');
+export const oneLineType = (t: unknown) =>
+  String(t)
+    .replace(/^\$\{([\s\S]*)\}$/, '$1')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/([\w)\]}])\s+(?=\w+ = )/g, '$1, ');
+
+const byName = <T>(entries: Array<[string, T]>) => entries.sort(([a], [b]) => (a < b ? -1 : 1));
+
+export async function moduleInterface(dir: string): Promise<ModuleInterface> {
+  const doc = await parseModule(dir);
+  const variables = byName(Object.entries((doc.variable as Record<string, Body[]>) ?? {})).map(([name, [v]]): [string, ModuleVariable] => [
+    name,
+    { type: oneLineType(v!.type), required: !('default' in v!), description: String(v!.description) },
+  ]);
+  const outputs = byName(Object.entries((doc.output as Record<string, Body[]>) ?? {})).map(([name, [o]]): [string, string] => [name, String(o!.description)]);
+  return { variables: Object.fromEntries(variables), outputs: Object.fromEntries(outputs) };
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 
 export async function moduleReadmeTables(dir: string): Promise<string> {
   const doc = await parseModule(dir);
-  const variables = Object.entries((doc.variable as Record<string, Body[]>) ?? {}).map(([name, [v]]) => [name, v!] as const);
-  variables.sort(([a, x], [b, y]) => Number('default' in x) - Number('default' in y) || (a < b ? -1 : 1));
-  const outputs = Object.entries((doc.output as Record<string, Body[]>) ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  const { variables, outputs } = await moduleInterface(dir);
+  const rows = Object.entries(variables).sort(([a, x], [b, y]) => Number(!x.required) - Number(!y.required) || (a < b ? -1 : 1));
   const lines = ['## Inputs', '', '| name | type | default | description |', '| --- | --- | --- | --- |'];
-  for (const [name, v] of variables) {
-    const def = 'default' in v ? `\`${cell(JSON.stringify(v.default))}\`` : 'required';
-    lines.push(`| \`${name}\` | \`${hclType(v.type)}\` | ${def} | ${cell(String(v.description))} |`);
+  for (const [name, v] of rows) {
+    const def = v.required ? 'required' : `\`${cell(JSON.stringify((doc.variable as Record<string, Body[]>)[name]![0]!.default))}\``;
+    lines.push(`| \`${name}\` | \`${cell(v.type)}\` | ${def} | ${cell(v.description)} |`);
   }
   lines.push('', '## Outputs', '', '| name | description |', '| --- | --- |');
-  for (const [name, [o]] of outputs) lines.push(`| \`${name}\` | ${cell(String(o!.description))} |`);
+  for (const [name, description] of Object.entries(outputs)) lines.push(`| \`${name}\` | ${cell(description)} |`);
   return `${lines.join('\n')}\n`;
 }

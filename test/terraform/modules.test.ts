@@ -52,6 +52,17 @@ describe('terraform modules', () => {
     expect(readme).toContain(`<!-- BEGIN_TF_DOCS -->\n${await moduleReadmeTables(path.join(modulesDir, m))}<!-- END_TF_DOCS -->`);
   });
 
+  it('interfaces.json (what the renderer reads) is in sync with the module HCL', async () => {
+    const { expectedInterfaces, INTERFACES_FILE } = await import('../../scripts/module-docs.ts');
+    const previous = process.cwd();
+    process.chdir(repoRoot);
+    try {
+      expect(readFileSync(INTERFACES_FILE, 'utf8')).toBe(await expectedInterfaces());
+    } finally {
+      process.chdir(previous);
+    }
+  });
+
   it('constrain every variable whose values Azure limits (names, enums, ranges)', async () => {
     const constrained = ['name', 'resource_group_name', 'storage_account_name', 'container_name', 'replication_type', 'zone_name', 'key_vault_name', 'kubernetes_version', 'sku_tier', 'zones', 'sku_name', 'storage_mb', 'high_availability', 'backup_retention_days', 'postgresql_version', 'databases'];
     for (const m of modules) {

@@ -18,6 +18,10 @@ export function aksRules(env: Environment): Finding[] {
     if (pool.min > pool.max) {
       out.push(error('NODEPOOL_MIN_MAX', [...path, 'min'], `Node pool ${pool.name} has min ${pool.min} above max ${pool.max}.`, `Set aks.nodePools.${pool.name}.max to at least ${pool.min}, or lower min.`));
     }
+    const unsupported = pool.taints.filter((t) => t !== 'CriticalAddonsOnly=true:NoSchedule');
+    if (pool.name === 'system' && unsupported.length > 0) {
+      out.push(error('NODEPOOL_SYSTEM_TAINTS', [...path, 'taints'], `The system node pool supports only the taint CriticalAddonsOnly=true:NoSchedule, not ${unsupported.join(', ')}.`, 'Remove the taint, or put the workloads that need it on the apps or data pool.'));
+    }
     if (pool.name === 'system' && pool.min < 1) {
       out.push(error('NODEPOOL_MIN_MAX', [...path, 'min'], 'The system node pool needs at least one node; AKS does not scale it to zero.', 'Set aks.nodePools.system.min to 1 or more.'));
     }

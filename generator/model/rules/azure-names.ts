@@ -8,6 +8,8 @@ export function azureNameRules(env: Environment): Finding[] {
   const backupGiven = n.backupStorageAccount !== `st${env.name.replace(/-/g, '')}bkp`;
   const checks: Array<[AzureNameKind, string, readonly PropertyKey[]]> = [
     ['resourceGroup', n.resourceGroup, ['name']],
+    ['resourceGroup', n.dnsResourceGroup, ['name']],
+    ['resourceGroup', n.postgresqlResourceGroup, ['name']],
     ['resourceGroup', n.nodeResourceGroup, ['name']],
     ['resourceGroup', n.backupResourceGroup, ['name']],
     ['virtualNetwork', n.virtualNetwork, ['name']],
@@ -20,7 +22,11 @@ export function azureNameRules(env: Environment): Finding[] {
     ['logAnalyticsWorkspace', n.logAnalyticsWorkspace, ['name']],
     ['storageAccount', n.backupStorageAccount, backupGiven ? ['releases', 'velero', 'storageAccount'] : ['name']],
     ['storageContainer', n.backupContainer, ['name']],
-    ...Object.values(n.identities).map((id): [AzureNameKind, string, readonly PropertyKey[]] => ['userAssignedIdentity', id, ['name']]),
+    ...[n.identities.controlPlane, n.identities.kubelet, ...Object.values(n.identities.workloads)].map((id): [AzureNameKind, string, readonly PropertyKey[]] => [
+      'userAssignedIdentity',
+      id,
+      ['name'],
+    ]),
   ];
   return checks.flatMap(([kind, value, path]) => {
     const problem = azureNameProblem(kind, value);

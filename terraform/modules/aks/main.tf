@@ -333,7 +333,7 @@ locals {
   flux_substitute = merge(
     var.flux.substitute,
     { for key, variable in var.flux.client_id_variables : variable => azurerm_user_assigned_identity.workload[key].client_id },
-    { SECRETS_PROVIDER_CLIENT_ID = azurerm_kubernetes_cluster.this.key_vault_secrets_provider[0].secret_identity[0].client_id },
+    { (var.flux.secrets_provider_client_id_variable) = azurerm_kubernetes_cluster.this.key_vault_secrets_provider[0].secret_identity[0].client_id },
   )
 }
 

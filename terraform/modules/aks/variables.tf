@@ -271,19 +271,20 @@ variable "backup" {
 
 variable "flux" {
   type = object({
-    repository_url        = string
-    branch                = string
-    path                  = string
-    sync_interval_seconds = number
-    auth_secret_name      = optional(string)
-    substitute            = map(string)
-    client_id_variables   = map(string)
+    repository_url                      = string
+    branch                              = string
+    path                                = string
+    sync_interval_seconds               = number
+    auth_secret_name                    = optional(string)
+    substitute                          = map(string)
+    client_id_variables                 = map(string)
+    secrets_provider_client_id_variable = string
   })
-  description = "Flux sync of this repository: path, branch, static substitution variables and the variable name for each workload identity's client ID."
+  description = "Flux sync of this repository: path, branch, static substitution variables, and the variable names for each workload identity's client ID and the secrets provider's client ID."
   nullable    = false
 
   validation {
-    condition     = alltrue([for k, v in merge(var.flux.substitute, { for id, name in var.flux.client_id_variables : name => id }) : can(regex("^[_A-Za-z][_A-Za-z0-9]*$", k))])
+    condition     = alltrue([for k in concat(keys(var.flux.substitute), values(var.flux.client_id_variables), [var.flux.secrets_provider_client_id_variable]) : can(regex("^[_A-Za-z][_A-Za-z0-9]*$", k))])
     error_message = "Flux substitution variable names must be letters, digits and underscores, not starting with a digit."
   }
 

@@ -88,6 +88,13 @@ variable "blob_data_contributors" {
   nullable    = false
 }
 
+variable "grant_deployer_access" {
+  type        = bool
+  description = "Grant the principal running Terraform Storage Blob Data Contributor: with shared keys off, that is how it reads and writes state in this account."
+  default     = false
+  nullable    = false
+}
+
 variable "lock_enabled" {
   type        = bool
   description = "Put a CanNotDelete lock on the storage account so state or backups cannot be deleted by accident."

@@ -1,0 +1,43 @@
+// The add-ons that call Azure with workload identity, and the Flux post-build substitution
+// variables that carry values known only after `terraform apply`. This is one contract between
+// the AKS stack (which creates identities and sets the variables) and the cluster manifests
+// (which reference them as ${VAR}).
+import type { Environment } from './environment.ts';
+
+export interface WorkloadIdentity {
+  readonly key: 'external-dns' | 'cert-manager' | 'velero';
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** Substitution variable holding the identity's client ID. */
+  readonly clientIdVariable: string;
+}
+
+export const workloadIdentities: readonly WorkloadIdentity[] = [
+  { key: 'external-dns', namespace: 'external-dns', serviceAccount: 'external-dns', clientIdVariable: 'EXTERNAL_DNS_CLIENT_ID' },
+  { key: 'cert-manager', namespace: 'cert-manager', serviceAccount: 'cert-manager', clientIdVariable: 'CERT_MANAGER_CLIENT_ID' },
+  { key: 'velero', namespace: 'velero', serviceAccount: 'velero', clientIdVariable: 'VELERO_CLIENT_ID' },
+];
+
+/** Client ID of the Key Vault secrets provider add-on (SecretProviderClass userAssignedIdentityID). */
+export const SECRETS_PROVIDER_CLIENT_ID = 'SECRETS_PROVIDER_CLIENT_ID';
+
+/** Variables whose values the model knows; Flux substitutes them next to the client IDs. */
+export function staticSubstitutions(env: Environment): Record<string, string> {
+  return {
+    AKS_NODE_RESOURCE_GROUP: env.names.nodeResourceGroup,
+    AZURE_RESOURCE_GROUP: env.names.resourceGroup,
+    AZURE_SUBSCRIPTION_ID: env.azure.subscriptionId,
+    AZURE_TENANT_ID: env.azure.tenantId,
+    BACKUP_CONTAINER: env.names.backupContainer,
+    BACKUP_RESOURCE_GROUP: env.names.backupResourceGroup,
+    BACKUP_STORAGE_ACCOUNT: env.names.backupStorageAccount,
+    DNS_RESOURCE_GROUP: env.names.dnsResourceGroup,
+    DNS_ZONE_NAME: env.dns.zone,
+    KEY_VAULT_NAME: env.names.keyVault,
+  };
+}
+
+/** Every substitution variable name, sorted: what the manifests may reference. */
+export function substitutionVariableNames(env: Environment): string[] {
+  return [...Object.keys(staticSubstitutions(env)), ...workloadIdentities.map((w) => w.clientIdVariable), SECRETS_PROVIDER_CLIENT_ID].sort();
+}

@@ -1,0 +1,138 @@
+// out/<env>/terraform/<stack>/: versions.tf, backend.tf, main.tf, variables.tf, outputs.tf and
+// terraform.tfvars.json for each stack, from Handlebars templates. The root variables mirror the
+// module's (terraform/modules/interfaces.json), so types and descriptions cannot drift apart.
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import type { Environment } from '../../model/environment.ts';
+import { GENERATED_HEADER } from '../yaml.ts';
+import { alignAttributes, hclString } from './hcl.ts';
+import { stacksOf, type ModuleCall, type Stack } from './stacks.ts';
+
+interface ModuleInterface {
+  readonly variables: Record<string, { type: string; required: boolean; description: string }>;
+  readonly outputs: Record<string, string>;
+}
+const interfaces = (JSON.parse(readFileSync(new URL('../../../terraform/modules/interfaces.json', import.meta.url), 'utf8')) as { modules: Record<string, ModuleInterface> }).modules;
+
+const TERRAFORM_VERSION = '>= 1.11.0, < 2.0.0';
+const PROVIDERS = {
+  azurerm: { source: 'hashicorp/azurerm', version: '>= 4.73.0, < 5.0.0' },
+  random: { source: 'hashicorp/random', version: '>= 3.7.0, < 4.0.0' },
+};
+
+const hb = Handlebars.create();
+hb.registerHelper('align', (pairs: Array<[string, string]>, indent: number) => alignAttributes(pairs, indent));
+const template = (name: string) => hb.compile(readFileSync(new URL(`./templates/${name}.hbs`, import.meta.url), 'utf8'), { noEscape: true, strict: true });
+const templates = {
+  versions: template('versions.tf'),
+  backend: template('backend.tf'),
+  main: template('main.tf'),
+  variables: template('variables.tf'),
+  outputs: template('outputs.tf'),
+};
+
+export class ModuleContractError extends Error {}
+
+export function renderTerraform(environments: readonly Environment[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const env of environments) {
+    for (const stack of stacksOf(env)) {
+      const dir = `${env.name}/terraform/${stack.name}`;
+      const header = `${GENERATED_HEADER}\n# environment ${env.name} (${env.source}), stack ${stack.name}`;
+      files.set(`${dir}/versions.tf`, templates.versions(versionsContext(env, stack, header)));
+      files.set(`${dir}/backend.tf`, templates.backend(backendContext(env, stack, header)));
+      files.set(`${dir}/main.tf`, templates.main(mainContext(env, stack, header)));
+      files.set(`${dir}/variables.tf`, templates.variables({ header, variables: rootVariables(stack) }));
+      files.set(`${dir}/outputs.tf`, templates.outputs({ header, outputs: rootOutputs(stack) }));
+      files.set(`${dir}/terraform.tfvars.json`, tfvars(stack));
+    }
+  }
+  return files;
+}
+
+function versionsContext(env: Environment, stack: Stack, header: string) {
+  const provider = (subscriptionId: string, alias?: string) => ({
+    attributes: [
+      ...(alias ? [['alias', hclString(alias)]] : []),
+      ['subscription_id', hclString(subscriptionId)],
+      ['tenant_id', hclString(env.azure.tenantId)],
+      // Storage accounts have shared keys disabled: data-plane calls use Entra ID.
+      ['storage_use_azuread', 'true'],
+    ],
+  });
+  return {
+    header,
+    terraformVersion: TERRAFORM_VERSION,
+    requiredProviders: [{ name: 'azurerm', ...PROVIDERS.azurerm }, ...(stack.random ? [{ name: 'random', ...PROVIDERS.random }] : [])],
+    providers: [provider(env.azure.subscriptionId), ...Object.entries(stack.providerAliases).map(([alias, sub]) => provider(sub, alias))],
+  };
+}
+
+/** Where a stack keeps its state: one key per stack in the environment's state container. */
+export function backendConfig(env: Environment, stack: string): Array<[string, string]> {
+  return [
+    ['resource_group_name', hclString(env.state.resourceGroup)],
+    ['storage_account_name', hclString(env.state.storageAccount)],
+    ['container_name', hclString(env.state.container)],
+    ['key', hclString(`${env.name}/${stack}.tfstate`)],
+    ['use_azuread_auth', 'true'],
+  ];
+}
+
+function backendContext(env: Environment, stack: Stack, header: string) {
+  const local = stack.name === 'state' && !env.state.bootstrapped;
+  return { header, local, source: env.source, attributes: backendConfig(env, stack.name) };
+}
+
+function mainContext(env: Environment, stack: Stack, header: string) {
+  return {
+    header,
+    remoteStates: stack.reads.map((name) => ({ name, config: backendConfig(env, name) })),
+    modules: stack.modules.map((call) => ({
+      name: call.name,
+      head: [['source', hclString(`../../../../terraform/modules/${call.module}`)], ...(call.providers ? [['providers', call.providers]] : [])],
+      inputs: moduleInputs(call),
+    })),
+  };
+}
+
+function moduleInputs(call: ModuleCall): Array<[string, string]> {
+  const declared = interfaces[call.module]?.variables ?? {};
+  const inputs: Array<[string, string]> = [
+    ...Object.keys(call.values).map((k): [string, string] => [k, `var.${k}`]),
+    ...Object.entries(call.expressions ?? {}),
+  ];
+  const unknown = inputs.filter(([k]) => !(k in declared)).map(([k]) => k);
+  if (unknown.length) throw new ModuleContractError(`Module ${call.module} declares no variable ${unknown.join(', ')}.`);
+  return inputs.sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+function rootVariables(stack: Stack) {
+  return stack.modules.flatMap((call) =>
+    Object.keys(call.values)
+      .sort()
+      .map((name) => {
+        const v = interfaces[call.module]!.variables[name]!;
+        return { name, attributes: [['type', v.type], ['description', hclString(v.description)]] };
+      }),
+  );
+}
+
+function rootOutputs(stack: Stack) {
+  const main = stack.modules[0]!;
+  return Object.entries(interfaces[main.module]!.outputs).map(([name, description]) => ({
+    name,
+    attributes: [['description', hclString(description)], ['value', `module.${main.name}.${name}`]],
+  }));
+}
+
+function tfvars(stack: Stack): string {
+  const values = Object.assign({}, ...stack.modules.map((m) => m.values)) as Record<string, unknown>;
+  return `${JSON.stringify(sortKeys(values), null, 2)}\n`;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+  return value;
+}

@@ -1,0 +1,217 @@
+// The four root stacks of an environment, as data: which module each calls, with which values
+// (through terraform.tfvars.json) and which expressions (remote state of an earlier stack, or
+// another module's outputs). Applied in this order: state, dns, aks, postgresql.
+import type { Environment } from '../../model/environment.ts';
+import { SECRETS_PROVIDER_CLIENT_ID, staticSubstitutions, workloadIdentities } from '../../model/workload-identities.ts';
+
+export const STACKS = ['state', 'dns', 'aks', 'postgresql'] as const;
+export type StackName = (typeof STACKS)[number];
+
+export interface ModuleCall {
+  /** Module label in the root, e.g. module "aks". */
+  readonly name: string;
+  /** Folder under terraform/modules. */
+  readonly module: string;
+  readonly providers?: string;
+  /** Inputs passed through root variables and terraform.tfvars.json: the exact model values. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Inputs passed as HCL expressions: remote state of earlier stacks, other modules' outputs. */
+  readonly expressions?: Readonly<Record<string, string>>;
+}
+
+export interface Stack {
+  readonly name: StackName;
+  /** Earlier stacks whose outputs this one reads through terraform_remote_state. */
+  readonly reads: readonly StackName[];
+  readonly random: boolean;
+  /** Extra azurerm provider aliases by name: subscription ID. */
+  readonly providerAliases: Readonly<Record<string, string>>;
+  readonly modules: readonly ModuleCall[];
+}
+
+const stateReplication = { prod: 'GZRS', staging: 'ZRS', test: 'LRS' } as const;
+const weekdays = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const remote = (stack: StackName, output: string) => `data.terraform_remote_state.${stack}.outputs.${output}`;
+
+export function stacksOf(env: Environment): Stack[] {
+  const zones = env.aks.zones.map(String);
+  const pools = Object.fromEntries(env.aks.nodePools.map((p) => [p.name, p]));
+  const system = pools.system!;
+  const pg = env.postgresql;
+  const [startHour, startMinute] = pg.maintenanceWindow.startTime.split(':').map(Number);
+  const userPool = (name: 'apps' | 'data') => ({ vm_size: pools[name]!.vmSize, min_count: pools[name]!.min, max_count: pools[name]!.max, labels: pools[name]!.labels, taints: pools[name]!.taints });
+
+  return [
+    {
+      name: 'state',
+      reads: [],
+      random: false,
+      providerAliases: {},
+      modules: [
+        {
+          name: 'state',
+          module: 'remote-state',
+          values: {
+            resource_group_name: env.state.resourceGroup,
+            location: env.azure.location,
+            storage_account_name: env.state.storageAccount,
+            container_name: env.state.container,
+            replication_type: stateReplication[env.stage],
+            allowed_ip_ranges: env.aks.apiServerAuthorizedRanges,
+            grant_deployer_access: true,
+            tags: env.azure.tags,
+          },
+        },
+      ],
+    },
+    {
+      name: 'dns',
+      reads: [],
+      random: false,
+      providerAliases: { parent: env.dns.parent?.subscriptionId ?? env.azure.subscriptionId },
+      modules: [
+        {
+          name: 'dns_zone',
+          module: 'dns-zone',
+          providers: '{ azurerm = azurerm, azurerm.parent = azurerm.parent }',
+          values: {
+            resource_group_name: env.names.dnsResourceGroup,
+            location: env.azure.location,
+            zone_name: env.dns.zone,
+            parent_zone: env.dns.parent ? { name: env.dns.parent.zone, resource_group_name: env.dns.parent.resourceGroup } : null,
+            tags: env.azure.tags,
+          },
+        },
+      ],
+    },
+    {
+      name: 'aks',
+      reads: ['dns'],
+      random: false,
+      providerAliases: {},
+      modules: [
+        {
+          name: 'aks',
+          module: 'aks',
+          values: {
+            name: env.names.cluster,
+            resource_group_name: env.names.resourceGroup,
+            location: env.azure.location,
+            tenant_id: env.azure.tenantId,
+            dns_prefix: env.names.dnsPrefix,
+            kubernetes_version: env.aks.kubernetesVersion,
+            sku_tier: env.aks.tier,
+            node_resource_group_name: env.names.nodeResourceGroup,
+            zones,
+            network: {
+              vnet_name: env.names.virtualNetwork,
+              address_space: env.network.vnetCidr,
+              aks_subnet_name: env.names.aksSubnet,
+              aks_subnet_prefix: env.network.aksSubnet,
+              postgresql_subnet_name: env.names.postgresqlSubnet,
+              postgresql_subnet_prefix: env.network.postgresqlSubnet,
+              plugin: env.aks.network.plugin,
+              plugin_mode: env.aks.network.mode,
+              policy: env.aks.network.policy,
+              data_plane: env.aks.network.dataPlane,
+              pod_cidr: env.aks.network.podCidr,
+              service_cidr: env.aks.network.serviceCidr,
+              dns_service_ip: env.aks.network.dnsServiceIp,
+            },
+            system_node_pool: {
+              vm_size: system.vmSize,
+              min_count: system.min,
+              max_count: system.max,
+              labels: system.labels,
+              only_critical_addons: system.taints.includes('CriticalAddonsOnly=true:NoSchedule'),
+            },
+            user_node_pools: { apps: userPool('apps'), data: userPool('data') },
+            api_server_authorized_ip_ranges: env.aks.apiServerAuthorizedRanges,
+            admin_group_object_ids: env.aks.adminGroupObjectIds,
+            log_analytics: { enabled: env.aks.logAnalytics.enabled, workspace_name: env.names.logAnalyticsWorkspace, retention_days: env.aks.logAnalytics.retentionDays },
+            upgrade_channel: env.aks.upgradeChannel,
+            maintenance_window: {
+              day_of_week: env.aks.maintenanceWindow.day,
+              start_time: env.aks.maintenanceWindow.startTime,
+              duration_hours: env.aks.maintenanceWindow.durationHours,
+              utc_offset: env.aks.maintenanceWindow.utcOffset,
+            },
+            identity_names: { control_plane: env.names.identities.controlPlane, kubelet: env.names.identities.kubelet },
+            workload_identities: Object.fromEntries(
+              workloadIdentities.map((w) => [w.key, { name: env.names.identities.workloads[w.key], namespace: w.namespace, service_account: w.serviceAccount }]),
+            ),
+            key_vault_name: env.names.keyVault,
+            backup: {
+              resource_group_name: env.names.backupResourceGroup,
+              storage_account_name: env.names.backupStorageAccount,
+              container_name: env.names.backupContainer,
+              replication_type: env.stage === 'prod' ? 'GZRS' : 'ZRS',
+            },
+            flux: {
+              repository_url: env.gitops.repository,
+              branch: env.gitops.branch,
+              path: `./${env.gitops.path}`,
+              sync_interval_seconds: Math.max(60, durationSeconds(env.gitops.interval)),
+              auth_secret_name: env.gitops.secretName,
+              substitute: staticSubstitutions(env),
+              client_id_variables: Object.fromEntries(workloadIdentities.map((w) => [w.key, w.clientIdVariable])),
+              secrets_provider_client_id_variable: SECRETS_PROVIDER_CLIENT_ID,
+            },
+            tags: env.azure.tags,
+          },
+        },
+        {
+          name: 'dns_access',
+          module: 'dns-zone/modules/access',
+          values: {},
+          expressions: {
+            zone_id: remote('dns', 'zone_id'),
+            resource_group_id: remote('dns', 'resource_group_id'),
+            external_dns_principal_id: 'module.aks.workload_identity_principal_ids["external-dns"]',
+            cert_manager_principal_id: env.releases.certManager.solver === 'dns01' ? 'module.aks.workload_identity_principal_ids["cert-manager"]' : 'null',
+          },
+        },
+      ],
+    },
+    {
+      name: 'postgresql',
+      reads: ['aks'],
+      random: true,
+      providerAliases: {},
+      modules: [
+        {
+          name: 'postgresql',
+          module: 'postgresql',
+          values: {
+            name: env.names.postgresqlServer,
+            resource_group_name: env.names.postgresqlResourceGroup,
+            location: env.azure.location,
+            tenant_id: env.azure.tenantId,
+            postgresql_version: pg.version,
+            sku_name: pg.sku,
+            storage_mb: pg.storageMb,
+            high_availability: pg.highAvailability,
+            zones,
+            backup_retention_days: pg.backupRetentionDays,
+            geo_redundant_backup: pg.geoRedundantBackup,
+            maintenance_window: { day_of_week: weekdays.indexOf(pg.maintenanceWindow.day), start_hour: startHour, start_minute: startMinute },
+            private_dns_zone_name: env.names.postgresqlPrivateDnsZone,
+            databases: env.apps.postfacto.map((p) => p.database),
+            tags: env.azure.tags,
+          },
+          expressions: {
+            delegated_subnet_id: remote('aks', 'postgresql_subnet_id'),
+            virtual_network_id: remote('aks', 'virtual_network_id'),
+            key_vault_id: remote('aks', 'key_vault_id'),
+          },
+        },
+      ],
+    },
+  ];
+}
+
+/** Seconds in a Go duration such as 1m30s. */
+export function durationSeconds(duration: string): number {
+  const unit = { h: 3600, m: 60, s: 1 } as const;
+  return [...duration.matchAll(/(\d+)([hms])/g)].reduce((sum, [, n, u]) => sum + Number(n) * unit[u as keyof typeof unit], 0);
+}
