@@ -64,6 +64,14 @@ export const releasesSchema = z
         storageSize: z.string().regex(/^\d+(Gi|Ti)$/, 'Use a size such as 50Gi.').optional().describe('Prometheus volume size. Default: 50Gi in prod, 20Gi otherwise.'),
         grafanaHost: hostname.optional().describe('Host for Grafana (inside the zone). Default: grafana.<zone>.'),
         receivers: z.array(receiver).optional().describe('Alertmanager receivers. Credentials and URLs come from Key Vault, never from this file.'),
+        smtp: z
+          .strictObject({
+            smarthost: z.string().regex(/^[a-z0-9.-]+:\d{2,5}$/, 'Use host:port, such as smtp.example.com:587.').describe('SMTP server, host:port (TLS required).'),
+            from: email.describe('Sender address of alert e-mails.'),
+            username: z.string().min(1).describe('SMTP user; the password is the key vault secret alertmanager-smtp-password.'),
+          })
+          .optional()
+          .describe('Mail server for e-mail receivers.'),
         scrapeInterval: duration.optional().describe('Prometheus scrape interval. Default: 30s.'),
       })
       .optional(),

@@ -133,6 +133,7 @@ export interface Environment {
       readonly storageSize: string;
       readonly grafanaHost: string;
       readonly receivers: readonly Receiver[];
+      readonly smtp: { readonly smarthost: string; readonly from: string; readonly username: string } | null;
       readonly scrapeInterval: string;
     };
     readonly postfacto: { readonly chartVersion: string | null };

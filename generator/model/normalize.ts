@@ -143,6 +143,7 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
         storageSize: rel.monitoring?.storageSize ?? byStage('50Gi', '20Gi'),
         grafanaHost: rel.monitoring?.grafanaHost ?? `grafana.${zone}`,
         receivers: rel.monitoring?.receivers ?? [],
+        smtp: rel.monitoring?.smtp ?? null,
         scrapeInterval: rel.monitoring?.scrapeInterval ?? '30s',
       },
       postfacto: { chartVersion: rel.postfacto?.chartVersion ?? null },

@@ -18,6 +18,10 @@ export const workloadIdentities: readonly WorkloadIdentity[] = [
   { key: 'velero', namespace: 'velero', serviceAccount: 'velero', clientIdVariable: 'VELERO_CLIENT_ID' },
 ];
 
+export function workloadIdentity(key: WorkloadIdentity['key']): WorkloadIdentity {
+  return workloadIdentities.find((w) => w.key === key)!;
+}
+
 /** Client ID of the Key Vault secrets provider add-on (SecretProviderClass userAssignedIdentityID). */
 export const SECRETS_PROVIDER_CLIENT_ID = 'SECRETS_PROVIDER_CLIENT_ID';
 

@@ -2,6 +2,7 @@
 // files (path relative to out/ -> content). Later renderers (terraform, helmfile, flux) join here.
 import type { Environment } from '../model/environment.ts';
 import { renderResolved } from './resolved.ts';
+import { renderHelmfile } from './helmfile/render.ts';
 import { renderTerraform } from './terraform/render.ts';
 
 export interface Renderer {
@@ -12,6 +13,7 @@ export interface Renderer {
 export const renderers: readonly Renderer[] = [
   { name: 'resolved', render: renderResolved },
   { name: 'terraform', render: renderTerraform },
+  { name: 'helmfile', render: renderHelmfile },
 ];
 
 export class RenderConflictError extends Error {}

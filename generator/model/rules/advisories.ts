@@ -12,6 +12,10 @@ export function advisoryRules(env: Environment): Finding[] {
   if (env.postgresql.highAvailability === 'ZoneRedundant' && env.aks.zones.length < 2) {
     out.push(warning('PG_ZONES', ['postgresql', 'highAvailability'], 'The database is zone-redundant but the cluster runs in one zone.', 'Spread aks.zones over two or more zones to survive a zone outage end to end.'));
   }
+  const monitoring = env.releases.monitoring;
+  if (monitoring.receivers.some((r) => r.type === 'email') && !monitoring.smtp) {
+    out.push(error('MONITORING_SMTP', ['releases', 'monitoring', 'receivers'], 'E-mail receivers need a mail server, and releases.monitoring.smtp is not set.', 'Add releases.monitoring.smtp with smarthost, from and username; the password goes into the key vault secret alertmanager-smtp-password.'));
+  }
   if (env.stage !== 'prod' && env.releases.certManager.issuer === 'production') {
     out.push(warning('ISSUER_RATE_LIMIT', ['releases', 'certManager', 'issuer'], `A ${env.stage} environment uses the Let's Encrypt production issuer, which has strict rate limits.`, 'Use the staging issuer outside prod unless browsers must trust the certificates.'));
   }

@@ -20,6 +20,9 @@ export function stagePolicyRules(env: Environment): Finding[] {
       out.push(error('PROD_REPLICAS', ['apps', 'postfacto', i, 'replicas', 'min'], `${why} run at least 2 Postfacto replicas; instance ${p.name} has min ${p.replicas.min}.`, 'Set replicas.min to 2 or more.'));
     }
   });
+  if (env.releases.ingressNginx.replicas < 2) {
+    out.push(error('PROD_INGRESS_REPLICAS', ['releases', 'ingressNginx', 'replicas'], `${why} run at least 2 ingress controller replicas; releases.ingressNginx.replicas is ${env.releases.ingressNginx.replicas}.`, 'Set releases.ingressNginx.replicas to 2 or more (the prod default is 3).'));
+  }
   if (env.releases.certManager.issuer !== 'production') {
     out.push(error('PROD_ISSUER', ['releases', 'certManager', 'issuer'], `${why} use the Let's Encrypt production issuer; browsers do not trust staging certificates.`, 'Set releases.certManager.issuer to production.'));
   }

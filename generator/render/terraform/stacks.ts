@@ -2,6 +2,7 @@
 // (through terraform.tfvars.json) and which expressions (remote state of an earlier stack, or
 // another module's outputs). Applied in this order: state, dns, aks, postgresql.
 import type { Environment } from '../../model/environment.ts';
+import { POSTGRESQL_ADMIN_LOGIN, POSTGRESQL_PASSWORD_SECRET, vaultSecrets } from '../../model/key-vault-secrets.ts';
 import { SECRETS_PROVIDER_CLIENT_ID, staticSubstitutions, workloadIdentities } from '../../model/workload-identities.ts';
 
 export const STACKS = ['state', 'dns', 'aks', 'postgresql'] as const;
@@ -197,6 +198,11 @@ export function stacksOf(env: Environment): Stack[] {
             maintenance_window: { day_of_week: weekdays.indexOf(pg.maintenanceWindow.day), start_hour: startHour, start_minute: startMinute },
             private_dns_zone_name: env.names.postgresqlPrivateDnsZone,
             databases: env.apps.postfacto.map((p) => p.database),
+            administrator_login: POSTGRESQL_ADMIN_LOGIN,
+            password_secret_name: POSTGRESQL_PASSWORD_SECRET,
+            app_secrets: Object.fromEntries(
+              vaultSecrets(env).map((s) => [s.name, { generate: s.generate, ...(s.initialValue !== undefined && { initial_value: s.initialValue }) }]),
+            ),
             tags: env.azure.tags,
           },
           expressions: {

@@ -18,6 +18,11 @@ output "databases" {
   value       = sort([for d in azurerm_postgresql_flexible_server_database.this : d.name])
 }
 
+output "app_secret_names" {
+  description = "Names of the application secrets in the key vault (never their values)."
+  value       = sort(keys(azurerm_key_vault_secret.app))
+}
+
 output "password_secret_name" {
   description = "Key vault secret that holds the administrator password (the name, never the value)."
   value       = azurerm_key_vault_secret.administrator_password.name

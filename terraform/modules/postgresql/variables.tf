@@ -195,6 +195,21 @@ variable "password_secret_name" {
   nullable    = false
 }
 
+variable "app_secrets" {
+  type = map(object({
+    generate      = bool
+    initial_value = optional(string)
+  }))
+  description = "Further key vault secrets the pods read, by name: generated (a random 64-character value) or written once with initial_value for operators to replace. Values go in write-only, never into state."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for name, s in var.app_secrets : can(regex("^[a-zA-Z0-9-]{1,127}$", name)) && (s.generate || s.initial_value != null)])
+    error_message = "Secret names must be 1-127 letters, digits and hyphens, and a secret that is not generated needs an initial_value."
+  }
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags for every resource."

@@ -15,6 +15,8 @@ data "terraform_remote_state" "aks" {
 module "postgresql" {
   source = "../../../../terraform/modules/postgresql"
 
+  administrator_login   = var.administrator_login
+  app_secrets           = var.app_secrets
   backup_retention_days = var.backup_retention_days
   databases             = var.databases
   delegated_subnet_id   = data.terraform_remote_state.aks.outputs.postgresql_subnet_id
@@ -24,6 +26,7 @@ module "postgresql" {
   location              = var.location
   maintenance_window    = var.maintenance_window
   name                  = var.name
+  password_secret_name  = var.password_secret_name
   postgresql_version    = var.postgresql_version
   private_dns_zone_name = var.private_dns_zone_name
   resource_group_name   = var.resource_group_name

@@ -6,6 +6,11 @@ output "administrator_login" {
   value       = module.postgresql.administrator_login
 }
 
+output "app_secret_names" {
+  description = "Names of the application secrets in the key vault (never their values)."
+  value       = module.postgresql.app_secret_names
+}
+
 output "databases" {
   description = "Databases created, one per application instance."
   value       = module.postgresql.databases

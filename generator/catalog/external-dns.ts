@@ -1,0 +1,40 @@
+// external-dns for the environment's Azure DNS zone, authenticating with workload identity.
+import type { Environment } from '../model/environment.ts';
+import { workloadIdentity } from '../model/workload-identities.ts';
+import { charts, MONITORING_RELEASE, monitoringLabels, onPool } from './charts.ts';
+import { placeholder, type Release } from './types.ts';
+
+/** ConfigMap with azure.json (objects/external-dns-config.ts): no credentials in it, workload identity does the auth. */
+export const EXTERNAL_DNS_CONFIG = 'external-dns-azure';
+
+export function externalDns(env: Environment): Release {
+  const id = workloadIdentity('external-dns');
+  return {
+    name: 'external-dns',
+    namespace: id.namespace,
+    source: charts.externalDns.source,
+    version: env.releases.externalDns.chartVersion ?? charts.externalDns.version,
+    needs: [MONITORING_RELEASE],
+    crds: false,
+    values: {
+      // The federated credential names this service account.
+      fullnameOverride: id.serviceAccount,
+      provider: { name: 'azure' },
+      sources: ['service', 'ingress'],
+      policy: env.releases.externalDns.policy,
+      registry: 'txt',
+      txtOwnerId: env.name,
+      domainFilters: [env.dns.zone],
+      serviceAccount: {
+        labels: { 'azure.workload.identity/use': 'true' },
+        annotations: { 'azure.workload.identity/client-id': placeholder(id.clientIdVariable) },
+      },
+      podLabels: { 'azure.workload.identity/use': 'true' },
+      extraVolumes: [{ name: 'azure-config-file', configMap: { name: EXTERNAL_DNS_CONFIG } }],
+      extraVolumeMounts: [{ name: 'azure-config-file', mountPath: '/etc/kubernetes', readOnly: true }],
+      nodeSelector: onPool('apps'),
+      resources: { requests: { cpu: '25m', memory: '64Mi' } },
+      serviceMonitor: { enabled: true, additionalLabels: monitoringLabels },
+    },
+  };
+}

@@ -1,0 +1,21 @@
+// The release catalog of an environment, in install order. helmfile and Flux both render from it,
+// so the two outputs cannot disagree.
+import type { Environment } from '../model/environment.ts';
+import { certManager } from './cert-manager.ts';
+import { externalDns } from './external-dns.ts';
+import { ingressNginx } from './ingress-nginx.ts';
+import { kubePrometheusStack } from './kube-prometheus-stack.ts';
+import { postfactoReleases } from './postfacto.ts';
+import type { Release } from './types.ts';
+import { velero } from './velero.ts';
+
+/** Platform controllers (Flux: infrastructure-controllers). */
+export function platformReleases(env: Environment): Release[] {
+  const backups = velero(env);
+  return [kubePrometheusStack(env), ingressNginx(env), certManager(env), externalDns(env), ...(backups ? [backups] : [])];
+}
+
+/** Applications (Flux: apps). */
+export const appReleases = (env: Environment): Release[] => postfactoReleases(env);
+
+export const releasesOf = (env: Environment): Release[] => [...platformReleases(env), ...appReleases(env)];

@@ -1,0 +1,38 @@
+// SecretProviderClass for the AKS Key Vault secrets provider: the add-on's identity reads the
+// named secrets, mounts them as files and (with secretObjects) mirrors them into a Kubernetes Secret.
+import type { Environment } from '../model/environment.ts';
+import { SECRETS_PROVIDER_CLIENT_ID } from '../model/workload-identities.ts';
+import { placeholder, type KubeObject } from './types.ts';
+
+export interface SyncedSecret {
+  readonly secretName: string;
+  /** Kubernetes Secret key -> key vault secret name. */
+  readonly keys: Readonly<Record<string, string>>;
+}
+
+export const CSI_DRIVER = 'secrets-store.csi.k8s.io';
+
+export function secretProviderClassSpec(env: Environment, objects: readonly string[], synced?: SyncedSecret) {
+  return {
+    provider: 'azure',
+    parameters: {
+      usePodIdentity: 'false',
+      useVMManagedIdentity: 'true',
+      userAssignedIdentityID: placeholder(SECRETS_PROVIDER_CLIENT_ID),
+      keyvaultName: env.names.keyVault,
+      tenantId: env.azure.tenantId,
+      // The provider takes its object list as a YAML string.
+      objects: `array:\n${objects.map((o) => `  - |\n    objectName: ${o}\n    objectType: secret\n`).join('')}`,
+    },
+    ...(synced && {
+      secretObjects: [{ secretName: synced.secretName, type: 'Opaque', data: Object.entries(synced.keys).map(([key, objectName]) => ({ key, objectName })) }],
+    }),
+  };
+}
+
+export function secretProviderClass(env: Environment, name: string, namespace: string, objects: readonly string[], synced?: SyncedSecret): KubeObject {
+  return { apiVersion: 'secrets-store.csi.x-k8s.io/v1', kind: 'SecretProviderClass', metadata: { name, namespace }, spec: secretProviderClassSpec(env, objects, synced) };
+}
+
+/** A pod volume that mounts a SecretProviderClass. */
+export const csiVolume = (name: string, secretProviderClass: string) => ({ name, csi: { driver: CSI_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass } } });

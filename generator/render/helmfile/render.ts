@@ -1,0 +1,135 @@
+// out/<env>/helmfile/: helmfile.yaml, values/<release>.yaml (.gotmpl where a value comes from
+// Terraform outputs at deploy time), and two local charts for the plain objects around the charts:
+// platform-base (namespaces, access, configuration; first) and platform-config (issuers, rules,
+// secret provider classes; after the controllers that bring their CRDs).
+import { appReleases, platformReleases, releasesOf } from '../../catalog/index.ts';
+import { platformObjects } from '../../catalog/objects.ts';
+import { PLACEHOLDER, type KubeObject, type Release } from '../../catalog/types.ts';
+import type { Environment } from '../../model/environment.ts';
+import { GENERATED_HEADER, toYaml } from '../yaml.ts';
+import { chartValue, hasPlaceholders, requiredEnv, toGoTemplate } from './go-template.ts';
+
+/** Namespace of the helm releases that carry the local charts. */
+const LOCAL_RELEASE_NAMESPACE = 'kube-system';
+
+export function renderHelmfile(environments: readonly Environment[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const env of environments) {
+    const dir = `${env.name}/helmfile`;
+    const releases = releasesOf(env);
+    const objects = platformObjects(env);
+    const base = localChart('platform-base', objects.base, []);
+    const config = localChart('platform-config', objects.config, ['cert-manager', 'kube-prometheus-stack']);
+
+    const valuesFiles = new Map<string, string>();
+    for (const release of releases) {
+      const values = toYaml(release.values, { sortKeys: true, comment: [`values of release ${release.name} (${release.source.chart} ${release.version})`] });
+      const file = hasPlaceholders(values) ? `values/${release.name}.yaml.gotmpl` : `values/${release.name}.yaml`;
+      valuesFiles.set(release.name, file);
+      files.set(`${dir}/${file}`, file.endsWith('.gotmpl') ? toGoTemplate(values, requiredEnv) : values);
+    }
+    for (const chart of [base, config]) {
+      for (const [file, content] of chart.files) files.set(`${dir}/charts/${chart.name}/${file}`, content);
+      if (chart.values) files.set(`${dir}/values/${chart.name}.yaml.gotmpl`, chart.values);
+    }
+    const entry = (r: Release) => helmfileRelease(r, releases, valuesFiles.get(r.name)!);
+    const entries = [localRelease(base, releases), ...platformReleases(env).map(entry), localRelease(config, releases), ...appReleases(env).map(entry)];
+    files.set(`${dir}/helmfile.yaml`, helmfileYaml(env, files, dir, releases, entries));
+  }
+  return files;
+}
+
+const needOf = (r: { name: string; namespace: string }) => `${r.namespace}/${r.name}`;
+
+function helmfileRelease(release: Release, all: readonly Release[], valuesFile: string) {
+  const byName = new Map(all.map((r) => [r.name, r]));
+  const needs = [
+    `${LOCAL_RELEASE_NAMESPACE}/platform-base`,
+    ...release.needs.map((n) => needOf(byName.get(n)!)),
+    ...(release.source.chart === 'app-template' ? [`${LOCAL_RELEASE_NAMESPACE}/platform-config`] : []),
+  ];
+  return {
+    name: release.name,
+    namespace: release.namespace,
+    chart: `${release.source.repository}/${release.source.chart}`,
+    version: release.version,
+    needs,
+    values: [valuesFile],
+  };
+}
+
+interface LocalChart {
+  readonly name: string;
+  readonly files: Map<string, string>;
+  /** values/<chart>.yaml.gotmpl when the objects reference deploy-time values. */
+  readonly values?: string;
+  readonly after: readonly string[];
+}
+
+function localChart(name: string, objects: readonly KubeObject[], after: readonly string[]): LocalChart {
+  const files = new Map<string, string>();
+  files.set('Chart.yaml', toYaml({ apiVersion: 'v2', name, description: `Objects Slipway renders around the charts (${name}).`, type: 'application', version: '1.0.0' }));
+  const variables = new Set<string>();
+  for (const object of objects) {
+    const text = toYaml(object, { sortKeys: true });
+    for (const m of text.matchAll(PLACEHOLDER)) variables.add(m[1]!);
+    files.set(`templates/${objectFileName(object)}`, toGoTemplate(text, chartValue));
+  }
+  const sorted = [...variables].sort();
+  const values = sorted.length ? `${GENERATED_HEADER}\nenv:\n${sorted.map((v) => `  ${v}: ${requiredEnv(v)}`).join('\n')}\n` : undefined;
+  return { name, files, after, ...(values && { values }) };
+}
+
+function localRelease(chart: LocalChart, releases: readonly Release[]) {
+  const byName = new Map(releases.map((r) => [r.name, r]));
+  return {
+    name: chart.name,
+    namespace: LOCAL_RELEASE_NAMESPACE,
+    chart: `./charts/${chart.name}`,
+    ...(chart.after.length && { needs: [`${LOCAL_RELEASE_NAMESPACE}/platform-base`, ...chart.after.map((n) => needOf(byName.get(n)!))] }),
+    ...(chart.values && { values: [`values/${chart.name}.yaml.gotmpl`] }),
+  };
+}
+
+/** kind-namespace-name.yaml, lowercase: one object per file, stable names. */
+export const objectFileName = (o: KubeObject) => `${[o.kind, o.metadata.namespace, o.metadata.name].filter(Boolean).join('-').toLowerCase()}.yaml`;
+
+function helmfileYaml(env: Environment, files: ReadonlyMap<string, string>, dir: string, releases: readonly Release[], entries: readonly unknown[]): string {
+  const repositories = new Map<string, { name: string; url: string; oci?: boolean }>();
+  for (const { source } of releases) {
+    const url = source.kind === 'oci' ? source.url.replace(/^oci:\/\//, '').replace(new RegExp(`/${source.chart}$`), '') : source.url;
+    repositories.set(source.repository, { name: source.repository, url, ...(source.kind === 'oci' && { oci: true }) });
+  }
+  const doc = {
+    repositories: [...repositories.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
+    helmDefaults: {
+      wait: true,
+      waitForJobs: true,
+      // Roll a failed upgrade back (helm --atomic / --rollback-on-failure).
+      atomic: true,
+      timeout: 900,
+      historyMax: 10,
+      // Namespaces, with their pod security labels, come from the platform-base release.
+      createNamespace: false,
+      diffArgs: ['--suppress-secrets'],
+    },
+    releases: entries,
+  };
+  return toYaml(doc, {
+    comment: [
+      `environment ${env.name} (${env.source})`,
+      'Values known only after terraform apply are read from these environment variables:',
+      `  ${requiredVariables(files, dir).join(' ')}`,
+      'Export them from the aks stack first: see "Releases" in the README.',
+    ],
+  });
+}
+
+/** Every variable a values file of this helmfile requires. */
+export function requiredVariables(files: ReadonlyMap<string, string>, dir: string): string[] {
+  const found = new Set<string>();
+  for (const [file, content] of files) {
+    if (file.startsWith(`${dir}/values/`)) for (const m of content.matchAll(/requiredEnv "([A-Z0-9_]+)"/g)) found.add(m[1]!);
+  }
+  return [...found].sort();
+}
