@@ -2,7 +2,17 @@
 import type { Environment } from '../model/environment.ts';
 import { workloadIdentity } from '../model/workload-identities.ts';
 import { charts, MONITORING_RELEASE, monitoringLabels, onPool } from './charts.ts';
-import { placeholder, type Release } from './types.ts';
+import { placeholder, type Release, type Values } from './types.ts';
+import { mergeValues } from './values.ts';
+
+const base: Values = {
+  crds: { enabled: true, keep: true },
+  nodeSelector: onPool('apps'),
+  resources: { requests: { cpu: '50m', memory: '128Mi' } },
+  webhook: { nodeSelector: onPool('apps') },
+  cainjector: { nodeSelector: onPool('apps') },
+  prometheus: { enabled: true, servicemonitor: { enabled: true, labels: monitoringLabels } },
+};
 
 export function certManager(env: Environment): Release {
   const ha = env.stage === 'prod';
@@ -15,15 +25,12 @@ export function certManager(env: Environment): Release {
     version: env.releases.certManager.chartVersion ?? charts.certManager.version,
     needs: [MONITORING_RELEASE],
     crds: true,
-    values: {
-      crds: { enabled: true, keep: true },
+    baseValues: base,
+    values: mergeValues(base, {
       replicaCount: ha ? 2 : 1,
       podDisruptionBudget: { enabled: ha },
-      nodeSelector: onPool('apps'),
-      resources: { requests: { cpu: '50m', memory: '128Mi' } },
-      webhook: { replicaCount: ha ? 2 : 1, nodeSelector: onPool('apps') },
-      cainjector: { replicaCount: ha ? 2 : 1, nodeSelector: onPool('apps') },
-      prometheus: { enabled: true, servicemonitor: { enabled: true, labels: monitoringLabels } },
+      webhook: { replicaCount: ha ? 2 : 1 },
+      cainjector: { replicaCount: ha ? 2 : 1 },
       ...(dns01 && {
         podLabels: { 'azure.workload.identity/use': 'true' },
         serviceAccount: {
@@ -32,6 +39,6 @@ export function certManager(env: Environment): Release {
           annotations: { 'azure.workload.identity/client-id': placeholder(id.clientIdVariable) },
         },
       }),
-    },
+    }),
   };
 }

@@ -2,13 +2,33 @@
 import type { Environment } from '../model/environment.ts';
 import { workloadIdentity } from '../model/workload-identities.ts';
 import { charts, MONITORING_RELEASE, monitoringLabels, onPool } from './charts.ts';
-import { placeholder, type Release } from './types.ts';
+import { placeholder, type Release, type Values } from './types.ts';
+import { mergeValues } from './values.ts';
 
 /** ConfigMap with azure.json (objects/external-dns-config.ts): no credentials in it, workload identity does the auth. */
 export const EXTERNAL_DNS_CONFIG = 'external-dns-azure';
 
+const id = workloadIdentity('external-dns');
+
+const base: Values = {
+  // The federated credential names this service account.
+  fullnameOverride: id.serviceAccount,
+  provider: { name: 'azure' },
+  sources: ['service', 'ingress'],
+  registry: 'txt',
+  serviceAccount: {
+    labels: { 'azure.workload.identity/use': 'true' },
+    annotations: { 'azure.workload.identity/client-id': placeholder(id.clientIdVariable) },
+  },
+  podLabels: { 'azure.workload.identity/use': 'true' },
+  extraVolumes: [{ name: 'azure-config-file', configMap: { name: EXTERNAL_DNS_CONFIG } }],
+  extraVolumeMounts: [{ name: 'azure-config-file', mountPath: '/etc/kubernetes', readOnly: true }],
+  nodeSelector: onPool('apps'),
+  resources: { requests: { cpu: '25m', memory: '64Mi' } },
+  serviceMonitor: { enabled: true, additionalLabels: monitoringLabels },
+};
+
 export function externalDns(env: Environment): Release {
-  const id = workloadIdentity('external-dns');
   return {
     name: 'external-dns',
     namespace: id.namespace,
@@ -16,25 +36,7 @@ export function externalDns(env: Environment): Release {
     version: env.releases.externalDns.chartVersion ?? charts.externalDns.version,
     needs: [MONITORING_RELEASE],
     crds: false,
-    values: {
-      // The federated credential names this service account.
-      fullnameOverride: id.serviceAccount,
-      provider: { name: 'azure' },
-      sources: ['service', 'ingress'],
-      policy: env.releases.externalDns.policy,
-      registry: 'txt',
-      txtOwnerId: env.name,
-      domainFilters: [env.dns.zone],
-      serviceAccount: {
-        labels: { 'azure.workload.identity/use': 'true' },
-        annotations: { 'azure.workload.identity/client-id': placeholder(id.clientIdVariable) },
-      },
-      podLabels: { 'azure.workload.identity/use': 'true' },
-      extraVolumes: [{ name: 'azure-config-file', configMap: { name: EXTERNAL_DNS_CONFIG } }],
-      extraVolumeMounts: [{ name: 'azure-config-file', mountPath: '/etc/kubernetes', readOnly: true }],
-      nodeSelector: onPool('apps'),
-      resources: { requests: { cpu: '25m', memory: '64Mi' } },
-      serviceMonitor: { enabled: true, additionalLabels: monitoringLabels },
-    },
+    baseValues: base,
+    values: mergeValues(base, { policy: env.releases.externalDns.policy, txtOwnerId: env.name, domainFilters: [env.dns.zone] }),
   };
 }

@@ -4,13 +4,45 @@ import type { Environment, Receiver } from '../model/environment.ts';
 import { GRAFANA_ADMIN_PASSWORD_SECRET, GRAFANA_ADMIN_USER_SECRET, receiverSecret, SMTP_PASSWORD_SECRET } from '../model/key-vault-secrets.ts';
 import { charts, clusterIssuerName, INGRESS_CLASS, MONITORING_RELEASE, onPool } from './charts.ts';
 import { csiVolume, secretProviderClass } from './secret-provider-class.ts';
-import type { KubeObject, Release } from './types.ts';
+import type { KubeObject, Release, Values } from './types.ts';
+import { mergeValues } from './values.ts';
 
 export const MONITORING_NAMESPACE = 'monitoring';
 /** SecretProviderClass mounted by Alertmanager: receiver credentials as files, Grafana's admin Secret synced. */
 export const MONITORING_SECRETS = 'monitoring-secrets';
 export const GRAFANA_ADMIN_SECRET = 'grafana-admin';
 const SECRETS_DIR = '/etc/alertmanager/secrets-store';
+
+const base: Values = {
+  crds: { enabled: true },
+  // AKS manages the control plane: these targets cannot be scraped and would only alert.
+  kubeControllerManager: { enabled: false },
+  kubeScheduler: { enabled: false },
+  kubeEtcd: { enabled: false },
+  prometheus: {
+    prometheusSpec: {
+      // Pick up ServiceMonitors and rules of every release, not only those labelled for this one.
+      serviceMonitorSelectorNilUsesHelmValues: false,
+      podMonitorSelectorNilUsesHelmValues: false,
+      ruleSelectorNilUsesHelmValues: false,
+      probeSelectorNilUsesHelmValues: false,
+      nodeSelector: onPool('apps'),
+      resources: { requests: { cpu: '200m', memory: '1Gi' } },
+      storageSpec: { volumeClaimTemplate: { spec: { storageClassName: 'managed-csi-premium', accessModes: ['ReadWriteOnce'] } } },
+    },
+  },
+  alertmanager: {
+    alertmanagerSpec: {
+      nodeSelector: onPool('apps'),
+      volumes: [csiVolume('secrets-store', MONITORING_SECRETS)],
+      volumeMounts: [{ name: 'secrets-store', mountPath: SECRETS_DIR, readOnly: true }],
+    },
+  },
+  grafana: {
+    admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: 'admin-user', passwordKey: 'admin-password' },
+    ingress: { enabled: true, ingressClassName: INGRESS_CLASS, path: '/' },
+  },
+};
 
 export function kubePrometheusStack(env: Environment): Release {
   const m = env.releases.monitoring;
@@ -23,12 +55,8 @@ export function kubePrometheusStack(env: Environment): Release {
     version: m.chartVersion ?? charts.kubePrometheusStack.version,
     needs: [],
     crds: true,
-    values: {
-      crds: { enabled: true },
-      // AKS manages the control plane: these targets cannot be scraped and would only alert.
-      kubeControllerManager: { enabled: false },
-      kubeScheduler: { enabled: false },
-      kubeEtcd: { enabled: false },
+    baseValues: base,
+    values: mergeValues(base, {
       // Cilium replaces kube-proxy.
       kubeProxy: { enabled: env.aks.network.dataPlane !== 'cilium' },
       prometheus: {
@@ -36,39 +64,18 @@ export function kubePrometheusStack(env: Environment): Release {
           replicas: ha ? 2 : 1,
           retention: m.retention,
           scrapeInterval: m.scrapeInterval,
-          // Pick up ServiceMonitors and rules of every release, not only those labelled for this one.
-          serviceMonitorSelectorNilUsesHelmValues: false,
-          podMonitorSelectorNilUsesHelmValues: false,
-          ruleSelectorNilUsesHelmValues: false,
-          probeSelectorNilUsesHelmValues: false,
-          nodeSelector: onPool('apps'),
-          resources: { requests: { cpu: '200m', memory: '1Gi' } },
-          storageSpec: {
-            volumeClaimTemplate: { spec: { storageClassName: 'managed-csi-premium', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: m.storageSize } } } },
-          },
+          storageSpec: { volumeClaimTemplate: { spec: { resources: { requests: { storage: m.storageSize } } } } },
         },
       },
-      alertmanager: {
-        alertmanagerSpec: {
-          replicas: ha ? 2 : 1,
-          nodeSelector: onPool('apps'),
-          volumes: [csiVolume('secrets-store', MONITORING_SECRETS)],
-          volumeMounts: [{ name: 'secrets-store', mountPath: SECRETS_DIR, readOnly: true }],
-        },
-        config: alertmanagerConfig(env),
-      },
+      alertmanager: { alertmanagerSpec: { replicas: ha ? 2 : 1 }, config: alertmanagerConfig(env) },
       grafana: {
-        admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: 'admin-user', passwordKey: 'admin-password' },
         ingress: {
-          enabled: true,
-          ingressClassName: INGRESS_CLASS,
           annotations: { 'cert-manager.io/cluster-issuer': clusterIssuerName(env.releases.certManager.issuer) },
           hosts: [host],
-          path: '/',
           tls: [{ secretName: 'grafana-tls', hosts: [host] }],
         },
       },
-    },
+    }),
   };
 }
 

@@ -7,7 +7,8 @@ import { POSTGRESQL_ADMIN_LOGIN, POSTGRESQL_PASSWORD_SECRET, secretKeyBaseSecret
 import { charts, clusterIssuerName, dataPoolToleration, INGRESS_CLASS, onPool, REDIS_IMAGE } from './charts.ts';
 import { INGRESS_NAMESPACE } from './ingress-nginx.ts';
 import { csiVolume, secretProviderClassSpec } from './secret-provider-class.ts';
-import type { Release } from './types.ts';
+import type { Release, Values } from './types.ts';
+import { mergeValues } from './values.ts';
 
 const WEB_PORT = 3000;
 const REDIS_PORT = 6379;
@@ -31,30 +32,81 @@ export function postfactoReleases(env: Environment): Release[] {
     version: env.releases.postfacto.chartVersion ?? charts.appTemplate.version,
     needs: ['ingress-nginx', 'cert-manager', 'external-dns'],
     crds: false,
-    values: postfactoValues(env, p),
+    baseValues: base,
+    values: mergeValues(base, instanceValues(env, p)),
   }));
 }
 
-function postfactoValues(env: Environment, p: PostfactoInstance) {
+/** What every Postfacto instance shares (out/base/postfacto). */
+const base: Values = {
+  global: { alwaysAppendIdentifierToResourceName: true },
+  defaultPodOptions: {
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+  },
+  controllers: {
+    web: {
+      type: 'deployment',
+      // The HorizontalPodAutoscaler owns the replica count.
+      replicas: null,
+      strategy: 'RollingUpdate',
+      rollingUpdate: { unavailable: 0, surge: 1 },
+      pod: { nodeSelector: onPool('apps') },
+      containers: {
+        app: {
+          image: { repository: 'postfacto/postfacto' },
+          probes: { startup: httpProbe(5, 60), liveness: httpProbe(10, 3), readiness: httpProbe(10, 3) },
+          resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+          // The upstream image runs as root (files owned by root under /postfacto), so no runAsNonRoot.
+          securityContext: dropAll,
+        },
+      },
+    },
+    redis: {
+      type: 'deployment',
+      replicas: 1,
+      strategy: 'Recreate',
+      pod: {
+        nodeSelector: onPool('data'),
+        tolerations: [dataPoolToleration],
+        securityContext: { runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999, seccompProfile: { type: 'RuntimeDefault' } },
+      },
+      containers: {
+        redis: {
+          image: REDIS_IMAGE,
+          // Pub/sub for Action Cable only: nothing to persist.
+          args: ['--save', '', '--appendonly', 'no'],
+          probes: { liveness: tcpProbe, readiness: tcpProbe },
+          resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+          securityContext: { ...dropAll, readOnlyRootFilesystem: true },
+        },
+      },
+    },
+  },
+  service: {
+    web: { controller: 'web', ports: { http: { port: WEB_PORT } } },
+    redis: { controller: 'redis', ports: { redis: { port: REDIS_PORT } } },
+  },
+  persistence: {
+    'secrets-store': { type: 'custom', advancedMounts: { web: { app: [{ path: SECRETS_MOUNT, readOnly: true }] } } },
+    'redis-data': { type: 'emptyDir', advancedMounts: { redis: { redis: [{ path: '/data' }] } } },
+  },
+  networkpolicies: {
+    'default-deny': { podSelector: {}, policyTypes: ['Ingress', 'Egress'], rules: { ingress: [], egress: [] } },
+  },
+};
+
+/** What makes an instance itself: name, version, host, database, secrets, scaling bounds. */
+function instanceValues(env: Environment, p: PostfactoInstance): Values {
   const secret = `${p.release}-secrets`;
   const web = `${p.release}-web`;
   const database = `postgres://${POSTGRESQL_ADMIN_LOGIN}:$(DATABASE_PASSWORD)@${env.names.postgresqlServer}.postgres.database.azure.com:5432/${p.database}?sslmode=require`;
   return {
-    global: { fullnameOverride: p.release, alwaysAppendIdentifierToResourceName: true },
-    defaultPodOptions: {
-      automountServiceAccountToken: false,
-      enableServiceLinks: false,
-      securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-    },
+    global: { fullnameOverride: p.release },
     controllers: {
       web: {
-        type: 'deployment',
-        // The HorizontalPodAutoscaler below owns the replica count.
-        replicas: null,
-        strategy: 'RollingUpdate',
-        rollingUpdate: { unavailable: 0, surge: 1 },
         pod: {
-          nodeSelector: onPool('apps'),
           affinity: {
             podAntiAffinity: {
               // Never share a node with Redis: one node failure must not take both down.
@@ -68,7 +120,7 @@ function postfactoValues(env: Environment, p: PostfactoInstance) {
         },
         containers: {
           app: {
-            image: { repository: 'postfacto/postfacto', tag: p.version },
+            image: { tag: p.version },
             env: {
               DATABASE_PASSWORD: { valueFrom: { secretKeyRef: { name: secret, key: 'database-password' } } },
               DATABASE_URL: { value: database, dependsOn: 'DATABASE_PASSWORD' },
@@ -76,37 +128,9 @@ function postfactoValues(env: Environment, p: PostfactoInstance) {
               REDIS_URL: `redis://${p.release}-redis:${REDIS_PORT}/0`,
               CLIENT_ORIGIN: `https://${p.host}`,
             },
-            probes: { startup: httpProbe(5, 60), liveness: httpProbe(10, 3), readiness: httpProbe(10, 3) },
-            resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
-            // The upstream image runs as root (files owned by root under /postfacto), so no runAsNonRoot.
-            securityContext: dropAll,
           },
         },
       },
-      redis: {
-        type: 'deployment',
-        replicas: 1,
-        strategy: 'Recreate',
-        pod: {
-          nodeSelector: onPool('data'),
-          tolerations: [dataPoolToleration],
-          securityContext: { runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999, seccompProfile: { type: 'RuntimeDefault' } },
-        },
-        containers: {
-          redis: {
-            image: REDIS_IMAGE,
-            // Pub/sub for Action Cable only: nothing to persist.
-            args: ['--save', '', '--appendonly', 'no'],
-            probes: { liveness: tcpProbe, readiness: tcpProbe },
-            resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
-            securityContext: { ...dropAll, readOnlyRootFilesystem: true },
-          },
-        },
-      },
-    },
-    service: {
-      web: { controller: 'web', ports: { http: { port: WEB_PORT } } },
-      redis: { controller: 'redis', ports: { redis: { port: REDIS_PORT } } },
     },
     ingress: {
       web: {
@@ -116,12 +140,8 @@ function postfactoValues(env: Environment, p: PostfactoInstance) {
         tls: [{ secretName: `${p.release}-tls`, hosts: [p.host] }],
       },
     },
-    persistence: {
-      'secrets-store': { type: 'custom', volumeSpec: { csi: csiVolume('secrets-store', p.release).csi }, advancedMounts: { web: { app: [{ path: SECRETS_MOUNT, readOnly: true }] } } },
-      'redis-data': { type: 'emptyDir', advancedMounts: { redis: { redis: [{ path: '/data' }] } } },
-    },
+    persistence: { 'secrets-store': { volumeSpec: { csi: csiVolume('secrets-store', p.release).csi } } },
     networkpolicies: {
-      'default-deny': { podSelector: {}, policyTypes: ['Ingress', 'Egress'], rules: { ingress: [], egress: [] } },
       web: {
         controller: 'web',
         policyTypes: ['Ingress', 'Egress'],

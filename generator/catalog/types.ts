@@ -22,6 +22,8 @@ export interface Release {
    * (model/workload-identities.ts): Flux substitutes them, helmfile reads them from the environment.
    */
   readonly values: Values;
+  /** The part of values that is the same for every environment (out/base); values = merge(baseValues, delta). */
+  readonly baseValues: Values;
 }
 
 export interface KubeObject {

@@ -3,12 +3,39 @@
 import type { Environment } from '../model/environment.ts';
 import { workloadIdentity } from '../model/workload-identities.ts';
 import { charts, MONITORING_RELEASE, monitoringLabels, onPool, VELERO_AZURE_PLUGIN_IMAGE } from './charts.ts';
-import { placeholder, type Release } from './types.ts';
+import { placeholder, type Release, type Values } from './types.ts';
+import { mergeValues } from './values.ts';
+
+const id = workloadIdentity('velero');
+
+const base: Values = {
+  initContainers: [
+    {
+      name: 'velero-plugin-for-microsoft-azure',
+      image: VELERO_AZURE_PLUGIN_IMAGE,
+      imagePullPolicy: 'IfNotPresent',
+      volumeMounts: [{ mountPath: '/target', name: 'plugins' }],
+      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+    },
+  ],
+  podLabels: { 'azure.workload.identity/use': 'true' },
+  serviceAccount: {
+    server: {
+      name: id.serviceAccount,
+      labels: { 'azure.workload.identity/use': 'true' },
+      annotations: { 'azure.workload.identity/client-id': placeholder(id.clientIdVariable) },
+    },
+  },
+  snapshotsEnabled: true,
+  deployNodeAgent: false,
+  metrics: { enabled: true, serviceMonitor: { enabled: true, additionalLabels: monitoringLabels } },
+  nodeSelector: onPool('apps'),
+  resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+};
 
 export function velero(env: Environment): Release | undefined {
   const v = env.releases.velero;
   if (!v.enabled) return undefined;
-  const id = workloadIdentity('velero');
   const n = env.names;
   return {
     name: 'velero',
@@ -17,24 +44,8 @@ export function velero(env: Environment): Release | undefined {
     version: v.chartVersion ?? charts.velero.version,
     needs: [MONITORING_RELEASE],
     crds: true,
-    values: {
-      initContainers: [
-        {
-          name: 'velero-plugin-for-microsoft-azure',
-          image: VELERO_AZURE_PLUGIN_IMAGE,
-          imagePullPolicy: 'IfNotPresent',
-          volumeMounts: [{ mountPath: '/target', name: 'plugins' }],
-          resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
-        },
-      ],
-      podLabels: { 'azure.workload.identity/use': 'true' },
-      serviceAccount: {
-        server: {
-          name: id.serviceAccount,
-          labels: { 'azure.workload.identity/use': 'true' },
-          annotations: { 'azure.workload.identity/client-id': placeholder(id.clientIdVariable) },
-        },
-      },
+    baseValues: base,
+    values: mergeValues(base, {
       // Not credentials: with workload identity the file only names the subscription and the
       // resource group of the disks (the plugin still expects the file).
       credentials: {
@@ -61,8 +72,6 @@ export function velero(env: Environment): Release | undefined {
           { name: 'default', provider: 'azure', config: { resourceGroup: n.nodeResourceGroup, subscriptionId: env.azure.subscriptionId, incremental: 'true' } },
         ],
       },
-      snapshotsEnabled: true,
-      deployNodeAgent: false,
       schedules: Object.fromEntries(
         v.schedules.map((s) => [
           s.name,
@@ -74,9 +83,6 @@ export function velero(env: Environment): Release | undefined {
           },
         ]),
       ),
-      metrics: { enabled: true, serviceMonitor: { enabled: true, additionalLabels: monitoringLabels } },
-      nodeSelector: onPool('apps'),
-      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
-    },
+    }),
   };
 }

@@ -2,7 +2,10 @@ import { isClean, planEmit, type Plan } from '../emit/plan.ts';
 import { emit, EmitConflictError } from '../emit/emit.ts';
 import { ManifestError } from '../emit/manifest.ts';
 import { formatIssuesText, useColor } from '../format/text.ts';
-import { hasErrors } from '../issues.ts';
+import { readProjectConfig, schemaLocations } from '../config.ts';
+import { hasErrors, sortIssues } from '../issues.ts';
+import { fluxObjects } from '../render/flux/layout.ts';
+import { validateManifests } from '../validate/kubeconform.ts';
 import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironments } from '../load/load-environments.ts';
 import { renderAll } from '../render/registry.ts';
 import { parse } from './args.ts';
@@ -13,9 +16,10 @@ export const DEFAULT_OUT_DIR = 'out';
 export const generateCommand: Command = {
   name: 'generate',
   summary: 'Render out/ from the environment files (or check that it is up to date).',
-  usage: `Usage: slipway generate [--env NAME] [--check] [--out DIR]
+  usage: `Usage: slipway generate [--env NAME] [--check] [--out DIR] [--schema-location LOC]... [--ignore-missing-schemas]
 
-Validates every environment file, renders the outputs and writes them to out/ atomically.
+Validates every environment file, renders the outputs, validates every Kubernetes object against
+its JSON Schema (kubeconform when installed, in-process otherwise) and writes out/ atomically.
 Only files Slipway generated (listed in out/.slipway-manifest.json) are ever rewritten or
 pruned; any other file in out/ is left alone, and a generated path held by such a file is
 refused. Invalid input never changes out/.
@@ -24,11 +28,24 @@ Options:
   --env NAME   Render only this environment (all files are still validated).
   --check      Write nothing; list changed, missing and extra files and exit 1 on drift.
   --out DIR    Output directory (default: out).
+  --schema-location LOC
+               Where Kubernetes JSON Schemas are, kubeconform syntax (folder, template, URL or
+               "default"); repeatable. Default: SLIPWAY_SCHEMA_LOCATION (comma-separated), then
+               schemaLocations in slipway.config.json, then kubeconform's public locations
+               (downloads are cached in ~/.cache/slipway/schemas).
+  --ignore-missing-schemas
+               An object without a schema is a warning, not an error.
   -h, --help   Show this help.
 
 Exit codes: 0 written or up to date, 1 invalid input, drift or conflict, 2 usage error.`,
-  run(args, io) {
-    const { values } = parse(args, { env: { type: 'string' }, check: { type: 'boolean' }, out: { type: 'string' } });
+  async run(args, io) {
+    const { values } = parse(args, {
+      env: { type: 'string' },
+      check: { type: 'boolean' },
+      out: { type: 'string' },
+      'schema-location': { type: 'string', multiple: true },
+      'ignore-missing-schemas': { type: 'boolean' },
+    });
     if (values.help) {
       io.stdout.write(`${this.usage}\n`);
       return 0;
@@ -53,6 +70,18 @@ Exit codes: 0 written or up to date, 1 invalid input, drift or conflict, 2 usage
       throw new UsageError(`There is no environment named "${only}"; known: ${environments.map((e) => e.name).join(', ')}.`);
     }
     const rendered = renderAll(selected);
+    const locations = schemaLocations(values['schema-location'] as string[] | undefined, io.env, readProjectConfig());
+    const invalid = await validateManifests(
+      selected.flatMap((env) => fluxObjects(env)),
+      { locations, ignoreMissingSchemas: Boolean(values['ignore-missing-schemas']), filePrefix: `${outDir}/` },
+    );
+    if (invalid.length > 0) {
+      io.stderr.write(formatIssuesText(sortIssues(invalid), files.length, { color }));
+      if (hasErrors(invalid)) {
+        io.stderr.write(`The rendered manifests are invalid; nothing was written to ${outDir}/.\n`);
+        return 1;
+      }
+    }
     const inScope = only === undefined ? () => true : (file: string) => file.startsWith(`${only}/`);
     let plan: Plan;
     try {

@@ -2,6 +2,7 @@
 // files (path relative to out/ -> content). Later renderers (terraform, helmfile, flux) join here.
 import type { Environment } from '../model/environment.ts';
 import { renderResolved } from './resolved.ts';
+import { renderFlux } from './flux/layout.ts';
 import { renderHelmfile } from './helmfile/render.ts';
 import { renderTerraform } from './terraform/render.ts';
 
@@ -14,6 +15,7 @@ export const renderers: readonly Renderer[] = [
   { name: 'resolved', render: renderResolved },
   { name: 'terraform', render: renderTerraform },
   { name: 'helmfile', render: renderHelmfile },
+  { name: 'flux', render: renderFlux },
 ];
 
 export class RenderConflictError extends Error {}

@@ -15,15 +15,24 @@ export interface YamlOptions {
 }
 
 export function toYaml(value: unknown, options: YamlOptions = {}): string {
-  const body = stringify(value, {
+  return toYamlDocuments([value], options);
+}
+
+/** Several YAML documents in one file, separated by "---", under one header. */
+export function toYamlDocuments(values: readonly unknown[], options: YamlOptions = {}): string {
+  const body = values.map((value) => stringifyOne(value, options)).join('---\n');
+  const comments = (options.comment ?? []).map((c) => `# ${c}`);
+  return [GENERATED_HEADER, ...comments, body].join('\n').replace(/\n*$/, '\n');
+}
+
+function stringifyOne(value: unknown, options: YamlOptions): string {
+  return stringify(value, {
     lineWidth: 0,
     minContentWidth: 0,
     aliasDuplicateObjects: false,
     indentSeq: true,
     sortMapEntries: options.sortKeys ? compareKeys : false,
   });
-  const comments = (options.comment ?? []).map((c) => `# ${c}`);
-  return [GENERATED_HEADER, ...comments, body].join('\n').replace(/\n*$/, '\n');
 }
 
 function compareKeys(a: Pair, b: Pair): number {

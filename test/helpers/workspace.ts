@@ -1,11 +1,13 @@
 // A throwaway copy of the repository's inputs (environments/, schema/) in a temp folder, with the
 // working directory switched into it, and a way to run the CLI in-process against it.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../generator/cli.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
+/** JSON Schemas of every kind Slipway emits, in kubeconform layout (../shared, read only). */
+export const sharedSchemas = path.resolve(repoRoot, '../shared/schemas');
 
 export interface Run {
   code: number;
@@ -29,6 +31,8 @@ export async function inWorkspace<T>(fn: (dir: string) => Promise<T> | T, option
   const dir = mkdtempSync(path.join(tmpdir(), 'slipway-test-'));
   if (options.environments !== false) cpSync(path.join(repoRoot, 'environments'), path.join(dir, 'environments'), { recursive: true });
   cpSync(path.join(repoRoot, 'schema'), path.join(dir, 'schema'), { recursive: true });
+  // The repository's config points at ../shared/schemas relative to the repository; here, absolute.
+  writeFileSync(path.join(dir, 'slipway.config.json'), JSON.stringify({ schemaLocations: [sharedSchemas] }));
   const previous = process.cwd();
   process.chdir(dir);
   try {

@@ -1,0 +1,203 @@
+// What Flux reconciles, from the same catalog as helmfile:
+//   out/base/<release>/                  env-independent source + HelmRelease (values shared by all)
+//   out/<env>/flux/                      entry point synced by the AKS Flux configuration:
+//     kustomization.yaml, infrastructure.yaml, apps.yaml   Flux Kustomizations, chained by dependsOn
+//     infrastructure/controllers/        platform base objects, the platform releases + their deltas
+//     infrastructure/configs/            ClusterIssuers, alert rules, secret provider classes
+//     apps/<instance>/                   one Postfacto instance: the postfacto base + its deltas
+import { charts } from '../../catalog/charts.ts';
+import { appReleases, platformReleases } from '../../catalog/index.ts';
+import { platformObjects } from '../../catalog/objects.ts';
+import type { ChartSource, KubeObject, Release } from '../../catalog/types.ts';
+import { valuesDelta } from '../../catalog/values.ts';
+import type { Environment } from '../../model/environment.ts';
+import { substitutionVariableNames } from '../../model/workload-identities.ts';
+import { objectFileName } from '../helmfile/render.ts';
+import { toYaml, toYamlDocuments } from '../yaml.ts';
+import { chartSource, FLUX_CONFIGURATION, helmRelease } from './helm-release.ts';
+
+/** A complete object as the cluster receives it, and the file that carries its environment's part. */
+export interface FluxObject {
+  readonly object: KubeObject;
+  readonly file: string;
+}
+
+const BASE_DIR = 'base';
+const KUSTOMIZE = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' };
+/** From out/<env>/flux/<layer>/<dir>/ back to out/. */
+const TO_OUT = '../../../..';
+
+const yaml = (value: unknown) => toYaml(value, { sortKeys: true });
+const kustomization = (fields: Record<string, unknown>) => toYaml({ ...KUSTOMIZE, ...fields });
+
+/** Which base a release builds on: its own, or the shared one for every Postfacto instance. */
+const baseKey = (r: Release) => (r.source.chart === 'app-template' ? 'postfacto' : r.name);
+const isInstance = (r: Release) => baseKey(r) !== r.name;
+const defaultVersion = (source: ChartSource) => Object.values(charts).find((c) => c.source.url === source.url)!.version;
+
+function needsOf(r: Release, all: readonly Release[]) {
+  return r.needs.map((n) => ({ name: n, namespace: all.find((x) => x.name === n)!.namespace }));
+}
+
+/** The env-independent pair in out/base/<key>/. */
+function baseObjects(r: Release, all: readonly Release[]) {
+  const namespace = isInstance(r) ? undefined : r.namespace;
+  return {
+    source: chartSource(r, defaultVersion(r.source), namespace),
+    release: helmRelease(r, { name: baseKey(r), namespace }, defaultVersion(r.source), r.baseValues, needsOf(r, all)),
+  };
+}
+
+/** The objects as the cluster receives them for this environment. */
+function fullObjects(r: Release, all: readonly Release[]) {
+  return {
+    source: chartSource(r, r.version, r.namespace),
+    release: helmRelease(r, { name: r.name, namespace: r.namespace }, r.version, r.values, needsOf(r, all)),
+  };
+}
+
+/** A patch file holding only what the environment changes in a base object. */
+function deltaPatch(full: KubeObject, base: KubeObject): KubeObject | undefined {
+  const spec = valuesDelta(full.spec as Record<string, unknown>, base.spec as Record<string, unknown>);
+  if (Object.keys(spec).length === 0) return undefined;
+  return { apiVersion: base.apiVersion, kind: base.kind, metadata: { name: base.metadata.name }, spec };
+}
+
+export function renderFlux(environments: readonly Environment[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const env of environments) {
+    const all = [...platformReleases(env), ...appReleases(env)];
+    for (const r of all) setBase(files, r, all);
+    for (const [file, content] of environmentFiles(env)) files.set(file, content);
+  }
+  return files;
+}
+
+/** Bases are shared: every environment must produce the same bytes for them. */
+function setBase(files: Map<string, string>, r: Release, all: readonly Release[]): void {
+  const { source, release } = baseObjects(r, all);
+  const dir = `${BASE_DIR}/${baseKey(r)}`;
+  const entries: Array<[string, string]> = [
+    [`${dir}/kustomization.yaml`, kustomization({ resources: ['source.yaml', 'helmrelease.yaml'] })],
+    [`${dir}/source.yaml`, yaml(source)],
+    [`${dir}/helmrelease.yaml`, yaml(release)],
+  ];
+  for (const [file, content] of entries) {
+    const previous = files.get(file);
+    if (previous !== undefined && previous !== content) throw new Error(`${file} differs between environments: a base may only hold what every environment shares.`);
+    files.set(file, content);
+  }
+}
+
+function environmentFiles(env: Environment): Map<string, string> {
+  const files = new Map<string, string>();
+  const root = `${env.name}/flux`;
+  const platform = platformReleases(env);
+  const apps = appReleases(env);
+  const all = [...platform, ...apps];
+  const objects = platformObjects(env);
+
+  // Entry point: the Flux Kustomizations the AKS Flux configuration applies.
+  files.set(`${root}/kustomization.yaml`, kustomization({ resources: ['infrastructure.yaml', 'apps.yaml'] }));
+  const [controllers, configs, appsKs] = fluxKustomizations(env);
+  files.set(`${root}/infrastructure.yaml`, toYamlDocuments([controllers, configs], { sortKeys: true }));
+  files.set(`${root}/apps.yaml`, yaml(appsKs));
+
+  // infrastructure/controllers: namespaces, access and configuration, then the platform releases.
+  const controllersDir = `${root}/infrastructure/controllers`;
+  for (const o of objects.base) files.set(`${controllersDir}/${objectFileName(o)}`, yaml(o));
+  const patches: unknown[] = [];
+  for (const r of platform) {
+    for (const [kind, patch] of overlayPatches(r, all)) {
+      files.set(`${controllersDir}/${r.name}-${kind}.yaml`, yaml(patch));
+      patches.push({ path: `${r.name}-${kind}.yaml`, target: { kind: patch.kind, name: patch.metadata.name } });
+    }
+  }
+  files.set(
+    `${controllersDir}/kustomization.yaml`,
+    kustomization({ resources: [...objects.base.map(objectFileName), ...platform.map((r) => `${TO_OUT}/${BASE_DIR}/${baseKey(r)}`)], ...(patches.length && { patches }) }),
+  );
+
+  // infrastructure/configs: objects that need the controllers' CRDs.
+  const configsDir = `${root}/infrastructure/configs`;
+  for (const o of objects.config) files.set(`${configsDir}/${objectFileName(o)}`, yaml(o));
+  files.set(`${configsDir}/kustomization.yaml`, kustomization({ resources: objects.config.map(objectFileName) }));
+
+  // apps/<instance>: the shared postfacto base, placed in the instance's namespace and renamed.
+  for (const r of apps) {
+    const dir = `${root}/apps/${r.name}`;
+    const instancePatches: unknown[] = [];
+    for (const [kind, patch] of overlayPatches(r, all)) {
+      files.set(`${dir}/${kind}.yaml`, yaml(patch));
+      instancePatches.push({ path: `${kind}.yaml`, target: { kind: patch.kind, name: patch.metadata.name } });
+    }
+    instancePatches.push({ target: { kind: 'HelmRelease', name: baseKey(r) }, patch: JSON.stringify([{ op: 'replace', path: '/metadata/name', value: r.name }]) });
+    files.set(`${dir}/kustomization.yaml`, kustomization({ namespace: r.namespace, resources: [`${TO_OUT}/${BASE_DIR}/${baseKey(r)}`], patches: instancePatches }));
+  }
+  files.set(`${root}/apps/kustomization.yaml`, kustomization({ resources: apps.map((r) => r.name) }));
+  return files;
+}
+
+/** The environment's patches of a release's base: HelmRelease values (and identity), source version. */
+function overlayPatches(r: Release, all: readonly Release[]): Array<['values' | 'source', KubeObject]> {
+  const base = baseObjects(r, all);
+  const full = fullObjects(r, all);
+  const out: Array<['values' | 'source', KubeObject]> = [];
+  const values = deltaPatch(full.release, base.release);
+  if (values) out.push(['values', values]);
+  const source = deltaPatch(full.source, base.source);
+  if (source) out.push(['source', source]);
+  return out;
+}
+
+export const KUSTOMIZATION_NAMES = { controllers: 'infrastructure-controllers', configs: 'infrastructure-configs', apps: 'apps' } as const;
+
+/** infrastructure-controllers -> infrastructure-configs -> apps, each passing the substitution variables on. */
+function fluxKustomizations(env: Environment): KubeObject[] {
+  // The top-level Kustomization (Terraform's Flux configuration) substitutes these ${VAR} with
+  // the real values when it applies this file; each child then substitutes them in its manifests.
+  const substitute = Object.fromEntries(substitutionVariableNames(env).map((v) => [v, `\${${v}}`]));
+  const layer = (name: string, path: string, timeout: string, dependsOn?: string): KubeObject => ({
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name, namespace: 'flux-system' },
+    spec: {
+      interval: '10m',
+      retryInterval: '2m',
+      timeout,
+      prune: true,
+      wait: true,
+      sourceRef: { kind: 'GitRepository', name: FLUX_CONFIGURATION },
+      path: `./${env.gitops.path}/${path}`,
+      ...(dependsOn && { dependsOn: [{ name: dependsOn }] }),
+      postBuild: { substitute },
+    },
+  });
+  return [
+    layer(KUSTOMIZATION_NAMES.controllers, 'infrastructure/controllers', '20m'),
+    layer(KUSTOMIZATION_NAMES.configs, 'infrastructure/configs', '5m', KUSTOMIZATION_NAMES.controllers),
+    layer(KUSTOMIZATION_NAMES.apps, 'apps', '15m', KUSTOMIZATION_NAMES.configs),
+  ];
+}
+
+/** Every object the cluster receives for an environment, complete, with the file that carries it. */
+export function fluxObjects(env: Environment): FluxObject[] {
+  const root = `${env.name}/flux`;
+  const platform = platformReleases(env);
+  const apps = appReleases(env);
+  const all = [...platform, ...apps];
+  const objects = platformObjects(env);
+  const releaseFile = (r: Release) => (isInstance(r) ? `${root}/apps/${r.name}/values.yaml` : `${root}/infrastructure/controllers/${r.name}-values.yaml`);
+  return [
+    ...fluxKustomizations(env).map((object) => ({ object, file: `${root}/${object.metadata.name === KUSTOMIZATION_NAMES.apps ? 'apps' : 'infrastructure'}.yaml` })),
+    ...objects.base.map((object) => ({ object, file: `${root}/infrastructure/controllers/${objectFileName(object)}` })),
+    ...objects.config.map((object) => ({ object, file: `${root}/infrastructure/configs/${objectFileName(object)}` })),
+    ...all.flatMap((r) => {
+      const full = fullObjects(r, all);
+      return [
+        { object: full.source, file: `${BASE_DIR}/${baseKey(r)}/source.yaml` },
+        { object: full.release, file: releaseFile(r) },
+      ];
+    }),
+  ];
+}
