@@ -1,11 +1,13 @@
 // slipway: the command-line entry point. Dispatches to one module per command.
+import { commentCommand } from './commands/comment.ts';
+import { diffCommand } from './commands/diff.ts';
 import { generateCommand } from './commands/generate.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { validateCommand } from './commands/validate.ts';
 import { UsageError, type Command, type ExitCode, type Io } from './commands/command.ts';
 import { readFileSync } from 'node:fs';
 
-const commands: readonly Command[] = [validateCommand, generateCommand, schemaCommand];
+const commands: readonly Command[] = [validateCommand, generateCommand, diffCommand, commentCommand, schemaCommand];
 
 const usage = `Usage: slipway <command> [options]
 

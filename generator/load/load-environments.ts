@@ -33,11 +33,16 @@ export function listEnvironmentFiles(dir: string): string[] {
 }
 
 export function loadEnvironments(files: readonly string[]): LoadResult {
+  return loadEnvironmentTexts(files.map((file) => ({ file, text: readText(file) })));
+}
+
+/** Same as loadEnvironments for contents read elsewhere (e.g. from git); text undefined = unreadable. */
+export function loadEnvironmentTexts(inputs: ReadonlyArray<{ file: string; text: string | undefined }>): LoadResult {
   const environments: Environment[] = [];
   const issues: Issue[] = [];
   const sources = new Map<string, YamlSource>();
-  for (const file of files) {
-    const result = loadEnvironment(file);
+  for (const { file, text } of inputs) {
+    const result = loadEnvironment(file, text);
     issues.push(...result.issues);
     if (result.environment && result.source) {
       environments.push(result.environment);
@@ -48,12 +53,16 @@ export function loadEnvironments(files: readonly string[]): LoadResult {
   return { environments: environments.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), issues: sortIssues(issues) };
 }
 
-export function loadEnvironment(file: string): { environment?: Environment; source?: YamlSource; issues: Issue[] } {
-  let text: string;
+function readText(file: string): string | undefined {
   try {
-    if (!statSync(file).isFile()) throw new Error('not a file');
-    text = readFileSync(file, 'utf8');
+    return statSync(file).isFile() ? readFileSync(file, 'utf8') : undefined;
   } catch {
+    return undefined;
+  }
+}
+
+export function loadEnvironment(file: string, text: string | undefined = readText(file)): { environment?: Environment; source?: YamlSource; issues: Issue[] } {
+  if (text === undefined) {
     return { issues: [{ code: 'FILE_NOT_FOUND', severity: 'error', message: `Cannot read ${file}.`, file, line: 0, column: 0, path: '', hint: 'Check the path; environment files live in environments/<name>.yaml.' }] };
   }
   const { source, issues } = readYaml(file, text);
