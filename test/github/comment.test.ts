@@ -44,7 +44,7 @@ beforeAll(async () => {
       const perPage = Number(url.searchParams.get('per_page') ?? 30);
       const page = Number(url.searchParams.get('page') ?? 1);
       const pages = Math.max(1, Math.ceil(comments.length / perPage));
-      const links = page < pages ? { link: `<${apiUrl}${url.pathname}?per_page=${perPage}&page=${page + 1}>; rel="next"` } : {};
+      const links: Record<string, string> = page < pages ? { link: `<${apiUrl}${url.pathname}?per_page=${perPage}&page=${page + 1}>; rel="next"` } : {};
       return json(200, comments.slice((page - 1) * perPage, page * perPage), links);
     }
     if (list && req.method === 'POST') {
@@ -77,11 +77,10 @@ beforeEach(() => {
   failures = [];
 });
 
-const env = { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: 'numbers/platform-gitops', GITHUB_API_URL: apiUrl, SLIPWAY_RETRY_BASE_MS: '1' };
 const post = async (body: string) => {
   const file = path.join(dir, 'body.md');
   writeFileSync(file, body);
-  return runCli(['comment', '--pr', '42', '--body-file', file], { ...env, GITHUB_API_URL: apiUrl });
+  return runCli(['comment', '--pr', '42', '--body-file', file], { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: 'numbers/platform-gitops', GITHUB_API_URL: apiUrl, SLIPWAY_RETRY_BASE_MS: '1' });
 };
 const sticky = () => comments.filter((c) => c.body.includes('<!-- slipway:diff -->'));
 
