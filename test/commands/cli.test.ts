@@ -29,7 +29,7 @@ describe('slipway (real process)', () => {
 });
 
 describe('slipway (in-process)', () => {
-  it.each(['validate', 'generate', 'schema'])('%s --help prints usage and exits 0', async (command) => {
+  it.each(['validate', 'generate', 'diff', 'comment', 'schema'])('%s --help prints usage and exits 0', async (command) => {
     const run = await runCli([command, '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Usage: slipway ${command}`);
@@ -38,7 +38,7 @@ describe('slipway (in-process)', () => {
   it('lists every command in the top-level help', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);
-    for (const c of ['validate', 'generate', 'schema']) expect(run.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    for (const c of ['validate', 'generate', 'diff', 'comment', 'schema']) expect(run.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
     expect((await runCli([])).code).toBe(2);
   });
 
@@ -51,6 +51,9 @@ describe('slipway (in-process)', () => {
     [['validate', '--format', 'yaml'], '--format must be one of text, json, not "yaml".'],
     [['generate', '--bogus'], "Unknown option '--bogus'"],
     [['schema', 'extra'], 'Unexpected argument'],
+    [['diff'], '--base REF is required.'],
+    [['diff', '--base', 'no-such-ref-anywhere'], 'cannot read revision "no-such-ref-anywhere"'],
+    [['comment', '--pr', 'x', '--body-file', 'f'], '--pr must be a pull request number.'],
   ])('%j is a usage error (exit 2)', async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);
