@@ -18,7 +18,7 @@ export interface PlatformObjects {
 export function platformObjects(env: Environment): PlatformObjects {
   return {
     base: [...namespaces(env), externalDnsConfig(env), ...roleBindings(env)],
-    config: [...clusterIssuers(env), monitoringSecrets(env), ...alertRules(env)],
+    config: [...clusterIssuers(env), monitoringSecrets(env), ...alertRules(env), ...defaultDeny(env)],
   };
 }
 
@@ -46,6 +46,16 @@ function namespaces(env: Environment): KubeObject[] {
         'pod-security.kubernetes.io/warn': 'restricted',
       },
     },
+  }));
+}
+
+/** Every Postfacto namespace denies all traffic unless a policy of the release allows it. */
+function defaultDeny(env: Environment): KubeObject[] {
+  return env.apps.postfacto.map((p) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'default-deny', namespace: p.namespace },
+    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
   }));
 }
 

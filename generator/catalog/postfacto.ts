@@ -1,7 +1,8 @@
 // Postfacto on the generic app-template chart, one release per instance in its own namespace:
 // the web app (autoscaled, disruption budget, probes, TLS ingress) and its Redis on the data pool,
 // never on a node with a web pod; configuration from Key Vault; network policies that allow only
-// ingress -> web -> Redis, web -> PostgreSQL and DNS.
+// ingress -> web -> Redis, web -> PostgreSQL and DNS (on top of the namespace's default deny,
+// objects.ts).
 import type { Environment, PostfactoInstance } from '../model/environment.ts';
 import { POSTGRESQL_ADMIN_LOGIN, POSTGRESQL_PASSWORD_SECRET, secretKeyBaseSecret } from '../model/key-vault-secrets.ts';
 import { charts, clusterIssuerName, dataPoolToleration, INGRESS_CLASS, onPool, REDIS_IMAGE } from './charts.ts';
@@ -91,9 +92,6 @@ const base: Values = {
   persistence: {
     'secrets-store': { type: 'custom', advancedMounts: { web: { app: [{ path: SECRETS_MOUNT, readOnly: true }] } } },
     'redis-data': { type: 'emptyDir', advancedMounts: { redis: { redis: [{ path: '/data' }] } } },
-  },
-  networkpolicies: {
-    'default-deny': { podSelector: {}, policyTypes: ['Ingress', 'Egress'], rules: { ingress: [], egress: [] } },
   },
 };
 

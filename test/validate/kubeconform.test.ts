@@ -30,7 +30,7 @@ describe('manifest validation (in-process)', () => {
     for (const m of firstOfKind) if (!('schema' in (await locator.find(m.object.apiVersion, m.object.kind)))) missing.push(`${m.object.apiVersion} ${m.object.kind}`);
     expect(missing).toEqual([]);
     expect(firstOfKind.map((m) => m.object.kind).sort()).toEqual(
-      ['ClusterIssuer', 'ConfigMap', 'HelmRelease', 'HelmRepository', 'Kustomization', 'Namespace', 'OCIRepository', 'PrometheusRule', 'RoleBinding', 'SecretProviderClass'].sort(),
+      ['ClusterIssuer', 'ConfigMap', 'HelmRelease', 'HelmRepository', 'Kustomization', 'Namespace', 'NetworkPolicy', 'OCIRepository', 'PrometheusRule', 'RoleBinding', 'SecretProviderClass'].sort(),
     );
   });
 
@@ -42,6 +42,7 @@ describe('manifest validation (in-process)', () => {
     HelmRepository: ['/spec/url', 5],
     Kustomization: ['/spec/prune', 'yes'],
     Namespace: ['/metadata/labels', 'not-a-map'],
+    NetworkPolicy: ['/spec/policyTypes', 'Ingress'],
     OCIRepository: ['/spec/url', true],
     PrometheusRule: ['/spec/groups', 'not-a-list'],
     RoleBinding: ['/roleRef/name', 1],

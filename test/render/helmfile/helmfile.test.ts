@@ -124,7 +124,10 @@ describe('postfacto side by side', () => {
 
   it('allows only ingress -> web -> redis, web -> PostgreSQL and DNS', () => {
     const v = instances[0]!.values as any;
-    expect(v.networkpolicies['default-deny']).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'], rules: { ingress: [], egress: [] } });
+    const deny = platformObjects(prod).config.filter((o) => o.kind === 'NetworkPolicy');
+    expect(deny.map((o) => [o.metadata.namespace, o.metadata.name, o.spec])).toEqual(
+      prod.apps.postfacto.map((p) => [p.namespace, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }]),
+    );
     const web = v.networkpolicies.web.rules;
     expect(web.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }]);
     expect(web.egress.map((e: any) => e.ports.map((p: any) => p.port))).toEqual([[6379], [5432], [53, 53]]);
