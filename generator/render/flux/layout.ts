@@ -12,8 +12,7 @@ import type { ChartSource, KubeObject, Release } from '../../catalog/types.ts';
 import { valuesDelta } from '../../catalog/values.ts';
 import type { Environment } from '../../model/environment.ts';
 import { substitutionVariableNames } from '../../model/workload-identities.ts';
-import { objectFileName } from '../helmfile/render.ts';
-import { toYaml, toYamlDocuments } from '../yaml.ts';
+import { objectFileName, toYaml, toYamlDocuments } from '../yaml.ts';
 import { chartSource, FLUX_CONFIGURATION, helmRelease } from './helm-release.ts';
 
 /** A complete object as the cluster receives it, and the file that carries its environment's part. */

@@ -6,7 +6,7 @@ import { appReleases, platformReleases, releasesOf } from '../../catalog/index.t
 import { platformObjects } from '../../catalog/objects.ts';
 import { PLACEHOLDER, type KubeObject, type Release } from '../../catalog/types.ts';
 import type { Environment } from '../../model/environment.ts';
-import { GENERATED_HEADER, toYaml } from '../yaml.ts';
+import { GENERATED_HEADER, objectFileName, toYaml } from '../yaml.ts';
 import { chartValue, hasPlaceholders, requiredEnv, toGoTemplate } from './go-template.ts';
 
 /** Namespace of the helm releases that carry the local charts. */
@@ -90,9 +90,6 @@ function localRelease(chart: LocalChart, releases: readonly Release[]) {
     ...(chart.values && { values: [`values/${chart.name}.yaml.gotmpl`] }),
   };
 }
-
-/** kind-namespace-name.yaml, lowercase: one object per file, stable names. */
-export const objectFileName = (o: KubeObject) => `${[o.kind, o.metadata.namespace, o.metadata.name].filter(Boolean).join('-').toLowerCase()}.yaml`;
 
 function helmfileYaml(env: Environment, files: ReadonlyMap<string, string>, dir: string, releases: readonly Release[], entries: readonly unknown[]): string {
   const repositories = new Map<string, { name: string; url: string; oci?: boolean }>();
