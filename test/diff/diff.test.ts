@@ -17,18 +17,24 @@ const edit = (file: string, from: string | RegExp, to: string) => {
   writeFileSync(file, next);
 };
 
-/** A git repository with the examples committed on main; the callback changes the working tree. */
-async function diffAfter(change: () => void, args: string[] = []): Promise<{ report: DiffReport; markdown: string }> {
+/** A git repository with the examples committed on main; `change` edits the working tree, then `diff` runs. */
+async function inRepo<T>(change: () => void, diff: () => Promise<T>): Promise<T> {
   return inWorkspace(async () => {
     git('init', '-q', '-b', 'main');
     git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'add', '.');
     git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '-m', 'base');
     change();
-    const json = await runCli(['diff', '--base', 'main', '--format', 'json', ...args]);
-    expect(json.code, json.stderr).toBe(0);
-    const markdown = await runCli(['diff', '--base', 'main']);
+    const result = await diff();
     expect(git('status', '--porcelain')).not.toContain('out/'); // nothing rendered to disk
-    return { report: JSON.parse(json.stdout), markdown: markdown.stdout };
+    return result;
+  });
+}
+
+async function diffAfter(change: () => void): Promise<{ report: DiffReport; markdown: string }> {
+  return inRepo(change, async () => {
+    const json = await runCli(['diff', '--base', 'main', '--format', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    return { report: JSON.parse(json.stdout), markdown: (await runCli(['diff', '--base', 'main'])).stdout };
   });
 }
 
@@ -82,7 +88,8 @@ describe('slipway diff', () => {
     expect(prod.terraform).toContainEqual({ path: 'aks.aks.zones', old: ['1', '2', '3'], new: ['1', '2'] });
     expect(prod.dangers).toEqual([{ kind: 'replace', what: 'AKS zones ["1","2","3"] -> ["1","2"]', reason: 'Zones cannot change in place: every node pool is rebuilt.' }]);
     expect(markdown.indexOf('#### Dangerous changes')).toBeLessThan(markdown.indexOf('<details>'));
-    expect((await diffAfterFail(() => edit(PROD, 'zones: [1, 2, 3]', 'zones: [1, 2]'))).code).toBe(1);
+    const gated = await inRepo(() => edit(PROD, 'zones: [1, 2, 3]', 'zones: [1, 2]'), () => runCli(['diff', '--base', 'main', '--fail-on-danger']));
+    expect(gated.code).toBe(1);
   });
 
   it('flags shortened backups and reports environments added and removed', async () => {
@@ -111,16 +118,6 @@ describe('slipway diff', () => {
     });
   });
 });
-
-async function diffAfterFail(change: () => void) {
-  return inWorkspace(async () => {
-    git('init', '-q', '-b', 'main');
-    git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'add', '.');
-    git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '-m', 'base');
-    change();
-    return runCli(['diff', '--base', 'main', '--fail-on-danger']);
-  });
-}
 
 describe('diff markdown', () => {
   const big: DiffReport = {
