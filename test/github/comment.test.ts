@@ -14,7 +14,7 @@ interface Comment {
   html_url: string;
 }
 
-const TOKEN = 'ghs_loopbackTokenThatMustNeverBePrinted0001';
+const TOKEN = 'loopback-test-token-that-must-never-be-printed';
 let server: Server;
 let apiUrl: string;
 let comments: Comment[];
