@@ -67,7 +67,7 @@ export function renderFlux(environments: readonly Environment[]): Map<string, st
   for (const env of environments) {
     const all = [...platformReleases(env), ...appReleases(env)];
     for (const r of all) setBase(files, r, all);
-    for (const [file, content] of environmentFiles(env)) files.set(file, content);
+    for (const [file, render] of fluxLayout(env).files) files.set(file, render());
   }
   return files;
 }
@@ -88,65 +88,88 @@ function setBase(files: Map<string, string>, r: Release, all: readonly Release[]
   }
 }
 
-function environmentFiles(env: Environment): Map<string, string> {
-  const files = new Map<string, string>();
+/** Files are kept as renderers: diff and validation need only the objects, not the YAML. */
+type Layout = { readonly files: ReadonlyMap<string, () => string>; readonly objects: readonly FluxObject[] };
+/** generate renders the files and validates the objects of one layout: build it once per (frozen) model. */
+const layouts = new WeakMap<Environment, Layout>();
+
+function fluxLayout(env: Environment): Layout {
+  let layout = layouts.get(env);
+  if (!layout) layouts.set(env, (layout = buildLayout(env)));
+  return layout;
+}
+
+/** One environment's Flux tree: its files, and every object it puts in the cluster, complete. */
+function buildLayout(env: Environment): Layout {
+  const files = new Map<string, () => string>();
+  const objects: FluxObject[] = [];
   const root = `${env.name}/flux`;
   const platform = platformReleases(env);
   const apps = appReleases(env);
   const all = [...platform, ...apps];
-  const objects = platformObjects(env);
+  const plain = platformObjects(env);
+  const put = (file: string, list: readonly KubeObject[]) => {
+    for (const object of list) objects.push({ object, file });
+  };
 
   // Entry point: the Flux Kustomizations the AKS Flux configuration applies.
-  files.set(`${root}/kustomization.yaml`, kustomization({ resources: ['infrastructure.yaml', 'apps.yaml'] }));
+  files.set(`${root}/kustomization.yaml`, () => kustomization({ resources: ['infrastructure.yaml', 'apps.yaml'] }));
   const [controllers, configs, appsKs] = fluxKustomizations(env);
-  files.set(`${root}/infrastructure.yaml`, toYamlDocuments([controllers, configs], { sortKeys: true }));
-  files.set(`${root}/apps.yaml`, yaml(appsKs));
+  files.set(`${root}/infrastructure.yaml`, () => toYamlDocuments([controllers, configs], { sortKeys: true }));
+  files.set(`${root}/apps.yaml`, () => yaml(appsKs));
+  put(`${root}/infrastructure.yaml`, [controllers!, configs!]);
+  put(`${root}/apps.yaml`, [appsKs!]);
+
+  /** Writes the env's patches of a release's base into dir; the objects are attributed to them. */
+  const writePatches = (r: Release, dir: string, prefix: string) => {
+    const base = baseObjects(r, all);
+    const full = fullObjects(r, all);
+    const entries: unknown[] = [];
+    for (const [kind, fullObject, baseObject, baseFile] of [
+      ['values', full.release, base.release, 'helmrelease.yaml'],
+      ['source', full.source, base.source, 'source.yaml'],
+    ] as const) {
+      const patch = deltaPatch(fullObject, baseObject);
+      const file = patch ? `${dir}/${prefix}${kind}.yaml` : `${BASE_DIR}/${baseKey(r)}/${baseFile}`;
+      if (patch) {
+        files.set(file, () => yaml(patch));
+        entries.push({ path: `${prefix}${kind}.yaml`, target: { kind: patch.kind, name: patch.metadata.name } });
+      }
+      put(file, [fullObject]);
+    }
+    return entries;
+  };
 
   // infrastructure/controllers: namespaces, access and configuration, then the platform releases.
   const controllersDir = `${root}/infrastructure/controllers`;
-  for (const o of objects.base) files.set(`${controllersDir}/${objectFileName(o)}`, yaml(o));
-  const patches: unknown[] = [];
-  for (const r of platform) {
-    for (const [kind, patch] of overlayPatches(r, all)) {
-      files.set(`${controllersDir}/${r.name}-${kind}.yaml`, yaml(patch));
-      patches.push({ path: `${r.name}-${kind}.yaml`, target: { kind: patch.kind, name: patch.metadata.name } });
-    }
+  for (const o of plain.base) {
+    files.set(`${controllersDir}/${objectFileName(o)}`, () => yaml(o));
+    put(`${controllersDir}/${objectFileName(o)}`, [o]);
   }
-  files.set(
-    `${controllersDir}/kustomization.yaml`,
-    kustomization({ resources: [...objects.base.map(objectFileName), ...platform.map((r) => `${TO_OUT}/${BASE_DIR}/${baseKey(r)}`)], ...(patches.length && { patches }) }),
+  const patches = platform.flatMap((r) => writePatches(r, controllersDir, `${r.name}-`));
+  files.set(`${controllersDir}/kustomization.yaml`, () =>
+    kustomization({ resources: [...plain.base.map(objectFileName), ...platform.map((r) => `${TO_OUT}/${BASE_DIR}/${baseKey(r)}`)], ...(patches.length && { patches }) }),
   );
 
   // infrastructure/configs: objects that need the controllers' CRDs.
   const configsDir = `${root}/infrastructure/configs`;
-  for (const o of objects.config) files.set(`${configsDir}/${objectFileName(o)}`, yaml(o));
-  files.set(`${configsDir}/kustomization.yaml`, kustomization({ resources: objects.config.map(objectFileName) }));
+  for (const o of plain.config) {
+    files.set(`${configsDir}/${objectFileName(o)}`, () => yaml(o));
+    put(`${configsDir}/${objectFileName(o)}`, [o]);
+  }
+  files.set(`${configsDir}/kustomization.yaml`, () => kustomization({ resources: plain.config.map(objectFileName) }));
 
   // apps/<instance>: the shared postfacto base, placed in the instance's namespace and renamed.
   for (const r of apps) {
     const dir = `${root}/apps/${r.name}`;
-    const instancePatches: unknown[] = [];
-    for (const [kind, patch] of overlayPatches(r, all)) {
-      files.set(`${dir}/${kind}.yaml`, yaml(patch));
-      instancePatches.push({ path: `${kind}.yaml`, target: { kind: patch.kind, name: patch.metadata.name } });
-    }
-    instancePatches.push({ target: { kind: 'HelmRelease', name: baseKey(r) }, patch: JSON.stringify([{ op: 'replace', path: '/metadata/name', value: r.name }]) });
-    files.set(`${dir}/kustomization.yaml`, kustomization({ namespace: r.namespace, resources: [`${TO_OUT}/${BASE_DIR}/${baseKey(r)}`], patches: instancePatches }));
+    const instancePatches = [
+      ...writePatches(r, dir, ''),
+      { target: { kind: 'HelmRelease', name: baseKey(r) }, patch: JSON.stringify([{ op: 'replace', path: '/metadata/name', value: r.name }]) },
+    ];
+    files.set(`${dir}/kustomization.yaml`, () => kustomization({ namespace: r.namespace, resources: [`${TO_OUT}/${BASE_DIR}/${baseKey(r)}`], patches: instancePatches }));
   }
-  files.set(`${root}/apps/kustomization.yaml`, kustomization({ resources: apps.map((r) => r.name) }));
-  return files;
-}
-
-/** The environment's patches of a release's base: HelmRelease values (and identity), source version. */
-function overlayPatches(r: Release, all: readonly Release[]): Array<['values' | 'source', KubeObject]> {
-  const base = baseObjects(r, all);
-  const full = fullObjects(r, all);
-  const out: Array<['values' | 'source', KubeObject]> = [];
-  const values = deltaPatch(full.release, base.release);
-  if (values) out.push(['values', values]);
-  const source = deltaPatch(full.source, base.source);
-  if (source) out.push(['source', source]);
-  return out;
+  files.set(`${root}/apps/kustomization.yaml`, () => kustomization({ resources: apps.map((r) => r.name) }));
+  return { files, objects };
 }
 
 export const KUSTOMIZATION_NAMES = { controllers: 'infrastructure-controllers', configs: 'infrastructure-configs', apps: 'apps' } as const;
@@ -179,24 +202,5 @@ function fluxKustomizations(env: Environment): KubeObject[] {
   ];
 }
 
-/** Every object the cluster receives for an environment, complete, with the file that carries it. */
-export function fluxObjects(env: Environment): FluxObject[] {
-  const root = `${env.name}/flux`;
-  const platform = platformReleases(env);
-  const apps = appReleases(env);
-  const all = [...platform, ...apps];
-  const objects = platformObjects(env);
-  const releaseFile = (r: Release) => (isInstance(r) ? `${root}/apps/${r.name}/values.yaml` : `${root}/infrastructure/controllers/${r.name}-values.yaml`);
-  return [
-    ...fluxKustomizations(env).map((object) => ({ object, file: `${root}/${object.metadata.name === KUSTOMIZATION_NAMES.apps ? 'apps' : 'infrastructure'}.yaml` })),
-    ...objects.base.map((object) => ({ object, file: `${root}/infrastructure/controllers/${objectFileName(object)}` })),
-    ...objects.config.map((object) => ({ object, file: `${root}/infrastructure/configs/${objectFileName(object)}` })),
-    ...all.flatMap((r) => {
-      const full = fullObjects(r, all);
-      return [
-        { object: full.source, file: `${BASE_DIR}/${baseKey(r)}/source.yaml` },
-        { object: full.release, file: releaseFile(r) },
-      ];
-    }),
-  ];
-}
+/** Every object the cluster receives for an environment, complete, with the file that carries its environment's part. */
+export const fluxObjects = (env: Environment): readonly FluxObject[] => fluxLayout(env).objects;
