@@ -19,3 +19,12 @@ export function platformReleases(env: Environment): Release[] {
 export const appReleases = (env: Environment): Release[] => postfactoReleases(env);
 
 export const releasesOf = (env: Environment): Release[] => [...platformReleases(env), ...appReleases(env)];
+
+/** Releases (by name) resolved to where they are installed. */
+export function resolveNeeds(names: readonly string[], all: readonly Release[]): Array<{ name: string; namespace: string }> {
+  return names.map((name) => {
+    const found = all.find((r) => r.name === name);
+    if (!found) throw new Error(`A release needs "${name}", which this environment does not install.`);
+    return { name, namespace: found.namespace };
+  });
+}

@@ -6,7 +6,7 @@
 //     infrastructure/configs/            ClusterIssuers, alert rules, secret provider classes
 //     apps/<instance>/                   one Postfacto instance: the postfacto base + its deltas
 import { charts } from '../../catalog/charts.ts';
-import { appReleases, platformReleases } from '../../catalog/index.ts';
+import { appReleases, platformReleases, resolveNeeds } from '../../catalog/index.ts';
 import { platformObjects } from '../../catalog/objects.ts';
 import type { ChartSource, KubeObject, Release } from '../../catalog/types.ts';
 import { valuesDelta } from '../../catalog/values.ts';
@@ -34,16 +34,13 @@ const baseKey = (r: Release) => (r.source.chart === 'app-template' ? 'postfacto'
 const isInstance = (r: Release) => baseKey(r) !== r.name;
 const defaultVersion = (source: ChartSource) => Object.values(charts).find((c) => c.source.url === source.url)!.version;
 
-function needsOf(r: Release, all: readonly Release[]) {
-  return r.needs.map((n) => ({ name: n, namespace: all.find((x) => x.name === n)!.namespace }));
-}
 
 /** The env-independent pair in out/base/<key>/. */
 function baseObjects(r: Release, all: readonly Release[]) {
   const namespace = isInstance(r) ? undefined : r.namespace;
   return {
     source: chartSource(r, defaultVersion(r.source), namespace),
-    release: helmRelease(r, { name: baseKey(r), namespace }, defaultVersion(r.source), r.baseValues, needsOf(r, all)),
+    release: helmRelease(r, { name: baseKey(r), namespace }, defaultVersion(r.source), r.baseValues, resolveNeeds(r.needs, all)),
   };
 }
 
@@ -51,7 +48,7 @@ function baseObjects(r: Release, all: readonly Release[]) {
 function fullObjects(r: Release, all: readonly Release[]) {
   return {
     source: chartSource(r, r.version, r.namespace),
-    release: helmRelease(r, { name: r.name, namespace: r.namespace }, r.version, r.values, needsOf(r, all)),
+    release: helmRelease(r, { name: r.name, namespace: r.namespace }, r.version, r.values, resolveNeeds(r.needs, all)),
   };
 }
 

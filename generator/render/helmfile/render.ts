@@ -2,7 +2,7 @@
 // Terraform outputs at deploy time), and two local charts for the plain objects around the charts:
 // platform-base (namespaces, access, configuration; first) and platform-config (issuers, rules,
 // secret provider classes; after the controllers that bring their CRDs).
-import { appReleases, platformReleases, releasesOf } from '../../catalog/index.ts';
+import { appReleases, platformReleases, releasesOf, resolveNeeds } from '../../catalog/index.ts';
 import { platformObjects } from '../../catalog/objects.ts';
 import { PLACEHOLDER, type KubeObject, type Release } from '../../catalog/types.ts';
 import type { Environment } from '../../model/environment.ts';
@@ -40,12 +40,12 @@ export function renderHelmfile(environments: readonly Environment[]): Map<string
 }
 
 const needOf = (r: { name: string; namespace: string }) => `${r.namespace}/${r.name}`;
+const needsOf = (names: readonly string[], all: readonly Release[]) => resolveNeeds(names, all).map(needOf);
 
 function helmfileRelease(release: Release, all: readonly Release[], valuesFile: string) {
-  const byName = new Map(all.map((r) => [r.name, r]));
   const needs = [
     `${LOCAL_RELEASE_NAMESPACE}/platform-base`,
-    ...release.needs.map((n) => needOf(byName.get(n)!)),
+    ...needsOf(release.needs, all),
     ...(release.source.chart === 'app-template' ? [`${LOCAL_RELEASE_NAMESPACE}/platform-config`] : []),
   ];
   return {
@@ -81,12 +81,11 @@ function localChart(name: string, objects: readonly KubeObject[], after: readonl
 }
 
 function localRelease(chart: LocalChart, releases: readonly Release[]) {
-  const byName = new Map(releases.map((r) => [r.name, r]));
   return {
     name: chart.name,
     namespace: LOCAL_RELEASE_NAMESPACE,
     chart: `./charts/${chart.name}`,
-    ...(chart.after.length && { needs: [`${LOCAL_RELEASE_NAMESPACE}/platform-base`, ...chart.after.map((n) => needOf(byName.get(n)!))] }),
+    ...(chart.after.length && { needs: [`${LOCAL_RELEASE_NAMESPACE}/platform-base`, ...needsOf(chart.after, releases)] }),
     ...(chart.values && { values: [`values/${chart.name}.yaml.gotmpl`] }),
   };
 }
