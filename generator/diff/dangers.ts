@@ -1,5 +1,6 @@
 // Changes that destroy, replace, reinstall or weaken something, each with the reason. Reviewers see
 // them first; the rest of the diff is detail.
+import { durationSeconds } from '../model/duration.ts';
 import type { Environment } from '../model/environment.ts';
 import type { SemanticEnvironment } from './semantic.ts';
 
@@ -10,7 +11,6 @@ export interface Danger {
 }
 
 const show = (v: unknown) => JSON.stringify(v);
-const hours = (ttl: string) => [...ttl.matchAll(/(\d+)([hms])/g)].reduce((s, [, n, u]) => s + Number(n) * (u === 'h' ? 1 : u === 'm' ? 1 / 60 : 1 / 3600), 0);
 
 export function dangers(base: Environment | undefined, head: Environment | undefined, a: SemanticEnvironment | undefined, b: SemanticEnvironment | undefined): Danger[] {
   if (!base || !a) return [];
@@ -71,7 +71,7 @@ export function dangers(base: Environment | undefined, head: Environment | undef
     for (const s of v0.schedules) {
       const now = v1.schedules.find((x) => x.name === s.name);
       if (!now) out.push({ kind: 'backups', what: `backup schedule ${s.name} removed`, reason: 'Fewer backups are taken.' });
-      else if (hours(now.ttl) < hours(s.ttl)) out.push({ kind: 'backups', what: `backup schedule ${s.name} TTL ${s.ttl} -> ${now.ttl}`, reason: 'Backups are kept for less time.' });
+      else if (durationSeconds(now.ttl) < durationSeconds(s.ttl)) out.push({ kind: 'backups', what: `backup schedule ${s.name} TTL ${s.ttl} -> ${now.ttl}`, reason: 'Backups are kept for less time.' });
     }
   }
   if (head.postgresql.backupRetentionDays < base.postgresql.backupRetentionDays) {

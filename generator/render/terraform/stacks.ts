@@ -1,6 +1,7 @@
 // The four root stacks of an environment, as data: which module each calls, with which values
 // (through terraform.tfvars.json) and which expressions (remote state of an earlier stack, or
 // another module's outputs). Applied in this order: state, dns, aks, postgresql.
+import { durationSeconds } from '../../model/duration.ts';
 import type { Environment } from '../../model/environment.ts';
 import { POSTGRESQL_ADMIN_LOGIN, POSTGRESQL_PASSWORD_SECRET, vaultSecrets } from '../../model/key-vault-secrets.ts';
 import { SECRETS_PROVIDER_CLIENT_ID, staticSubstitutions, workloadIdentities } from '../../model/workload-identities.ts';
@@ -214,10 +215,4 @@ export function stacksOf(env: Environment): Stack[] {
       ],
     },
   ];
-}
-
-/** Seconds in a Go duration such as 1m30s. */
-export function durationSeconds(duration: string): number {
-  const unit = { h: 3600, m: 60, s: 1 } as const;
-  return [...duration.matchAll(/(\d+)([hms])/g)].reduce((sum, [, n, u]) => sum + Number(n) * unit[u as keyof typeof unit], 0);
 }
