@@ -3,18 +3,13 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listEnvironmentFiles, loadEnvironments } from '../generator/load/load-environments.ts';
-import { renderAll } from '../generator/render/registry.ts';
+import { examples } from './helpers/render.ts';
 import { repoRoot, snapshotTree } from './helpers/workspace.ts';
 
 const goldenDir = path.join(repoRoot, 'test/golden');
 
 describe('golden tree', () => {
-  const previous = process.cwd();
-  process.chdir(repoRoot);
-  const { environments } = loadEnvironments(listEnvironmentFiles('environments'));
-  const rendered = renderAll(environments);
-  process.chdir(previous);
+  const rendered = examples().files;
 
   if (process.env.UPDATE_GOLDEN) {
     rmSync(goldenDir, { recursive: true, force: true });

@@ -1,15 +1,13 @@
 // Every release's values against its chart: the chart's own values.schema.json (merged onto the
 // defaults, as Helm validates), and every key path we set exists in the chart's default
 // values.yaml, lies inside a documented free-form map, or is an option documented in a comment there.
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { releasesOf } from '../../generator/catalog/index.ts';
 import type { Release } from '../../generator/catalog/types.ts';
-import { listEnvironmentFiles, loadEnvironments } from '../../generator/load/load-environments.ts';
 import { chartValidator, defaultValues, helmMerge, valuesText } from '../helpers/charts.ts';
-import { repoRoot } from '../helpers/workspace.ts';
+import { examples } from '../helpers/render.ts';
 
-const environments = loadEnvironments(listEnvironmentFiles(path.join(repoRoot, 'environments'))).environments;
+const { environments } = examples();
 const releases = environments.flatMap((env) => releasesOf(env).map((r) => [env.name, r] as const));
 const chartFolder = (r: Release) => r.source.chart;
 

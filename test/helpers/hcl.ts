@@ -4,6 +4,9 @@ import { parse } from '@cdktf/hcl2json';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
+/** The real terraform, quiet and without the machine's missing CLI config. */
+export const terraformEnv = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' };
+
 export type Hcl = Record<string, unknown>;
 /** hcl2json gives every block as a list of bodies, keyed by its labels. */
 export type Body = Record<string, unknown>;

@@ -1,5 +1,4 @@
 // The example environments loaded and rendered once per test file.
-import path from 'node:path';
 import { listEnvironmentFiles, loadEnvironments } from '../../generator/load/load-environments.ts';
 import type { Environment } from '../../generator/model/environment.ts';
 import { renderAll } from '../../generator/render/registry.ts';

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blocksOf, moduleBlockTypes, moduleDirs, parseModule, type Body } from '../helpers/hcl.ts';
+import { blocksOf, moduleBlockTypes, moduleDirs, parseModule, terraformEnv, type Body } from '../helpers/hcl.ts';
 import { moduleReadmeTables } from '../helpers/module-docs.ts';
 import { providerSchema, schemaProblems } from '../helpers/provider-schema.ts';
 import { repoRoot } from '../helpers/workspace.ts';
@@ -13,7 +13,6 @@ const modulesDir = path.join(repoRoot, 'terraform/modules');
 const modules = moduleDirs(modulesDir);
 const rel = (p: string) => path.relative(modulesDir, p);
 
-export const terraformEnv = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' };
 
 describe('terraform modules', () => {
   it('are the four modules plus the dns-zone access submodule', () => {

@@ -1,7 +1,7 @@
 // The Flux tree: every overlay builds with the real kubectl kustomize into exactly the objects the
 // catalog describes; bases are environment-independent; helmfile, Flux and Terraform agree.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -6,17 +6,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listEnvironmentFiles, loadEnvironments } from '../../../generator/load/load-environments.ts';
 import type { Environment } from '../../../generator/model/environment.ts';
 import { substitutionVariableNames } from '../../../generator/model/workload-identities.ts';
 import { renderTerraform } from '../../../generator/render/terraform/render.ts';
 import { STACKS } from '../../../generator/render/terraform/stacks.ts';
-import { parseFile, parseModule, type Body, type Hcl } from '../../helpers/hcl.ts';
+import { parseFile, parseModule, terraformEnv, type Body, type Hcl } from '../../helpers/hcl.ts';
+import { examples } from '../../helpers/render.ts';
 import { parseType, typeProblems } from '../../helpers/hcl-types.ts';
 import { oneLineType } from '../../helpers/module-docs.ts';
 import { repoRoot } from '../../helpers/workspace.ts';
 
-const terraformEnv = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' };
 const FILES = ['backend.tf', 'main.tf', 'outputs.tf', 'terraform.tfvars.json', 'variables.tf', 'versions.tf'];
 
 let environments: readonly Environment[];
@@ -24,10 +23,7 @@ let files: Map<string, string>;
 let outDir: string;
 
 beforeAll(() => {
-  const previous = process.cwd();
-  process.chdir(repoRoot);
-  environments = loadEnvironments(listEnvironmentFiles('environments')).environments;
-  process.chdir(previous);
+  environments = examples().environments;
   files = renderTerraform(environments);
   // Written under a repository-shaped folder so the relative module sources resolve.
   outDir = mkdtempSync(path.join(tmpdir(), 'slipway-tf-'));
