@@ -1,8 +1,8 @@
 // cert-manager with its CRDs; workload identity only when DNS-01 through Azure DNS is chosen.
 import type { Environment } from '../model/environment.ts';
 import { workloadIdentity } from '../model/workload-identities.ts';
-import { charts, MONITORING_RELEASE, monitoringLabels, onPool } from './charts.ts';
-import { placeholder, type Release, type Values } from './types.ts';
+import { charts, MONITORING_RELEASE, monitoringLabels, onPool, workloadIdentityPodLabels, workloadIdentityServiceAccount } from './charts.ts';
+import type { Release, Values } from './types.ts';
 import { mergeValues } from './values.ts';
 
 const base: Values = {
@@ -32,12 +32,8 @@ export function certManager(env: Environment): Release {
       webhook: { replicaCount: ha ? 2 : 1 },
       cainjector: { replicaCount: ha ? 2 : 1 },
       ...(dns01 && {
-        podLabels: { 'azure.workload.identity/use': 'true' },
-        serviceAccount: {
-          name: id.serviceAccount,
-          labels: { 'azure.workload.identity/use': 'true' },
-          annotations: { 'azure.workload.identity/client-id': placeholder(id.clientIdVariable) },
-        },
+        podLabels: workloadIdentityPodLabels,
+        serviceAccount: { name: id.serviceAccount, ...workloadIdentityServiceAccount(id.clientIdVariable) },
       }),
     }),
   };

@@ -1,6 +1,6 @@
 // Chart sources and pinned versions (DESIGN.md "Decisions already taken"). An environment can pin
 // another version per release with releases.<name>.chartVersion.
-import type { ChartSource } from './types.ts';
+import { placeholder, type ChartSource } from './types.ts';
 
 export interface Chart {
   readonly source: ChartSource;
@@ -31,6 +31,15 @@ export const monitoringLabels = { release: MONITORING_RELEASE } as const;
 /** Node pool label set by the AKS stack (normalize.ts nodePoolDefaults). */
 export const onPool = (pool: 'apps' | 'data' | 'system') => ({ 'slipway.io/pool': pool });
 export const dataPoolToleration = { key: 'slipway.io/pool', operator: 'Equal', value: 'data', effect: 'NoSchedule' } as const;
+
+/** Pods the workload identity webhook should inject a token into. */
+export const workloadIdentityPodLabels = { 'azure.workload.identity/use': 'true' } as const;
+
+/** Service account metadata of a workload identity: the label, and the client ID filled after apply. */
+export const workloadIdentityServiceAccount = (clientIdVariable: string) => ({
+  labels: workloadIdentityPodLabels,
+  annotations: { 'azure.workload.identity/client-id': placeholder(clientIdVariable) },
+});
 
 export const INGRESS_CLASS = 'nginx';
 export const clusterIssuerName = (issuer: 'staging' | 'production') => `letsencrypt-${issuer}`;

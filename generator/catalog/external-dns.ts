@@ -1,8 +1,8 @@
 // external-dns for the environment's Azure DNS zone, authenticating with workload identity.
 import type { Environment } from '../model/environment.ts';
 import { workloadIdentity } from '../model/workload-identities.ts';
-import { charts, MONITORING_RELEASE, monitoringLabels, onPool } from './charts.ts';
-import { placeholder, type Release, type Values } from './types.ts';
+import { charts, MONITORING_RELEASE, monitoringLabels, onPool, workloadIdentityPodLabels, workloadIdentityServiceAccount } from './charts.ts';
+import type { Release, Values } from './types.ts';
 import { mergeValues } from './values.ts';
 
 /** ConfigMap with azure.json (objects/external-dns-config.ts): no credentials in it, workload identity does the auth. */
@@ -16,11 +16,8 @@ const base: Values = {
   provider: { name: 'azure' },
   sources: ['service', 'ingress'],
   registry: 'txt',
-  serviceAccount: {
-    labels: { 'azure.workload.identity/use': 'true' },
-    annotations: { 'azure.workload.identity/client-id': placeholder(id.clientIdVariable) },
-  },
-  podLabels: { 'azure.workload.identity/use': 'true' },
+  serviceAccount: workloadIdentityServiceAccount(id.clientIdVariable),
+  podLabels: workloadIdentityPodLabels,
   extraVolumes: [{ name: 'azure-config-file', configMap: { name: EXTERNAL_DNS_CONFIG } }],
   extraVolumeMounts: [{ name: 'azure-config-file', mountPath: '/etc/kubernetes', readOnly: true }],
   nodeSelector: onPool('apps'),

@@ -2,8 +2,8 @@
 // keys), disk snapshots in the node resource group, schedules from the environment.
 import type { Environment } from '../model/environment.ts';
 import { workloadIdentity } from '../model/workload-identities.ts';
-import { charts, MONITORING_RELEASE, monitoringLabels, onPool, VELERO_AZURE_PLUGIN_IMAGE } from './charts.ts';
-import { placeholder, type Release, type Values } from './types.ts';
+import { charts, MONITORING_RELEASE, monitoringLabels, onPool, VELERO_AZURE_PLUGIN_IMAGE, workloadIdentityPodLabels, workloadIdentityServiceAccount } from './charts.ts';
+import type { Release, Values } from './types.ts';
 import { mergeValues } from './values.ts';
 
 const id = workloadIdentity('velero');
@@ -18,14 +18,8 @@ const base: Values = {
       resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
     },
   ],
-  podLabels: { 'azure.workload.identity/use': 'true' },
-  serviceAccount: {
-    server: {
-      name: id.serviceAccount,
-      labels: { 'azure.workload.identity/use': 'true' },
-      annotations: { 'azure.workload.identity/client-id': placeholder(id.clientIdVariable) },
-    },
-  },
+  podLabels: workloadIdentityPodLabels,
+  serviceAccount: { server: { name: id.serviceAccount, ...workloadIdentityServiceAccount(id.clientIdVariable) } },
   snapshotsEnabled: true,
   deployNodeAgent: false,
   metrics: { enabled: true, serviceMonitor: { enabled: true, additionalLabels: monitoringLabels } },
