@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, parseDocument, type Node } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { inWorkspace, repoRoot, runCli, snapshotTree } from './helpers/workspace.ts';
+import { cliFromSource, inWorkspace, repoRoot, runCli, snapshotTree } from './helpers/workspace.ts';
 
 async function generatedTree(prepare?: () => void): Promise<Map<string, string>> {
   return inWorkspace(async (ws) => {
@@ -47,9 +47,8 @@ describe('deterministic output', () => {
 
   it('does not depend on the working directory, time zone or locale', async () => {
     const reference = await generatedTree();
-    const bin = path.join(repoRoot, 'bin/slipway.js');
     const other = await inWorkspace(async (ws) => {
-      execFileSync(process.execPath, [bin, 'generate'], {
+      execFileSync(process.execPath, [...cliFromSource, 'generate'], {
         cwd: ws,
         env: { ...process.env, TZ: 'Pacific/Chatham', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' },
         stdio: 'pipe',
@@ -66,7 +65,7 @@ describe('deterministic output', () => {
 
 describe('the committed out/', () => {
   it('is exactly what the generator produces (generate --check in the repository)', () => {
-    const run = execFileSync(process.execPath, [path.join(repoRoot, 'bin/slipway.js'), 'generate', '--check'], { cwd: repoRoot, encoding: 'utf8' });
+    const run = execFileSync(process.execPath, [...cliFromSource, 'generate', '--check'], { cwd: repoRoot, encoding: 'utf8' });
     expect(run).toContain('out/ is up to date.');
   });
 });

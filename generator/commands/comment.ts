@@ -5,7 +5,6 @@ import { UsageError, type Command } from './command.ts';
 
 export const commentCommand: Command = {
   name: 'comment',
-  summary: 'Post or update the one sticky diff comment on a pull request.',
   usage: `Usage: slipway comment --pr N --body-file FILE
 
 Finds this pull request's Slipway comment by its hidden marker and updates it in place, or

@@ -8,7 +8,6 @@ import { UsageError, type Command } from './command.ts';
 
 export const diffCommand: Command = {
   name: 'diff',
-  summary: 'Compare the environments at a git revision with the working tree, and flag dangerous changes.',
   usage: `Usage: slipway diff --base REF [--format markdown|json] [--output FILE] [--fail-on-danger]
 
 Renders the environments as they are at REF (read from git; the working tree is not touched) and

@@ -2,7 +2,8 @@ import { isClean, planEmit, type Plan } from '../emit/plan.ts';
 import { emit, EmitConflictError } from '../emit/emit.ts';
 import { ManifestError } from '../emit/manifest.ts';
 import { formatIssuesText, useColor } from '../format/text.ts';
-import { readProjectConfig, schemaLocations } from '../config.ts';
+import { schemaLocations } from '../config.ts';
+import { projectConfig } from './project-config.ts';
 import { hasErrors, sortIssues } from '../issues.ts';
 import { fluxObjects } from '../render/flux/layout.ts';
 import { validateManifests } from '../validate/kubeconform.ts';
@@ -15,7 +16,6 @@ export const DEFAULT_OUT_DIR = 'out';
 
 export const generateCommand: Command = {
   name: 'generate',
-  summary: 'Render out/ from the environment files (or check that it is up to date).',
   usage: `Usage: slipway generate [--env NAME] [--check] [--out DIR] [--schema-location LOC]... [--ignore-missing-schemas]
 
 Validates every environment file, renders the outputs, validates every Kubernetes object against
@@ -50,6 +50,8 @@ Exit codes: 0 written or up to date, 1 invalid input, drift or conflict, 2 usage
       io.stdout.write(`${this.usage}\n`);
       return 0;
     }
+    const project = projectConfig(io);
+    if (!project) return 2;
     const outDir = (values.out as string | undefined) ?? DEFAULT_OUT_DIR;
     const files = listEnvironmentFiles(DEFAULT_ENVIRONMENTS_DIR);
     if (files.length === 0) {
@@ -70,7 +72,7 @@ Exit codes: 0 written or up to date, 1 invalid input, drift or conflict, 2 usage
       throw new UsageError(`There is no environment named "${only}"; known: ${environments.map((e) => e.name).join(', ')}.`);
     }
     const rendered = renderAll(selected);
-    const locations = schemaLocations(values['schema-location'] as string[] | undefined, io.env, readProjectConfig());
+    const locations = schemaLocations(values['schema-location'] as string[] | undefined, io.env, project);
     const invalid = await validateManifests(
       selected.flatMap((env) => fluxObjects(env)),
       { locations, ignoreMissingSchemas: Boolean(values['ignore-missing-schemas']), filePrefix: `${outDir}/` },

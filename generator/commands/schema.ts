@@ -6,7 +6,6 @@ import type { Command } from './command.ts';
 
 export const schemaCommand: Command = {
   name: 'schema',
-  summary: `Write ${JSON_SCHEMA_PATH} from the zod model (editor completion).`,
   usage: `Usage: slipway schema [--check]
 
 Writes ${JSON_SCHEMA_PATH}, the JSON Schema editors use through the

@@ -7,7 +7,6 @@ import type { Command } from './command.ts';
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'Check environment files: YAML, schema, cross-field rules and stage policy.',
   usage: `Usage: slipway validate [FILES...] [--format text|json]
 
 Checks every environment file (default: environments/*.yaml) and prints each problem as

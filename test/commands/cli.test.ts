@@ -1,28 +1,28 @@
 // The CLI contract CI and hooks depend on: commands, --help, exit codes, formats, colour.
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inWorkspace, repoRoot, runCli } from '../helpers/workspace.ts';
+import { cliFromSource, inWorkspace, repoRoot, runCli } from '../helpers/workspace.ts';
 
-const bin = path.join(repoRoot, 'bin/slipway.js');
 const invalid = path.join(repoRoot, 'test/fixtures/invalid/zone-out-of-range.yaml');
 
 describe('slipway (real process)', () => {
   it('validates the shipped examples with exit 0', () => {
-    const run = spawnSync(process.execPath, [bin, 'validate'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const run = spawnSync(process.execPath, [...cliFromSource, 'validate'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('2 environment files valid (0 errors, 2 warnings).');
   });
 
   it('exits 1 with a located message on invalid input', () => {
-    const run = spawnSync(process.execPath, [bin, 'validate', invalid], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const run = spawnSync(process.execPath, [...cliFromSource, 'validate', invalid], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('test/fixtures/invalid/zone-out-of-range.yaml:15:14 error AKS_ZONES Zone 4 does not exist');
     expect(run.stdout).toContain('  hint: Use zones between 1 and 3');
   });
 
   it('exits 2 on an unknown command', () => {
-    const run = spawnSync(process.execPath, [bin, 'deploy'], { cwd: repoRoot, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [...cliFromSource, 'deploy'], { cwd: repoRoot, encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('unknown command "deploy"');
   });
@@ -42,9 +42,29 @@ describe('slipway (in-process)', () => {
     expect((await runCli([])).code).toBe(2);
   });
 
-  it('prints the version from package.json', async () => {
-    const run = await runCli(['--version']);
-    expect(run.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  it('prints the version from package.json with --version and -v', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) expect(await runCli([flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('help <command> prints that command\'s usage; no arguments prints the usage to stderr with exit 2', async () => {
+    const help = await runCli(['help', 'generate']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: slipway generate');
+    const bare = await runCli([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('Usage: slipway <command>');
+  });
+
+  it.each([
+    [['genrate'], 'unknown command "genrate". Did you mean "generate"?'],
+    [['help', 'valdiate'], 'unknown command "valdiate". Did you mean "validate"?'],
+    [['generate', '--chek'], 'hint: Did you mean "--check"?'],
+    [['validate', '--format', 'jsno'], 'hint: Did you mean "json"?'],
+  ])('%j suggests what was meant (exit 2)', async (args, message) => {
+    const run = await runCli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
   });
 
   it.each([
@@ -97,6 +117,22 @@ describe('slipway (in-process)', () => {
       expect(stale.stderr).toContain('schema/environment.schema.json is out of date.');
       expect((await runCli(['schema'])).stdout).toContain('Wrote schema/environment.schema.json.');
       expect((await runCli(['schema', '--check'])).code).toBe(0);
+    });
+  });
+
+  it.each([
+    ['{\n  "schemaLocation": ["embedded"]\n}\n', 'slipway.config.json:2:3 error SCHEMA_UNKNOWN_KEY', 'Did you mean "schemaLocations"?'],
+    ['{\n  "chartDir": 3\n}\n', 'slipway.config.json:2:15 error SCHEMA_TYPE', '"chartDir" must be a string'],
+    ['{ "chartDir": "x", }\n', 'slipway.config.json:1:20 error CONFIG_SYNTAX', 'is not valid JSON'],
+  ])('a bad slipway.config.json is a located problem with exit 2, not a stack trace (%#)', async (text, where, message) => {
+    await inWorkspace(async () => {
+      writeFileSync('slipway.config.json', text);
+      const run = await runCli(['generate', '--check']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(where);
+      expect(run.stderr).toContain(message);
+      expect(run.stderr).toContain('slipway.config.json is invalid, so nothing was done.');
+      expect(run.stderr).not.toMatch(/\n\s+at /);
     });
   });
 });

@@ -3,11 +3,15 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { main } from '../../generator/cli.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 /** JSON Schemas of every kind Slipway emits, in kubeconform layout (../shared, read only). */
 export const sharedSchemas = path.resolve(repoRoot, '../shared/schemas');
+
+/** Node arguments that run the CLI from source, as a real process (no build needed). */
+export const cliFromSource = ['--import', pathToFileURL(path.join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href, path.join(repoRoot, 'generator/main.ts')];
 
 export interface Run {
   code: number;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { findOnPath } from '../../generator/validate/kubeconform.ts';
-import { inWorkspace, repoRoot } from '../helpers/workspace.ts';
+import { cliFromSource, inWorkspace, repoRoot } from '../helpers/workspace.ts';
 
 interface HookDefinition {
   id: string;
@@ -41,7 +41,7 @@ describe('pre-commit hooks', () => {
         // The exported hook as a local hook: language system, running this checkout of Slipway
         // (language node would npm-install the package from its git repository).
         const hook = exported.find((h) => h.id === 'slipway-validate')!;
-        const config = { repos: [{ repo: 'local', hooks: [{ ...hook, language: 'system', entry: `${process.execPath} ${path.join(repoRoot, 'bin/slipway.js')} validate` }] }] };
+        const config = { repos: [{ repo: 'local', hooks: [{ ...hook, language: 'system', entry: `${process.execPath} ${cliFromSource.join(' ')} validate` }] }] };
         writeFileSync(path.join(ws, '.pre-commit-config.yaml'), stringify(config));
         execFileSync(preCommit!, ['install'], { cwd: ws, env });
 
@@ -71,8 +71,8 @@ describe("this repository's .pre-commit-config.yaml", () => {
     const config = parse(readFileSync(path.join(repoRoot, '.pre-commit-config.yaml'), 'utf8')) as { repos: Array<{ hooks: Array<{ id: string; entry: string }> }> };
     const hooks = config.repos.flatMap((r) => r.hooks);
     expect(hooks.map((h) => [h.id, h.entry])).toEqual([
-      ['slipway-validate', 'node bin/slipway.js validate'],
-      ['slipway-schema', 'node bin/slipway.js schema --check'],
+      ['slipway-validate', 'npx tsx generator/main.ts validate'],
+      ['slipway-schema', 'npx tsx generator/main.ts schema --check'],
       ['terraform-fmt', 'terraform fmt -check'],
     ]);
   });

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { Environment } from '../../model/environment.ts';
+import { packagePath } from '../../package-root.ts';
 import { GENERATED_HEADER } from '../yaml.ts';
 import { alignAttributes, hclString } from './hcl.ts';
 import { stacksOf, type ModuleCall, type Stack } from './stacks.ts';
@@ -12,7 +13,7 @@ interface ModuleInterface {
   readonly variables: Record<string, { type: string; required: boolean; description: string }>;
   readonly outputs: Record<string, string>;
 }
-const interfaces = (JSON.parse(readFileSync(new URL('../../../terraform/modules/interfaces.json', import.meta.url), 'utf8')) as { modules: Record<string, ModuleInterface> }).modules;
+const interfaces = (JSON.parse(readFileSync(packagePath('terraform/modules/interfaces.json'), 'utf8')) as { modules: Record<string, ModuleInterface> }).modules;
 
 const TERRAFORM_VERSION = '>= 1.11.0, < 2.0.0';
 const PROVIDERS = {
@@ -22,7 +23,7 @@ const PROVIDERS = {
 
 const hb = Handlebars.create();
 hb.registerHelper('align', (pairs: Array<[string, string]>, indent: number) => alignAttributes(pairs, indent));
-const template = (name: string) => hb.compile(readFileSync(new URL(`./templates/${name}.hbs`, import.meta.url), 'utf8'), { noEscape: true, strict: true });
+const template = (name: string) => hb.compile(readFileSync(packagePath(`generator/render/terraform/templates/${name}.hbs`), 'utf8'), { noEscape: true, strict: true });
 const templates = {
   versions: template('versions.tf'),
   backend: template('backend.tf'),
