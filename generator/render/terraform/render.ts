@@ -7,6 +7,7 @@ import type { Environment } from '../../model/environment.ts';
 import { packagePath } from '../../package-root.ts';
 import { GENERATED_HEADER } from '../yaml.ts';
 import { alignAttributes, hclString } from './hcl.ts';
+import { moduleCopies, moduleSource } from './modules.ts';
 import { stacksOf, type ModuleCall, type Stack } from './stacks.ts';
 
 interface ModuleInterface {
@@ -35,7 +36,7 @@ const templates = {
 export class ModuleContractError extends Error {}
 
 export function renderTerraform(environments: readonly Environment[]): Map<string, string> {
-  const files = new Map<string, string>();
+  const files = new Map<string, string>(environments.length > 0 ? moduleCopies() : []);
   for (const env of environments) {
     for (const stack of stacksOf(env)) {
       const dir = `${env.name}/terraform/${stack.name}`;
@@ -91,7 +92,7 @@ function mainContext(env: Environment, stack: Stack, header: string) {
     remoteStates: stack.reads.map((name) => ({ name, config: backendConfig(env, name) })),
     modules: stack.modules.map((call) => ({
       name: call.name,
-      head: [['source', hclString(`../../../../terraform/modules/${call.module}`)], ...(call.providers ? [['providers', call.providers]] : [])],
+      head: [['source', hclString(moduleSource(call.module))], ...(call.providers ? [['providers', call.providers]] : [])],
       inputs: moduleInputs(call),
     })),
   };

@@ -2,7 +2,7 @@
 # environment numbers-prod (environments/numbers-prod.yaml), stack dns
 
 module "dns_zone" {
-  source    = "../../../../terraform/modules/dns-zone"
+  source    = "../../../modules/dns-zone"
   providers = { azurerm = azurerm, azurerm.parent = azurerm.parent }
 
   location            = var.location

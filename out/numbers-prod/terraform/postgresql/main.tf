@@ -13,7 +13,7 @@ data "terraform_remote_state" "aks" {
 }
 
 module "postgresql" {
-  source = "../../../../terraform/modules/postgresql"
+  source = "../../../modules/postgresql"
 
   administrator_login   = var.administrator_login
   app_secrets           = var.app_secrets

@@ -2,7 +2,7 @@
 # environment numbers-test (environments/numbers-test.yaml), stack state
 
 module "state" {
-  source = "../../../../terraform/modules/remote-state"
+  source = "../../../modules/remote-state"
 
   allowed_ip_ranges     = var.allowed_ip_ranges
   container_name        = var.container_name

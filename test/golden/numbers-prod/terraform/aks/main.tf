@@ -13,7 +13,7 @@ data "terraform_remote_state" "dns" {
 }
 
 module "aks" {
-  source = "../../../../terraform/modules/aks"
+  source = "../../../modules/aks"
 
   admin_group_object_ids          = var.admin_group_object_ids
   api_server_authorized_ip_ranges = var.api_server_authorized_ip_ranges
@@ -41,7 +41,7 @@ module "aks" {
 }
 
 module "dns_access" {
-  source = "../../../../terraform/modules/dns-zone/modules/access"
+  source = "../../../modules/dns-zone/modules/access"
 
   cert_manager_principal_id = module.aks.workload_identity_principal_ids["cert-manager"]
   external_dns_principal_id = module.aks.workload_identity_principal_ids["external-dns"]
