@@ -12,6 +12,7 @@ interface Entry {
 }
 
 const commands: readonly Entry[] = [
+  { name: 'init', summary: 'Write a first environments/NAME.yaml that validates as written (asks on a terminal).', load: async () => (await import('./commands/init.ts')).initCommand },
   { name: 'validate', summary: 'Check environment files: YAML, schema, cross-field rules and stage policy.', load: async () => (await import('./commands/validate.ts')).validateCommand },
   { name: 'generate', summary: 'Render out/ from the environment files (or check that it is up to date).', load: async () => (await import('./commands/generate.ts')).generateCommand },
   { name: 'diff', summary: 'Compare the output at a git revision with the working tree; flag dangerous changes.', load: async () => (await import('./commands/diff.ts')).diffCommand },

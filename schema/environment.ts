@@ -2,6 +2,7 @@
 // (the stage, above all) are resolved in generator/model/normalize.ts, not here.
 import { z } from 'zod';
 import { accessSchema } from './access.ts';
+import { acknowledgeSchema } from './acknowledge.ts';
 import { aksSchema } from './aks.ts';
 import { appsSchema } from './apps.ts';
 import { azureSchema } from './azure.ts';
@@ -26,6 +27,7 @@ export const environmentSchema = z
     releases: releasesSchema,
     apps: appsSchema,
     access: accessSchema.optional(),
+    acknowledge: acknowledgeSchema.optional(),
   })
   .meta({ title: 'Slipway environment', description: 'One environment: Azure, AKS, PostgreSQL, releases and Postfacto instances.' });
 

@@ -11,7 +11,8 @@ export const validateCommand: Command = {
 
 Checks every environment file (default: environments/*.yaml) and prints each problem as
 file:line:column severity CODE message, with a hint. All files are checked and all problems
-reported at once. Warnings do not fail the run.
+reported at once. Warnings do not fail the run. A warning the file lists under "acknowledge"
+(with a reason) is printed once as "acknowledged: CODE (reason)" and counted apart.
 
 Options:
   --format text|json   Output format (default: text). JSON is one object on stdout.
@@ -30,8 +31,10 @@ Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error.`,
       io.stderr.write(`No environment files found in ${DEFAULT_ENVIRONMENTS_DIR}/ (expected <name>.yaml).\n`);
       return 1;
     }
-    const { issues } = loadEnvironments(files);
-    io.stdout.write(format === 'json' ? formatIssuesJson(issues, files.length) : formatIssuesText(issues, files.length, { color: useColor(io.stdout, io.env) }));
+    const { issues, acknowledged } = loadEnvironments(files);
+    io.stdout.write(
+      format === 'json' ? formatIssuesJson(issues, files.length, acknowledged) : formatIssuesText(issues, files.length, { color: useColor(io.stdout, io.env) }, acknowledged),
+    );
     return hasErrors(issues) ? 1 : 0;
   },
 };

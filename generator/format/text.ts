@@ -1,5 +1,7 @@
-// Human output: one "file:line:column severity CODE message" line per issue, its hint below.
+// Human output: one "file:line:column severity CODE message" line per issue, its hint below; then
+// each acknowledged warning once, as one dim line; then a summary.
 import type { Issue } from '../issues.ts';
+import type { AcknowledgedIssue } from '../load/acknowledgments.ts';
 
 export interface ColorOptions {
   readonly color: boolean;
@@ -11,20 +13,30 @@ export const useColor = (stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = p
 
 const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 
+const where = (issue: Issue) => (issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file);
+
 export function formatIssueText(issue: Issue, { color }: ColorOptions): string {
-  const where = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file;
   const severity = issue.severity === 'error' ? paint(color, '31;1', 'error') : paint(color, '33;1', 'warning');
-  const head = `${paint(color, '1', where)} ${severity} ${paint(color, '2', issue.code)} ${issue.message}`;
+  const head = `${paint(color, '1', where(issue))} ${severity} ${paint(color, '2', issue.code)} ${issue.message}`;
   return issue.hint ? `${head}\n  hint: ${issue.hint}` : head;
 }
 
-export function formatIssuesText(issues: readonly Issue[], fileCount: number, options: ColorOptions): string {
+/** No severity word, no message, no hint: the team has read those; the reason is what matters now. */
+export const formatAcknowledgedText = (issue: AcknowledgedIssue, { color }: ColorOptions): string =>
+  paint(color, '2', `${where(issue)} acknowledged: ${issue.code} (${issue.reason})`);
+
+export function formatIssuesText(issues: readonly Issue[], fileCount: number, options: ColorOptions, acknowledged: readonly AcknowledgedIssue[] = []): string {
   const errors = issues.filter((i) => i.severity === 'error').length;
   const warnings = issues.length - errors;
-  const lines = issues.map((i) => formatIssueText(i, options));
-  const files = `${fileCount} environment file${fileCount === 1 ? '' : 's'}`;
-  const counts = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
-  lines.push(errors > 0 ? paint(options.color, '31', `${files} checked: ${counts}.`) : paint(options.color, '32', `${files} valid (${counts}).`));
+  // Grouped per file: a file's issues, then its acknowledged warnings.
+  const files = [...new Set([...issues, ...acknowledged].map((i) => i.file))].sort();
+  const lines = files.flatMap((file) => [
+    ...issues.filter((i) => i.file === file).map((i) => formatIssueText(i, options)),
+    ...acknowledged.filter((i) => i.file === file).map((i) => formatAcknowledgedText(i, options)),
+  ]);
+  const subject = `${fileCount} environment file${fileCount === 1 ? '' : 's'}`;
+  const counts = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}${acknowledged.length > 0 ? `, ${acknowledged.length} acknowledged` : ''}`;
+  lines.push(errors > 0 ? paint(options.color, '31', `${subject} checked: ${counts}.`) : paint(options.color, '32', `${subject} valid (${counts}).`));
   return `${lines.join('\n')}\n`;
 }
 

@@ -6,16 +6,21 @@ import { hasErrors, sortIssues, type Issue } from '../issues.ts';
 import type { Environment } from '../model/environment.ts';
 import { normalize } from '../model/normalize.ts';
 import { checkEnvironment, type Finding } from '../model/rules/index.ts';
+import { error, warning } from '../model/rules/rule.ts';
+import { acknowledgmentFindings, applyAcknowledgments, type AcknowledgedIssue } from './acknowledgments.ts';
 import { position } from './locate.ts';
+import { SCHEMA_COMMENT, schemaCommentLine } from './schema-comment.ts';
 import { schemaIssues } from './schema-issues.ts';
 import { readYaml, type YamlSource } from './yaml-document.ts';
 
 export const DEFAULT_ENVIRONMENTS_DIR = 'environments';
-const SCHEMA_COMMENT = /^# yaml-language-server: \$schema=\S+/;
 
 export interface LoadResult {
   readonly environments: readonly Environment[];
+  /** Every problem to report. Acknowledged warnings are not among them. */
   readonly issues: readonly Issue[];
+  /** Warnings the files acknowledge, each with its reason: reported once, not counted as warnings. */
+  readonly acknowledged: readonly AcknowledgedIssue[];
 }
 
 /** The environment files in a directory, sorted so output order never depends on the file system. */
@@ -40,17 +45,44 @@ export function loadEnvironments(files: readonly string[]): LoadResult {
 export function loadEnvironmentTexts(inputs: ReadonlyArray<{ file: string; text: string | undefined }>): LoadResult {
   const environments: Environment[] = [];
   const issues: Issue[] = [];
+  const acknowledged: AcknowledgedIssue[] = [];
   const sources = new Map<string, YamlSource>();
+  const fileOf = new Map<string, string>();
   for (const { file, text } of inputs) {
     const result = loadEnvironment(file, text);
     issues.push(...result.issues);
+    acknowledged.push(...result.acknowledged);
+    // x.yaml and x.yml would both render out/x/: the second one is refused, and not rendered.
+    const stem = file.replace(/\.ya?ml$/, '');
+    const first = fileOf.get(stem);
+    if (first !== undefined) {
+      issues.push(duplicateFileIssue(first, file, result.source));
+      continue;
+    }
+    fileOf.set(stem, file);
     if (result.environment && result.source) {
       environments.push(result.environment);
       sources.set(result.environment.name, result.source);
     }
   }
   issues.push(...fleetIssues(environments, sources));
-  return { environments: environments.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), issues: sortIssues(issues) };
+  return {
+    environments: environments.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    issues: sortIssues(issues),
+    acknowledged: sortIssues(acknowledged) as AcknowledgedIssue[],
+  };
+}
+
+function duplicateFileIssue(first: string, file: string, source: YamlSource | undefined): Issue {
+  const name = path.basename(file).replace(/\.ya?ml$/, '');
+  const finding = error(
+    'ENV_DUPLICATE_FILE',
+    ['name'],
+    `Environment ${name} has two files, ${first} and ${file}; one environment is one file.`,
+    `Keep ${first}: move anything ${file} adds into it, then delete ${file}.`,
+  );
+  // Without a source the file could not be read (FILE_NOT_FOUND says so): the file as a whole.
+  return source ? locate(source, finding) : { ...finding, path: 'name', file, line: 0, column: 0 };
 }
 
 function readText(file: string): string | undefined {
@@ -61,36 +93,52 @@ function readText(file: string): string | undefined {
   }
 }
 
-export function loadEnvironment(file: string, text: string | undefined = readText(file)): { environment?: Environment; source?: YamlSource; issues: Issue[] } {
+interface FileResult {
+  /** Present only when the file has no errors: renderers never see invalid input. */
+  readonly environment?: Environment;
+  /** Present whenever the file could be read. */
+  readonly source?: YamlSource;
+  readonly issues: Issue[];
+  readonly acknowledged: AcknowledgedIssue[];
+}
+
+export function loadEnvironment(file: string, text: string | undefined = readText(file)): FileResult {
   if (text === undefined) {
-    return { issues: [{ code: 'FILE_NOT_FOUND', severity: 'error', message: `Cannot read ${file}.`, file, line: 0, column: 0, path: '', hint: 'Check the path; environment files live in environments/<name>.yaml.' }] };
+    return {
+      issues: [{ code: 'FILE_NOT_FOUND', severity: 'error', message: `Cannot read ${file}.`, file, line: 0, column: 0, path: '', hint: 'Check the path; environment files live in environments/<name>.yaml.' }],
+      acknowledged: [],
+    };
   }
   const { source, issues } = readYaml(file, text);
-  if (source.data === undefined || issues.length > 0) return { issues };
+  if (source.data === undefined || issues.length > 0) return { source, issues, acknowledged: [] };
 
   const parsed = environmentSchema.safeParse(source.data);
-  if (!parsed.success) return { issues: schemaIssues(source, environmentSchema, parsed.error.issues) };
+  if (!parsed.success) return { source, issues: schemaIssues(source, environmentSchema, parsed.error.issues), acknowledged: [] };
 
   const environment = normalize(parsed.data, file);
-  const located = [...checkEnvironment(environment), ...fileFindings(environment, text)].map((f) => locate(source, f));
-  // Only a file without errors yields a model: renderers never see invalid input.
-  return hasErrors(located) ? { issues: located } : { environment, source, issues: located };
+  const findings = [...checkEnvironment(environment, parsed.data), ...fileFindings(environment, text)];
+  const entries = parsed.data.acknowledge ?? [];
+  const fired = new Set(findings.map((f) => f.code));
+  const located = [...findings, ...acknowledgmentFindings(entries, fired)].map((f) => locate(source, f));
+  const { issues: reported, acknowledged } = applyAcknowledgments(located, entries);
+  return hasErrors(reported) ? { source, issues: reported, acknowledged } : { environment, source, issues: reported, acknowledged };
 }
 
 function fileFindings(env: Environment, text: string): Finding[] {
   const out: Finding[] = [];
   const expected = path.basename(env.source).replace(/\.ya?ml$/, '');
   if (env.name !== expected) {
-    out.push({ code: 'ENV_NAME_MISMATCH', severity: 'error', path: ['name'], message: `The name "${env.name}" differs from the file name "${expected}".`, hint: `Set name: ${expected}, or rename the file to ${env.name}.yaml.` });
+    out.push(error('ENV_NAME_MISMATCH', ['name'], `The name "${env.name}" differs from the file name "${expected}".`, `Set name: ${expected}, or rename the file to ${env.name}.yaml.`));
   }
   if (!SCHEMA_COMMENT.test(text)) {
-    out.push({
-      code: 'ENV_SCHEMA_COMMENT',
-      severity: 'warning',
-      path: [],
-      message: 'The file does not start with the yaml-language-server $schema comment, so editors cannot complete or check it.',
-      hint: 'Add as the first line: # yaml-language-server: $schema=../schema/environment.schema.json',
-    });
+    out.push(
+      warning(
+        'ENV_SCHEMA_COMMENT',
+        [],
+        'The file does not start with the yaml-language-server $schema comment, so editors cannot complete or check it.',
+        `Add as the first line: ${schemaCommentLine(path.dirname(path.resolve(env.source)))}`,
+      ),
+    );
   }
   return out;
 }

@@ -5,6 +5,7 @@ import type { NodePoolName } from '../../schema/aks.ts';
 import type { Environment, NodePool } from './environment.ts';
 import { deepFreeze, sortedRecord } from './freeze.ts';
 import { deriveNames } from './names.ts';
+import { formatCidr, parseCidr } from './rules/ipv4.ts';
 
 interface PoolDefaults {
   readonly vmSize: string;
@@ -21,6 +22,27 @@ export const nodePoolDefaults: Readonly<Record<NodePoolName, PoolDefaults>> = {
   data: { vmSize: 'Standard_E2ds_v5', prod: [2, 3], other: [1, 2], labels: { 'slipway.io/pool': 'data' }, taints: ['slipway.io/pool=data:NoSchedule'] },
 };
 
+export const DEFAULT_VNET_CIDR = '10.40.0.0/16';
+/** The smallest VNet (as a prefix length) the default subnets are derived from; see defaultSubnets. */
+export const SMALLEST_VNET_PREFIX_FOR_DEFAULT_SUBNETS = 24;
+
+/**
+ * The default subnets of a VNet, derived from the VNet alone (so a subnet given in the file never
+ * moves the other one, and an unset vnetCidr keeps 10.40.0.0/20 and 10.40.16.0/24):
+ * - aks: the first /20 of the VNet (4091 node addresses; pods use the overlay range), or the first
+ *   half of the VNet when the VNet is smaller than a /19, so a small VNet still leaves room;
+ * - postgresql: the block right after the aks subnet, a /24, or the aks subnet's size when that is
+ *   smaller (a /24 VNet splits into two /25).
+ * A VNet smaller than a /24 leaves the node pools too little room to scale and surge; the network
+ * rule reports it (VNET_TOO_SMALL), and the blocks returned for it are never rendered.
+ */
+export function defaultSubnets(vnetCidr: string): { aks: string; postgresql: string } {
+  const vnet = parseCidr(vnetCidr);
+  const aksPrefix = Math.min(32, Math.max(20, vnet.prefix + 1));
+  const postgresqlPrefix = Math.max(24, aksPrefix);
+  return { aks: formatCidr(vnet.start, aksPrefix), postgresql: formatCidr(vnet.start + 2 ** (32 - aksPrefix), postgresqlPrefix) };
+}
+
 export function normalize(input: EnvironmentInput, source: string): Environment {
   const prod = input.stage === 'prod';
   const byStage = <T>(prodValue: T, otherValue: T) => (prod ? prodValue : otherValue);
@@ -31,6 +53,8 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
   const pg = input.postgresql ?? {};
   const rel = input.releases;
   const zone = input.dns.zone;
+  const vnetCidr = input.network?.vnetCidr ?? DEFAULT_VNET_CIDR;
+  const subnets = defaultSubnets(vnetCidr);
 
   const nodePools: NodePool[] = (['system', 'apps', 'data'] as const).map((name) => {
     const given = aks.nodePools?.[name] ?? {};
@@ -73,9 +97,9 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
       }),
     },
     network: {
-      vnetCidr: input.network?.vnetCidr ?? '10.40.0.0/16',
-      aksSubnet: input.network?.subnets?.aks ?? '10.40.0.0/20',
-      postgresqlSubnet: input.network?.subnets?.postgresql ?? '10.40.16.0/24',
+      vnetCidr,
+      aksSubnet: input.network?.subnets?.aks ?? subnets.aks,
+      postgresqlSubnet: input.network?.subnets?.postgresql ?? subnets.postgresql,
     },
     aks: {
       kubernetesVersion: aks.kubernetesVersion,

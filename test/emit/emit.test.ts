@@ -138,8 +138,8 @@ describe('generate', () => {
     await inWorkspace(async () => {
       await runCli(['generate']);
       const owned = Object.keys(manifest().files);
-      // --env renders the environment and the shared bases it builds on.
-      const testFiles = owned.filter((f) => f.startsWith('numbers-test/') || f.startsWith('base/')).length;
+      // --env renders the environment and the shared layers it builds on (Flux bases, module copies).
+      const testFiles = owned.filter((f) => f.startsWith('numbers-test/') || f.startsWith('base/') || f.startsWith('modules/')).length;
       const prodBefore = readFileSync('out/numbers-prod/environment.resolved.yaml', 'utf8');
       rmSync(resolvedTest);
       const run = await runCli(['generate', '--env', 'numbers-test']);

@@ -1,4 +1,5 @@
 // All cross-field rules of one environment, in a fixed order.
+import type { EnvironmentInput } from '../../../schema/environment.ts';
 import type { Environment } from '../environment.ts';
 import { accessRules } from './access.ts';
 import { advisoryRules } from './advisories.ts';
@@ -6,23 +7,29 @@ import { aksRules } from './aks.ts';
 import { appRules } from './apps.ts';
 import { azureNameRules } from './azure-names.ts';
 import { dnsRules } from './dns.ts';
+import { environmentNameRules } from './environment-name.ts';
 import { hostRules } from './hosts.ts';
 import { networkRules } from './network.ts';
-import type { Finding } from './rule.ts';
+import type { Finding, Rule } from './rule.ts';
 import { stagePolicyRules } from './stage-policy.ts';
+import { subnetRules } from './subnets.ts';
 
 export type { Finding } from './rule.ts';
 
-export function checkEnvironment(env: Environment): Finding[] {
-  return [
-    ...azureNameRules(env),
-    ...dnsRules(env),
-    ...networkRules(env),
-    ...aksRules(env),
-    ...appRules(env),
-    ...hostRules(env),
-    ...accessRules(env),
-    ...stagePolicyRules(env),
-    ...advisoryRules(env),
-  ];
+const rules: readonly Rule[] = [
+  environmentNameRules,
+  azureNameRules,
+  dnsRules,
+  subnetRules,
+  networkRules,
+  aksRules,
+  appRules,
+  hostRules,
+  accessRules,
+  stagePolicyRules,
+  advisoryRules,
+];
+
+export function checkEnvironment(env: Environment, input: EnvironmentInput): Finding[] {
+  return rules.flatMap((rule) => rule(env, input));
 }

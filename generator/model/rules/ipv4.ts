@@ -10,6 +10,13 @@ export function ipToNumber(ip: string): number {
   return ip.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
 }
 
+export function numberToIp(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+}
+
+/** The block of the given prefix that starts at `start`, e.g. formatCidr(168296448, 20) = 10.8.0.0/20. */
+export const formatCidr = (start: number, prefix: number) => `${numberToIp(start)}/${prefix}`;
+
 export function parseCidr(cidr: string): Range {
   const [ip, bits] = cidr.split('/') as [string, string];
   const prefix = Number(bits);

@@ -1,16 +1,19 @@
+import type { EnvironmentInput } from '../../../schema/environment.ts';
 import type { Environment } from '../environment.ts';
-import { contains, containsIp, hasHostBits, ipToNumber, overlaps, parseCidr } from './ipv4.ts';
+import { containsIp, formatCidr, hasHostBits, ipToNumber, overlaps, parseCidr } from './ipv4.ts';
 import { error, warning, type Finding } from './rule.ts';
 
-/** Subnets inside the VNet and apart; pod and service ranges apart from the VNet and each other. */
-export function networkRules(env: Environment): Finding[] {
+/** CIDRs at their network address; pod and service ranges apart from the VNet and each other; plugin combinations AKS accepts. */
+export function networkRules(env: Environment, input: EnvironmentInput): Finding[] {
   const out: Finding[] = [];
   const n = env.network;
   const k = env.aks.network;
+  const given = input.network?.subnets;
   const cidrs: Array<[string, readonly PropertyKey[]]> = [
     [n.vnetCidr, ['network', 'vnetCidr']],
-    [n.aksSubnet, ['network', 'subnets', 'aks']],
-    [n.postgresqlSubnet, ['network', 'subnets', 'postgresql']],
+    // A derived subnet starts at a block boundary of the VNet's network address: only written ones can be misaligned.
+    ...(given?.aks !== undefined ? [[n.aksSubnet, ['network', 'subnets', 'aks']] as [string, readonly PropertyKey[]]] : []),
+    ...(given?.postgresql !== undefined ? [[n.postgresqlSubnet, ['network', 'subnets', 'postgresql']] as [string, readonly PropertyKey[]]] : []),
     [k.podCidr, ['aks', 'network', 'podCidr']],
     [k.serviceCidr, ['aks', 'network', 'serviceCidr']],
     ...env.aks.apiServerAuthorizedRanges.map((r, i): [string, readonly PropertyKey[]] => [r, ['aks', 'apiServer', 'authorizedRanges', i]]),
@@ -18,28 +21,13 @@ export function networkRules(env: Environment): Finding[] {
   for (const [cidr, path] of cidrs) {
     if (hasHostBits(cidr)) {
       const { start, prefix } = parseCidr(cidr);
-      const aligned = `${[24, 16, 8, 0].map((s) => Math.floor(start / 2 ** s) % 256).join('.')}/${prefix}`;
-      out.push(error('CIDR_NOT_ALIGNED', path, `${cidr} has host bits set after the /${prefix} prefix.`, `Use the network address: ${aligned}.`));
+      out.push(error('CIDR_NOT_ALIGNED', path, `${cidr} has host bits set after the /${prefix} prefix.`, `Use the network address: ${formatCidr(start, prefix)}.`));
     }
   }
 
   const vnet = parseCidr(n.vnetCidr);
-  const aks = parseCidr(n.aksSubnet);
-  const pg = parseCidr(n.postgresqlSubnet);
   const pod = parseCidr(k.podCidr);
   const svc = parseCidr(k.serviceCidr);
-
-  for (const [range, cidr, key] of [
-    [aks, n.aksSubnet, 'aks'],
-    [pg, n.postgresqlSubnet, 'postgresql'],
-  ] as const) {
-    if (!contains(vnet, range)) {
-      out.push(error('SUBNET_OUTSIDE_VNET', ['network', 'subnets', key], `Subnet network.subnets.${key} (${cidr}) lies outside the VNet ${n.vnetCidr}.`, `Pick a range inside ${n.vnetCidr} or widen network.vnetCidr.`));
-    }
-  }
-  if (overlaps(aks, pg)) {
-    out.push(error('SUBNET_OVERLAP', ['network', 'subnets', 'postgresql'], `Subnets aks (${n.aksSubnet}) and postgresql (${n.postgresqlSubnet}) overlap.`, 'Give each subnet its own range inside the VNet.'));
-  }
   if (overlaps(pod, vnet)) {
     out.push(error('POD_CIDR_OVERLAP', ['aks', 'network', 'podCidr'], `aks.network.podCidr ${k.podCidr} overlaps the VNet ${n.vnetCidr}.`, 'Pick a pod range outside the VNet, such as 192.168.0.0/16.'));
   }

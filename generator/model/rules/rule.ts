@@ -1,5 +1,7 @@
 // A rule checks one concern of a resolved environment and reports paths into the input file;
-// the loader turns paths into line and column.
+// the loader turns paths into line and column. Codes are typed against the one list of codes.
+import type { ErrorCode, WarningCode } from '../../../schema/acknowledge.ts';
+import type { EnvironmentInput } from '../../../schema/environment.ts';
 import type { Severity } from '../../issues.ts';
 import type { Environment } from '../environment.ts';
 
@@ -11,10 +13,11 @@ export interface Finding {
   readonly hint: string;
 }
 
-export type Rule = (env: Environment) => Finding[];
+/** The input is there for rules that must tell a value the file gives from a default. */
+export type Rule = (env: Environment, input: EnvironmentInput) => Finding[];
 
-export const error = (code: string, path: readonly PropertyKey[], message: string, hint: string): Finding => ({ code, severity: 'error', path, message, hint });
-export const warning = (code: string, path: readonly PropertyKey[], message: string, hint: string): Finding => ({ code, severity: 'warning', path, message, hint });
+export const error = (code: ErrorCode, path: readonly PropertyKey[], message: string, hint: string): Finding => ({ code, severity: 'error', path, message, hint });
+export const warning = (code: WarningCode, path: readonly PropertyKey[], message: string, hint: string): Finding => ({ code, severity: 'warning', path, message, hint });
 
 /** Values that appear more than once, with the indexes after the first. */
 export function duplicates<T>(items: readonly T[], key: (item: T) => string): Array<{ item: T; index: number; first: number }> {
