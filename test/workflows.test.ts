@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { findOnPath } from '../generator/validate/kubeconform.ts';
+import { findOnPath } from '../generator/find-on-path.ts';
 import { repoRoot, runCli } from './helpers/workspace.ts';
 
 const dir = path.join(repoRoot, '.github/workflows');

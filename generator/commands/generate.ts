@@ -6,7 +6,7 @@ import { schemaLocations } from '../config.ts';
 import { projectConfig } from './project-config.ts';
 import { hasErrors, sortIssues } from '../issues.ts';
 import { fluxObjects } from '../render/flux/layout.ts';
-import { validateManifests } from '../validate/kubeconform.ts';
+import { validateManifests } from '../validate/manifests.ts';
 import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironments } from '../load/load-environments.ts';
 import { renderAll } from '../render/registry.ts';
 import { parse } from './args.ts';
@@ -18,8 +18,9 @@ export const generateCommand: Command = {
   name: 'generate',
   usage: `Usage: slipway generate [--env NAME] [--check] [--out DIR] [--schema-location LOC]... [--ignore-missing-schemas]
 
-Validates every environment file, renders the outputs, validates every Kubernetes object against
-its JSON Schema (kubeconform when installed, in-process otherwise) and writes out/ atomically.
+Validates every environment file, renders the outputs, validates every Kubernetes object strictly
+against its JSON Schema (by default the schemas embedded in Slipway: no network) and writes out/
+atomically.
 Only files Slipway generated (listed in out/.slipway-manifest.json) are ever rewritten or
 pruned; any other file in out/ is left alone, and a generated path held by such a file is
 refused. Invalid input never changes out/.
@@ -29,15 +30,20 @@ Options:
   --check      Write nothing; list changed, missing and extra files and exit 1 on drift.
   --out DIR    Output directory (default: out).
   --schema-location LOC
-               Where Kubernetes JSON Schemas are, kubeconform syntax (folder, template, URL or
-               "default"); repeatable. Default: SLIPWAY_SCHEMA_LOCATION (comma-separated), then
-               schemaLocations in slipway.config.json, then kubeconform's public locations
-               (downloads are cached in ~/.cache/slipway/schemas).
+               Where Kubernetes JSON Schemas are, tried in order, first hit wins; repeatable:
+               "embedded" (the set inside Slipway), a folder in kubeconform layout, a kubeconform
+               template, a URL or URL template, or "default" (kubeconform's public locations).
+               Default: SLIPWAY_SCHEMA_LOCATION (comma-separated), then schemaLocations in
+               slipway.config.json, then "embedded". Only URL locations download (10 s per
+               request, HTTPS_PROXY/HTTP_PROXY/NO_PROXY honoured, cached in SLIPWAY_CACHE_DIR or
+               ~/.cache/slipway/schemas); a download failure that leaves a kind without a schema
+               exits 2.
   --ignore-missing-schemas
                An object without a schema is a warning, not an error.
   -h, --help   Show this help.
 
-Exit codes: 0 written or up to date, 1 invalid input, drift or conflict, 2 usage error.`,
+Exit codes: 0 written or up to date, 1 invalid input, drift or conflict, 2 usage or environment
+error (e.g. a schema host that does not answer).`,
   async run(args, io) {
     const { values } = parse(args, {
       env: { type: 'string' },
@@ -75,7 +81,7 @@ Exit codes: 0 written or up to date, 1 invalid input, drift or conflict, 2 usage
     const locations = schemaLocations(values['schema-location'] as string[] | undefined, io.env, project);
     const invalid = await validateManifests(
       selected.flatMap((env) => fluxObjects(env)),
-      { locations, ignoreMissingSchemas: Boolean(values['ignore-missing-schemas']), filePrefix: `${outDir}/` },
+      { locations, ignoreMissingSchemas: Boolean(values['ignore-missing-schemas']), filePrefix: `${outDir}/`, env: io.env },
     );
     if (invalid.length > 0) {
       io.stderr.write(formatIssuesText(sortIssues(invalid), files.length, { color }));

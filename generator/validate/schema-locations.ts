@@ -1,21 +1,28 @@
-// Where JSON Schemas for Kubernetes objects come from, in kubeconform's layout and template syntax:
-//   a folder        <dir>/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json   (CRDs)
-//                   <dir>/core/{{.ResourceKind}}{{.KindSuffix}}.json                  (built-in kinds)
-//   a template      any path or http(s) URL containing {{ .Field }} placeholders
-//   "default"       kubeconform's public locations (needs internet; downloads are cached)
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// Where the JSON Schema of a Kubernetes kind comes from. Locations are tried in order; the first
+// that has the kind wins:
+//   embedded    the set inside Slipway (schema/kubernetes/), the default: no files, no network
+//   a folder    kubeconform layout: <dir>/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json (CRDs)
+//                                   <dir>/core/{{.ResourceKind}}{{.KindSuffix}}.json         (built-in kinds)
+//   a template  any path containing {{ .Field }} placeholders (kubeconform's template syntax)
+//   a URL       an http(s) template, or a URL root read like a folder; downloaded (schema-downloads.ts)
+//   default     kubeconform's public locations (downloads)
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { EnvironmentError } from '../commands/command.ts';
+import { embeddedValidator } from './embedded.ts';
+import { kubernetesAjv, type ValidateFunction } from './kubernetes-ajv.ts';
+import { SchemaDownloads, type DownloadFailure, type DownloadOptions } from './schema-downloads.ts';
+
+export const EMBEDDED = 'embedded';
 
 export const DEFAULT_LOCATIONS = [
   'https://raw.githubusercontent.com/yannh/kubernetes-json-schema/master/{{.NormalizedKubernetesVersion}}-standalone{{.StrictSuffix}}/{{.ResourceKind}}{{.KindSuffix}}.json',
   'https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json',
 ];
 
-/** Expands "default" and folders into the templates kubeconform would use. */
+/** Expands "default" and folders (or URL roots) into templates; "embedded" stays as it is. */
 export function expandLocations(locations: readonly string[]): string[] {
   return locations.flatMap((loc) => {
+    if (loc === EMBEDDED) return [EMBEDDED];
     if (loc === 'default') return DEFAULT_LOCATIONS;
     if (loc.includes('{{')) return [loc];
     const root = loc.replace(/\/+$/, '');
@@ -36,65 +43,74 @@ export function fillTemplate(template: string, fields: Record<string, string>): 
   return template.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_, f: string) => fields[f] ?? '');
 }
 
-const MISSING_TTL_MS = 24 * 60 * 60 * 1000;
+export const isUrl = (location: string) => /^https?:\/\//.test(location);
 
+export type SchemaLookup =
+  | { readonly validate: ValidateFunction }
+  /** No location has the kind; failures are the downloads that could not be answered. */
+  | { readonly tried: readonly string[]; readonly failures: readonly DownloadFailure[] };
+
+/** Finds and compiles schemas for one run: each location's document is read and compiled once. */
 export class SchemaLocator {
-  private readonly cache = new Map<string, unknown>();
+  private readonly templates: string[];
+  private readonly documents = new Map<string, ValidateFunction | undefined>();
+  // Documents from folders and URLs get an ajv of their own: two of them may share an $id.
+  private ajv: ReturnType<typeof kubernetesAjv> | undefined;
+  private readonly downloads: SchemaDownloads;
 
-  constructor(
-    private readonly locations: readonly string[],
-    /** Where downloaded schemas are kept between runs. */
-    private readonly cacheDir: string = defaultCacheDir(),
-    private readonly fetchImpl: typeof fetch = fetch,
-  ) {}
-
-  /** The schema for apiVersion/kind and where it came from, or undefined with the places tried. */
-  async find(apiVersion: string, kind: string): Promise<{ schema: unknown; from: string } | { tried: string[]; errors: string[] }> {
-    const fields = templateFields(apiVersion, kind);
-    const tried: string[] = [];
-    const errors: string[] = [];
-    for (const template of expandLocations(this.locations)) {
-      const where = fillTemplate(template, fields);
-      tried.push(where);
-      if (this.cache.has(where)) return { schema: this.cache.get(where), from: where };
-      try {
-        const text = /^https?:\/\//.test(where) ? await this.download(where) : readLocal(where);
-        if (text === undefined) continue;
-        const schema = JSON.parse(text);
-        this.cache.set(where, schema);
-        return { schema, from: where };
-      } catch (e) {
-        errors.push(`${where}: ${(e as Error).message}`);
-      }
-    }
-    return { tried, errors };
+  constructor(locations: readonly string[], downloads: DownloadOptions) {
+    this.templates = expandLocations(locations);
+    this.downloads = new SchemaDownloads(downloads);
   }
 
-  private async download(url: string): Promise<string | undefined> {
-    const key = path.join(this.cacheDir, createHash('sha256').update(url).digest('hex').slice(0, 32));
-    if (existsSync(`${key}.json`)) return readFileSync(`${key}.json`, 'utf8');
-    // A location that answered 404 is not asked again for a day (each kind is tried in every layout).
-    if (existsSync(`${key}.missing`) && Date.now() - statSync(`${key}.missing`).mtimeMs < MISSING_TTL_MS) return undefined;
-    const response = await this.fetchImpl(url, { signal: AbortSignal.timeout(15_000) });
-    mkdirSync(this.cacheDir, { recursive: true });
-    if (response.status === 404) {
-      writeFileSync(`${key}.missing`, url);
-      return undefined;
+  async find(apiVersion: string, kind: string): Promise<SchemaLookup> {
+    const fields = templateFields(apiVersion, kind);
+    const tried: string[] = [];
+    const failures: DownloadFailure[] = [];
+    for (const template of this.templates) {
+      if (template === EMBEDDED) {
+        tried.push('the embedded schemas');
+        const validate = embeddedValidator(apiVersion, kind);
+        if (validate) return { validate };
+        continue;
+      }
+      const where = fillTemplate(template, fields);
+      tried.push(where);
+      if (!this.documents.has(where)) {
+        let text: string | undefined;
+        if (isUrl(where)) {
+          const result = await this.downloads.get(where);
+          if ('failure' in result) {
+            failures.push(result.failure);
+            continue;
+          }
+          text = result.text;
+        } else text = readLocal(where);
+        this.documents.set(where, text === undefined ? undefined : this.compile(where, text));
+      }
+      const validate = this.documents.get(where);
+      if (validate) return { validate };
     }
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const text = await response.text();
-    JSON.parse(text);
-    writeFileSync(`${key}.json`, text);
-    return text;
+    return { tried, failures };
+  }
+
+  /** A location that holds something other than a JSON Schema is a broken setup, not a broken manifest. */
+  private compile(where: string, text: string): ValidateFunction {
+    try {
+      const { $id: _id, $schema: _s, ...schema } = JSON.parse(text) as Record<string, unknown>;
+      this.ajv ??= kubernetesAjv();
+      return this.ajv.compile(schema);
+    } catch (e) {
+      throw new EnvironmentError(`${where} is not a usable JSON Schema (${(e as Error).message}); fix or remove that schema location.`);
+    }
+  }
+
+  /** Ends the connections downloads keep open. */
+  close(): Promise<void> {
+    return this.downloads.close();
   }
 }
 
 function readLocal(file: string): string | undefined {
   return existsSync(file) && statSync(file).isFile() ? readFileSync(file, 'utf8') : undefined;
-}
-
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.SLIPWAY_CACHE_DIR) return env.SLIPWAY_CACHE_DIR;
-  const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'slipway', 'schemas');
 }

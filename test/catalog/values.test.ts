@@ -1,10 +1,11 @@
 // Every release's values against its chart: the chart's own values.schema.json (merged onto the
 // defaults, as Helm validates), and every key path we set exists in the chart's default
 // values.yaml, lies inside a documented free-form map, or is an option documented in a comment there.
-import { describe, expect, it } from 'vitest';
+// Chart data comes from the pinned chart archives (test/helpers/charts.ts).
+import { expect, it } from 'vitest';
 import { releasesOf } from '../../generator/catalog/index.ts';
 import type { Release } from '../../generator/catalog/types.ts';
-import { chartValidator, defaultValues, helmMerge, valuesText } from '../helpers/charts.ts';
+import { chartValidator, defaultValues, describeWithCharts, helmMerge, valuesText } from '../helpers/charts.ts';
 import { examples } from '../helpers/render.ts';
 
 const { environments } = examples();
@@ -59,7 +60,7 @@ function undocumentedPaths(r: Release): string[] {
     .map((p) => p.join('.'));
 }
 
-describe('release values', () => {
+describeWithCharts('release values', () => {
   it('covers all six charts across the examples', () => {
     expect(new Set(releases.map(([, r]) => chartFolder(r)))).toEqual(new Set(['ingress-nginx', 'cert-manager', 'external-dns', 'velero', 'kube-prometheus-stack', 'app-template']));
   });

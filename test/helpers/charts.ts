@@ -1,16 +1,97 @@
-// The charts' default values and value schemas from ../shared/charts (read, never copied).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// Chart data for tests (default values, values.schema.json), read from the pinned chart archives,
+// never copied into the repository. The archive folder is SLIPWAY_CHART_DIR, else chartDir in this
+// repository's slipway.config.json (../shared/charts/archives). Tests that need data from outside
+// the repository run inside describeWithCharts / describeWithUpstreamSchemas: skipped, with the
+// reason printed once, where the data is missing, and failing instead when CI is set.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
+import { describe, it } from 'vitest';
 import { parse } from 'yaml';
+import { charts } from '../../generator/catalog/charts.ts';
+import { readArchive } from '../../generator/charts/archive.ts';
+import { chartArchivePath, chartDir, chartDirExists } from '../../generator/charts/chart-dir.ts';
+import { CONFIG_FILE, readProjectConfig } from '../../generator/config.ts';
 import { repoRoot } from './workspace.ts';
 
-export const sharedDir = path.resolve(repoRoot, '../shared');
-export const chartDir = (chart: string) => path.join(sharedDir, 'charts', chart);
+const configured = chartDir({ env: process.env, project: readProjectConfig(path.join(repoRoot, CONFIG_FILE)) });
+/** The chart archive folder, when one is configured and exists. */
+export const chartArchives = configured && chartDirExists(configured) ? configured.dir : undefined;
 
-export const defaultValues = (chart: string): Record<string, unknown> => parse(readFileSync(path.join(chartDir(chart), 'values.yaml'), 'utf8')) ?? {};
-export const valuesText = (chart: string) => readFileSync(path.join(chartDir(chart), 'values.yaml'), 'utf8');
+/** The upstream data scripts/kube-schemas.ts builds schema/kubernetes/ from. */
+export const sharedDir = path.resolve(repoRoot, '../shared');
+
+type Describe = (name: string, fn: () => void) => void;
+const reported = new Set<string>();
+
+/** describe() when `missing` is undefined; otherwise skipped (reason printed once), or failing under CI. */
+function describeUnless(missing: () => string | undefined): Describe {
+  return (name, fn) => {
+    const reason = missing();
+    if (reason === undefined) return describe(name, fn);
+    if (process.env.CI) {
+      describe(name, () => {
+        it('has the data it needs', () => {
+          throw new Error(`${reason}; CI must provide it.`);
+        });
+      });
+      return;
+    }
+    if (!reported.has(reason)) {
+      reported.add(reason);
+      console.warn(`skipped: ${reason}.`);
+    }
+    describe.skip(name, fn);
+  };
+}
+
+export const describeWithCharts = describeUnless(() =>
+  chartArchives
+    ? undefined
+    : configured
+      ? `tests that read chart archives need ${configured.dir} (from ${configured.from}), which does not exist`
+      : 'tests that read chart archives need a folder of them: set SLIPWAY_CHART_DIR or chartDir in slipway.config.json',
+);
+
+export const describeWithUpstreamSchemas = describeUnless(() => {
+  const needed = [path.join(sharedDir, 'schemas/kubernetes-v1.32.2-strict/_definitions.json'), path.join(sharedDir, 'charts/archives')];
+  const absent = needed.filter((f) => !existsSync(f));
+  return absent.length ? `checking schema/kubernetes/ needs the upstream data in ${absent.join(' and ')}` : undefined;
+});
+
+/** The version the catalog pins for a chart: its archive is <chart>-<version>.tgz. */
+function pinnedVersion(chart: string): string {
+  const pin = Object.values(charts).find((c) => c.source.chart === chart);
+  if (!pin) throw new Error(`The catalog pins no chart named ${chart}.`);
+  return pin.version;
+}
+
+const archives = new Map<string, Map<string, Buffer>>();
+
+/** The files of a chart's pinned archive, paths relative to the chart folder (values.yaml, charts/common/...). */
+export function chartFiles(chart: string): Map<string, Buffer> {
+  let files = archives.get(chart);
+  if (!files) {
+    if (!chartArchives) throw new Error(`No chart archive folder: run this test inside describeWithCharts.`);
+    files = new Map();
+    for (const [file, bytes] of readArchive(chartArchivePath(chartArchives, chart, pinnedVersion(chart)))) {
+      if (file.startsWith(`${chart}/`)) files.set(file.slice(chart.length + 1), bytes);
+    }
+    archives.set(chart, files);
+  }
+  return files;
+}
+
+/**
+ * The file holding the values a chart's templates start from. app-template's own values.yaml is
+ * empty: its templates (bjw-s common library, values/_init.tpl) merge the library's defaults under
+ * the user's values, so those are its defaults.
+ */
+const defaultsFile = (chart: string) => (chart === 'app-template' ? 'charts/common/values.yaml' : 'values.yaml');
+
+export const valuesText = (chart: string) => chartFiles(chart).get(defaultsFile(chart))?.toString('utf8') ?? '';
+export const defaultValues = (chart: string): Record<string, unknown> => parse(valuesText(chart)) ?? {};
 
 /** Helm's merge of a values override onto the defaults: maps merge, everything else replaces, null deletes. */
 export function helmMerge(base: unknown, override: unknown): unknown {
@@ -24,18 +105,11 @@ export function helmMerge(base: unknown, override: unknown): unknown {
 }
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A validator for the chart's values.schema.json, or undefined when the chart ships none. */
+/** A validator for the chart's values.schema.json (self-contained in the archives), or undefined when the chart ships none. */
 export function chartValidator(chart: string) {
-  const file = path.join(chartDir(chart), 'values.schema.json');
-  if (!existsSync(file)) return undefined;
+  const schema = chartFiles(chart).get('values.schema.json');
+  if (!schema) return undefined;
   const ajv = new Ajv.default({ strict: false, allErrors: true });
   addFormats.default(ajv);
-  const main = JSON.parse(readFileSync(file, 'utf8'));
-  // app-template's schema refers to schemas/*.json relative to its published $id: serve them locally.
-  const schemasDir = path.join(chartDir(chart), 'schemas');
-  if (main.$id && existsSync(schemasDir)) {
-    const base = new URL('.', main.$id).href;
-    for (const f of readdirSync(schemasDir)) ajv.addSchema({ ...JSON.parse(readFileSync(path.join(schemasDir, f), 'utf8')), $id: `${base}schemas/${f}` });
-  }
-  return ajv.compile(main);
+  return ajv.compile(JSON.parse(schema.toString('utf8')));
 }

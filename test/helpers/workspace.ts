@@ -1,14 +1,12 @@
 // A throwaway copy of the repository's inputs (environments/, schema/) in a temp folder, with the
 // working directory switched into it, and a way to run the CLI in-process against it.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { main } from '../../generator/cli.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
-/** JSON Schemas of every kind Slipway emits, in kubeconform layout (../shared, read only). */
-export const sharedSchemas = path.resolve(repoRoot, '../shared/schemas');
 
 /** Node arguments that run the CLI from source, as a real process (no build needed). */
 export const cliFromSource = ['--import', pathToFileURL(path.join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href, path.join(repoRoot, 'generator/main.ts')];
@@ -35,8 +33,7 @@ export async function inWorkspace<T>(fn: (dir: string) => Promise<T> | T, option
   const dir = mkdtempSync(path.join(tmpdir(), 'slipway-test-'));
   if (options.environments !== false) cpSync(path.join(repoRoot, 'environments'), path.join(dir, 'environments'), { recursive: true });
   cpSync(path.join(repoRoot, 'schema'), path.join(dir, 'schema'), { recursive: true });
-  // The repository's config points at ../shared/schemas relative to the repository; here, absolute.
-  writeFileSync(path.join(dir, 'slipway.config.json'), JSON.stringify({ schemaLocations: [sharedSchemas] }));
+  // No slipway.config.json: generate validates against the embedded schemas, as on a fresh clone.
   const previous = process.cwd();
   process.chdir(dir);
   try {

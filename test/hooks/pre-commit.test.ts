@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { findOnPath } from '../../generator/validate/kubeconform.ts';
+import { findOnPath } from '../../generator/find-on-path.ts';
 import { cliFromSource, inWorkspace, repoRoot } from '../helpers/workspace.ts';
 
 interface HookDefinition {
