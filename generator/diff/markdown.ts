@@ -1,7 +1,9 @@
 // The diff for a pull request: summary table first, dangers with their reasons, then collapsible
 // details per environment, within GitHub's comment size with an explicit note when cut.
+import type { Issue } from '../issues.ts';
 import { redact } from '../secrets.ts';
-import type { DiffReport, EnvironmentDiff } from './compare.ts';
+import type { DiffReport, EnvironmentDiff, FileChanges } from './compare.ts';
+import { isDowngrade } from './semver.ts';
 
 /** Hidden marker of the sticky comment (slipway comment finds its comment by it). */
 export const DIFF_MARKER = '<!-- slipway:diff -->';
@@ -17,21 +19,24 @@ const cell = (v: unknown) => {
 
 function counts(e: EnvironmentDiff): string[] {
   const r = e.releases;
+  const downgrades = r.versions.filter((v) => isDowngrade(v.old, v.new)).length;
+  const bumps = r.versions.length - downgrades;
   const releaseParts = [
     r.added.length && `+${r.added.length} added`,
     r.removed.length && `${r.removed.length} removed`,
-    r.versions.length && `${r.versions.length} chart bump${r.versions.length === 1 ? '' : 's'}`,
+    bumps && `${bumps} chart bump${bumps === 1 ? '' : 's'}`,
+    downgrades && `${downgrades} chart downgrade${downgrades === 1 ? '' : 's'}`,
     r.values.length && `${r.values.length} value${r.values.length === 1 ? '' : 's'}`,
   ].filter(Boolean);
-  const o = e.objects;
-  return [
-    e.name,
-    e.status,
-    String(e.terraform.length || '—'),
-    releaseParts.join(', ') || '—',
-    o.added.length + o.removed.length + o.changed.length ? `+${o.added.length} −${o.removed.length} ~${o.changed.length}` : '—',
-    e.dangers.length ? `**${e.dangers.length}**` : '—',
-  ];
+  return [e.name, e.status, String(e.terraform.length || '—'), releaseParts.join(', ') || '—', tally(e.objects), tally(e.files), e.dangers.length ? `**${e.dangers.length}**` : '—'];
+}
+
+const tally = (c: { added: readonly unknown[]; removed: readonly unknown[]; changed: readonly unknown[] }) =>
+  c.added.length + c.removed.length + c.changed.length ? `+${c.added.length} −${c.removed.length} ~${c.changed.length}` : '—';
+
+function fileList(files: FileChanges): string[] {
+  const rows = [...files.added.map((f) => `- added \`out/${f}\``), ...files.removed.map((f) => `- removed \`out/${f}\``), ...files.changed.map((f) => `- changed \`out/${f}\``)];
+  return rows.length > MAX_ROWS ? [...rows.slice(0, MAX_ROWS), `- … and ${rows.length - MAX_ROWS} more`] : rows;
 }
 
 function limited<T>(rows: readonly T[], render: (row: T) => string): string[] {
@@ -50,7 +55,7 @@ function details(e: EnvironmentDiff): string {
     out.push('**Releases**', '');
     for (const name of r.added) out.push(`- added: \`${name}\``);
     for (const name of r.removed) out.push(`- removed: \`${name}\``);
-    for (const v of r.versions) out.push(`- chart bump: \`${v.release}\` ${v.old} → ${v.new}`);
+    for (const v of r.versions) out.push(`- chart ${isDowngrade(v.old, v.new) ? 'downgrade' : 'bump'}: \`${v.release}\` ${v.old} → ${v.new}`);
     out.push('');
   }
   if (r.values.length) {
@@ -64,30 +69,65 @@ function details(e: EnvironmentDiff): string {
     for (const c of o.changed.slice(0, MAX_ROWS)) out.push(`- changed \`${c.key}\`: ${c.paths.slice(0, 8).map((p) => `\`${p}\``).join(', ')}${c.paths.length > 8 ? ` and ${c.paths.length - 8} more` : ''}`);
     out.push('');
   }
+  if (e.files.added.length + e.files.removed.length + e.files.changed.length) {
+    out.push('**Other files** (what changed in them is not shown above)', '', ...fileList(e.files), '');
+  }
   out.push('</details>', '');
   return out.join('\n');
 }
 
+function sharedDetails(files: FileChanges): string {
+  const count = files.added.length + files.removed.length + files.changed.length;
+  return ['<details><summary><b>Shared files</b> (out/base, out/modules, …: ' + `${count} file${count === 1 ? '' : 's'})</summary>`, '', ...fileList(files), '', '</details>', ''].join('\n');
+}
+
 export function toMarkdown(report: DiffReport, budget = DEFAULT_BUDGET): string {
   const changed = report.environments.filter((e) => e.status !== 'unchanged');
+  const shared = report.files.added.length + report.files.removed.length + report.files.changed.length;
   const head = [DIFF_MARKER, `### Slipway diff \`${report.base}\` → ${report.head}`, ''];
-  if (changed.length === 0) head.push('No changes to the generated infrastructure, releases or manifests.', '');
+  if (changed.length === 0 && shared === 0) head.push('No changes to the generated infrastructure, releases or manifests.', '');
+  else if (changed.length === 0) head.push(`No environment changes; ${shared} shared file${shared === 1 ? '' : 's'} under out/ changed (listed below).`, '');
   else {
-    head.push('| environment | change | Terraform inputs | releases | Kubernetes objects | dangers |', '| --- | --- | --- | --- | --- | --- |');
+    head.push('| environment | change | Terraform inputs | releases | Kubernetes objects | other files | dangers |', '| --- | --- | --- | --- | --- | --- | --- |');
     for (const e of changed) head.push(`| ${counts(e).join(' | ')} |`);
     head.push('');
   }
   const flagged = changed.flatMap((e) => e.dangers.map((d) => `- :warning: **${e.name}**: ${redact(d.what)}. ${d.reason}`));
   if (flagged.length) head.push('#### Dangerous changes', '', ...flagged, '');
-  for (const p of report.problems) head.push(`> [!WARNING]`, `> ${p}`, '');
+  for (const p of report.problems) head.push(`> [!WARNING]`, `> ${redact(p)}`, '');
 
   let body = `${head.join('\n')}\n`;
-  const sections = changed.map(details);
+  const sections = [...(shared ? [sharedDetails(report.files)] : []), ...changed.map(details)];
   for (let i = 0; i < sections.length; i++) {
     const rest = sections.slice(i).join('');
-    const note = `\n_Truncated: the details of ${sections.length - i} environment(s) (${rest.length} characters) are left out to stay within ${budget} characters. Run \`npx slipway diff --base ${report.base}\` or see the job summary for everything._\n`;
+    const sharedLeft = shared > 0 && i === 0;
+    const note = `\n_Truncated: the details of ${sections.length - i - (sharedLeft ? 1 : 0)} environment(s)${sharedLeft ? ' and the shared files' : ''} (${rest.length} characters) are left out to stay within ${budget} characters. Run \`npx slipway diff --base ${report.base}\` or see the job summary for everything._\n`;
     if (body.length + sections[i]!.length + note.length > budget) return body + note;
     body += sections[i];
+  }
+  return body;
+}
+
+/**
+ * What the pull request gets instead of a diff when its environment files do not validate: the
+ * located errors, under the same marker, so the sticky comment never keeps an outdated diff.
+ */
+export function invalidMarkdown(base: string, head: string, issues: readonly Issue[], budget = DEFAULT_BUDGET): string {
+  const lines = [
+    DIFF_MARKER,
+    `### Slipway diff \`${base}\` → ${head}`,
+    '',
+    `> [!CAUTION]`,
+    `> The environment files do not validate, so there is nothing to compare. Fix ${issues.length === 1 ? 'this error' : `these ${issues.length} errors`} (\`npx slipway validate\` lists the same), then push again.`,
+    '',
+  ];
+  let body = `${lines.join('\n')}\n`;
+  for (const [n, i] of issues.entries()) {
+    const where = i.line > 0 ? `${i.file}:${i.line}:${i.column}` : i.file;
+    const entry = `- \`${where}\` **${i.code}** ${redact(i.message)}${i.hint ? `\n  hint: ${redact(i.hint)}` : ''}\n`;
+    const note = `\n_Truncated: ${issues.length - n} more error(s) are left out to stay within ${budget} characters. Run \`npx slipway validate\` for everything._\n`;
+    if (body.length + entry.length + note.length > budget) return body + note;
+    body += entry;
   }
   return body;
 }

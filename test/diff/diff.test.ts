@@ -1,28 +1,19 @@
-// slipway diff on a real git history: a chart bump, a values change, a removed Postfacto instance
-// and an AKS zone change each show up, the last two flagged as dangerous.
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+// slipway diff on real git histories: the base commit holds the environments and the out/ that
+// `slipway generate` wrote; the head is what the working tree renders now. Environment edits,
+// catalog-only changes (an out/ written by another generator), files outside the semantic view,
+// an invalid head and the markdown limits each show up as they should.
+import { appendFileSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { DiffReport } from '../../generator/diff/compare.ts';
-import { DEFAULT_BUDGET, toMarkdown } from '../../generator/diff/markdown.ts';
+import { DEFAULT_BUDGET, DIFF_MARKER, toMarkdown } from '../../generator/diff/markdown.ts';
 import { looksSecret } from '../../generator/secrets.ts';
 import { inWorkspace, runCli } from '../helpers/workspace.ts';
+import { commitBase, edit, git, PROD } from './repository.ts';
 
-const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const PROD = 'environments/numbers-prod.yaml';
-const edit = (file: string, from: string | RegExp, to: string) => {
-  const text = readFileSync(file, 'utf8');
-  const next = text.replace(from, to);
-  expect(next, `edit ${String(from)}`).not.toBe(text);
-  writeFileSync(file, next);
-};
-
-/** A git repository with the examples committed on main; `change` edits the working tree, then `diff` runs. */
-async function inRepo<T>(change: () => void, diff: () => Promise<T>): Promise<T> {
+/** A repository as commitBase makes it; `change` edits the working tree, then `diff` runs. */
+async function inRepo<T>(change: () => void, diff: () => Promise<T>, older?: () => void): Promise<T> {
   return inWorkspace(async () => {
-    git('init', '-q', '-b', 'main');
-    git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'add', '.');
-    git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '-m', 'base');
+    await commitBase(older);
     change();
     const result = await diff();
     expect(git('status', '--porcelain')).not.toContain('out/'); // nothing rendered to disk
@@ -30,20 +21,30 @@ async function inRepo<T>(change: () => void, diff: () => Promise<T>): Promise<T>
   });
 }
 
-async function diffAfter(change: () => void): Promise<{ report: DiffReport; markdown: string }> {
-  return inRepo(change, async () => {
-    const json = await runCli(['diff', '--base', 'main', '--format', 'json']);
-    expect(json.code, json.stderr).toBe(0);
-    return { report: JSON.parse(json.stdout), markdown: (await runCli(['diff', '--base', 'main'])).stdout };
-  });
+async function diffAfter(change: () => void, older?: () => void): Promise<{ report: DiffReport; markdown: string }> {
+  return inRepo(
+    change,
+    async () => {
+      const json = await runCli(['diff', '--base', 'main', '--format', 'json']);
+      expect(json.code, json.stderr).toBe(0);
+      return { report: JSON.parse(json.stdout), markdown: (await runCli(['diff', '--base', 'main'])).stdout };
+    },
+    older,
+  );
 }
 
-const prodOf = (r: DiffReport) => r.environments.find((e) => e.name === 'numbers-prod')!;
+const envOf = (r: DiffReport, name: string) => r.environments.find((e) => e.name === name)!;
+const prodOf = (r: DiffReport) => envOf(r, 'numbers-prod');
 
-describe('slipway diff', () => {
+describe('slipway diff: environment changes', () => {
   it('reports no change for an unchanged tree', async () => {
     const { report, markdown } = await diffAfter(() => {});
-    expect(report.environments.every((e) => e.status === 'unchanged')).toBe(true);
+    expect(report.environments.map((e) => [e.name, e.status])).toEqual([
+      ['numbers-prod', 'unchanged'],
+      ['numbers-test', 'unchanged'],
+    ]);
+    expect(report.files).toEqual({ added: [], removed: [], changed: [] });
+    expect(report.problems).toEqual([]);
     expect(markdown).toContain('No changes to the generated infrastructure, releases or manifests.');
   });
 
@@ -51,9 +52,11 @@ describe('slipway diff', () => {
     const { report, markdown } = await diffAfter(() => edit(PROD, 'chartVersion: 12.1.0', 'chartVersion: 12.2.0'));
     const prod = prodOf(report);
     expect(prod.releases.versions).toEqual([{ release: 'velero', old: '12.1.0', new: '12.2.0' }]);
-    expect(prod.objects.changed.map((c) => c.key)).toEqual(['HelmRelease/velero/velero']);
+    expect(prod.objects.changed).toEqual([{ key: 'HelmRelease/velero/velero', paths: ['spec.chart.spec.version'] }]);
     expect(prod.dangers).toEqual([]);
     expect(markdown).toContain('- chart bump: `velero` 12.1.0 → 12.2.0');
+    // helmfile pins the version too: a file outside the semantic view, listed.
+    expect(prod.files.changed).toContain('numbers-prod/helmfile/helmfile.yaml');
   });
 
   it('shows a values change by YAML path with old and new', async () => {
@@ -64,6 +67,7 @@ describe('slipway diff', () => {
       { release: 'ingress-nginx', path: 'controller.replicaCount', old: 3, new: 4 },
     ]);
     expect(prod.dangers).toEqual([]);
+    expect(envOf(report, 'numbers-test').status).toBe('unchanged');
     expect(markdown).toContain('| `ingress-nginx` | `controller.replicaCount` | `3` | `4` |');
   });
 
@@ -74,7 +78,7 @@ describe('slipway diff', () => {
     });
     const prod = prodOf(report);
     expect(prod.releases.removed).toEqual(['postfacto-v4-3-10']);
-    expect(prod.objects.removed).toEqual(expect.arrayContaining(['Namespace//postfacto-v4-3-10', 'HelmRelease/postfacto-v4-3-10/postfacto-v4-3-10']));
+    expect(prod.objects.removed).toEqual(expect.arrayContaining(['Namespace//postfacto-v4-3-10', 'HelmRelease/postfacto-v4-3-10/postfacto-v4-3-10', 'OCIRepository/postfacto-v4-3-10/app-template']));
     expect(prod.terraform).toContainEqual({ path: 'postgresql.postgresql.databases', old: ['postfacto_v4_3_11', 'postfacto_v4_3_10'], new: ['postfacto_v4_3_11'] });
     expect(prod.dangers.map((d) => d.what)).toEqual(
       expect.arrayContaining(['namespace postfacto-v4-3-10 removed', 'release postfacto-v4-3-10 removed', 'database postfacto_v4_3_10 removed']),
@@ -104,17 +108,104 @@ describe('slipway diff', () => {
       ['numbers-stage', 'added'],
       ['numbers-test', 'removed'],
     ]);
+    expect(envOf(report, 'numbers-test').dangers.map((d) => d.kind)).toEqual(['environment']);
+    expect(envOf(report, 'numbers-stage').objects.added).toContain('HelmRelease/velero/velero');
   });
 
-  it('never prints a secret and refuses an invalid working tree', async () => {
+  it('never prints a secret and refuses a revision git cannot read', async () => {
     const { markdown } = await diffAfter(() => edit(PROD, 'zones: [1, 2, 3]', 'zones: [1, 2]'));
     expect(looksSecret(markdown)).toBe(false);
     await inWorkspace(async () => {
       git('init', '-q', '-b', 'main');
-      writeFileSync(PROD, 'name: [broken\n');
       const run = await runCli(['diff', '--base', 'main']);
       expect(run.code).toBe(2); // no commit yet: the revision cannot be read
       expect(run.stderr).toContain('cannot read revision "main"');
+    });
+  });
+});
+
+describe('slipway diff: the base is what was committed, not a second render', () => {
+  it('reports a catalog-only change as version changes, downgrades flagged with the reason', async () => {
+    // main's out/ was written by a generator pinning newer Velero and cert-manager and an older
+    // kube-prometheus-stack; the environment files are the same on both sides.
+    const { report, markdown } = await diffAfter(
+      () => {},
+      () => {
+        edit('out/base/velero/helmrelease.yaml', 'version: 12.1.0', 'version: 12.3.0');
+        edit('out/base/cert-manager/source.yaml', 'tag: v1.21.1', 'tag: v1.22.0-rc.1');
+        edit('out/base/kube-prometheus-stack/source.yaml', 'tag: 88.5.3', 'tag: 88.4.0');
+      },
+    );
+    for (const env of ['numbers-prod', 'numbers-test']) {
+      const e = envOf(report, env);
+      expect(e.status, env).toBe('changed');
+      expect(e.releases.versions).toEqual([
+        { release: 'cert-manager', old: 'v1.22.0-rc.1', new: 'v1.21.1' },
+        { release: 'kube-prometheus-stack', old: '88.4.0', new: '88.5.3' },
+        { release: 'velero', old: '12.3.0', new: '12.1.0' },
+      ]);
+      expect(e.dangers.map((d) => [d.kind, d.what])).toEqual([
+        ['downgrade', 'release cert-manager chart cert-manager downgraded v1.22.0-rc.1 -> v1.21.1'],
+        ['downgrade', 'release velero chart velero downgraded 12.3.0 -> 12.1.0'],
+      ]);
+      expect(e.objects.changed.map((c) => c.key)).toEqual(['HelmRelease/velero/velero', 'OCIRepository/cert-manager/cert-manager', 'OCIRepository/monitoring/kube-prometheus-stack']);
+    }
+    // The edited bases are shown through the objects, not again as files.
+    expect(report.files).toEqual({ added: [], removed: [], changed: [] });
+    expect(markdown).toContain('| numbers-test | changed | — | 1 chart bump, 2 chart downgrades | +0 −0 ~3 | — | **2** |');
+    expect(markdown).toContain('- chart downgrade: `velero` 12.3.0 → 12.1.0');
+    expect(markdown).toContain('- chart bump: `kube-prometheus-stack` 88.4.0 → 88.5.3');
+    expect(markdown).toMatch(/:warning: \*\*numbers-test\*\*: release velero chart velero downgraded 12\.3\.0 -> 12\.1\.0\. Helm runs the older chart/);
+  });
+
+  it('lists files outside the semantic view, and files that changed only in form', async () => {
+    const { report, markdown } = await diffAfter(
+      () => {},
+      () => {
+        edit('out/numbers-prod/helmfile/helmfile.yaml', /$/, '# written by an older generator\n');
+        appendFileSync('out/modules/aks/README.md', '\nAn older note.\n');
+        // Same objects, other bytes: not shown by the object diff, so listed.
+        appendFileSync('out/numbers-prod/flux/infrastructure/controllers/velero-values.yaml', '# a comment\n');
+        edit('out/numbers-test/terraform/aks/main.tf', '# environment numbers-test', '# environment numbers-test, older header');
+      },
+    );
+    const prod = prodOf(report);
+    expect(prod.status).toBe('changed');
+    expect(prod.files).toEqual({ added: [], removed: [], changed: ['numbers-prod/flux/infrastructure/controllers/velero-values.yaml', 'numbers-prod/helmfile/helmfile.yaml'] });
+    expect(prod.objects).toEqual({ added: [], removed: [], changed: [] });
+    expect(prod.terraform).toEqual([]);
+    expect(envOf(report, 'numbers-test').files.changed).toEqual(['numbers-test/terraform/aks/main.tf']);
+    expect(report.files.changed).toEqual(['modules/aks/README.md']);
+    expect(markdown).toContain('- changed `out/numbers-prod/helmfile/helmfile.yaml`');
+    expect(markdown).toContain('- changed `out/modules/aks/README.md`');
+  });
+
+  it('reads a module argument change in main.tf as a Terraform input change, not as a file', async () => {
+    const { report } = await diffAfter(
+      () => {},
+      () => edit('out/numbers-prod/terraform/postgresql/main.tf', 'data.terraform_remote_state.aks.outputs.key_vault_id', 'data.terraform_remote_state.aks.outputs.old_key_vault_id'),
+    );
+    const prod = prodOf(report);
+    expect(prod.terraform).toEqual([{ path: 'postgresql.postgresql.key_vault_id', old: 'data.terraform_remote_state.aks.outputs.old_key_vault_id', new: 'data.terraform_remote_state.aks.outputs.key_vault_id' }]);
+    expect(prod.files).toEqual({ added: [], removed: [], changed: [] });
+  });
+});
+
+describe('slipway diff: an invalid working tree', () => {
+  it('writes the located errors under the marker and exits 1, so the sticky comment is replaced', async () => {
+    await inWorkspace(async () => {
+      await commitBase();
+      edit(PROD, 'zones: [1, 2, 3]', 'zones: [1, 4]');
+      const run = await runCli(['diff', '--base', 'main', '--output', 'diff.md']);
+      expect(run.code).toBe(1);
+      const markdown = readFileSync('diff.md', 'utf8');
+      expect(markdown.startsWith(`${DIFF_MARKER}\n`)).toBe(true);
+      expect(markdown).toContain('The environment files do not validate, so there is nothing to compare.');
+      expect(markdown).toMatch(/^- `environments\/numbers-prod\.yaml:\d+:\d+` \*\*AKS_ZONES\*\* .+\n {2}hint: .+$/m);
+      expect(run.stderr).toMatch(/environments\/numbers-prod\.yaml:\d+:\d+ error AKS_ZONES/);
+      const json = await runCli(['diff', '--base', 'main', '--format', 'json']);
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout)).toMatchObject({ base: 'main', valid: false, issues: [expect.objectContaining({ code: 'AKS_ZONES', file: PROD })] });
     });
   });
 });
@@ -124,12 +215,14 @@ describe('diff markdown', () => {
     base: 'main',
     head: 'working tree',
     problems: [],
+    files: { added: [], removed: [], changed: [] },
     environments: Array.from({ length: 40 }, (_, i) => ({
       name: `env-${String(i).padStart(2, '0')}`,
       status: 'changed' as const,
       terraform: Array.from({ length: 150 }, (_, j) => ({ path: `aks.aks.input_${j}`, old: 'x'.repeat(40), new: 'y'.repeat(40) })),
       releases: { added: [], removed: [], versions: [], values: [] },
       objects: { added: [], removed: [], changed: [] },
+      files: { added: [], removed: [], changed: [`env-${i}/helmfile/helmfile.yaml`] },
       dangers: [],
     })),
   };
@@ -139,6 +232,7 @@ describe('diff markdown', () => {
     expect(md.length).toBeLessThanOrEqual(DEFAULT_BUDGET);
     expect(md).toMatch(/_Truncated: the details of \d+ environment\(s\) \(\d+ characters\) are left out to stay within 60000 characters\./);
     expect(md.match(/^\| env-\d\d \|/gm)).toHaveLength(40);
+    expect(md).toContain('| env-00 | changed | 150 | — | — | +0 −0 ~1 | — |');
     expect(md.startsWith('<!-- slipway:diff -->')).toBe(true);
   });
 
@@ -146,5 +240,12 @@ describe('diff markdown', () => {
     const leaky: DiffReport = { ...big, environments: [{ ...big.environments[0]!, terraform: [{ path: 'x', old: 'a', new: 'password: hunter2hunter2' }] }] };
     expect(toMarkdown(leaky)).toContain('`[redacted]`');
     expect(toMarkdown(leaky)).not.toContain('hunter2');
+  });
+
+  it('lists shared files and states problems', () => {
+    const md = toMarkdown({ ...big, environments: [], files: { added: ['modules/x/main.tf'], removed: [], changed: [] }, problems: ['Something could not be compared.'] });
+    expect(md).toContain('No environment changes; 1 shared file under out/ changed (listed below).');
+    expect(md).toContain('- added `out/modules/x/main.tf`');
+    expect(md).toContain('> [!WARNING]\n> Something could not be compared.');
   });
 });
