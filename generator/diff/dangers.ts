@@ -65,6 +65,10 @@ function terraformDangers(a: SemanticEnvironment, b: SemanticEnvironment): Dange
     for (const key of ['pod_cidr', 'service_cidr']) {
       if (changed(net(aks0, key), net(aks1, key))) out.push({ kind: 'replace', what: `AKS ${key} ${net(aks0, key)} -> ${net(aks1, key)}`, reason: 'The cluster is replaced.' });
     }
+    // A subnet's range cannot change while nodes or the delegated server use it (also when the
+    // change comes from a default derived from network.vnetCidr).
+    if (changed(net(aks0, 'aks_subnet_prefix'), net(aks1, 'aks_subnet_prefix'))) out.push({ kind: 'replace', what: `AKS subnet ${net(aks0, 'aks_subnet_prefix')} -> ${net(aks1, 'aks_subnet_prefix')}`, reason: 'The subnet is replaced, and every node pool in it with it.' });
+    if (changed(net(aks0, 'postgresql_subnet_prefix'), net(aks1, 'postgresql_subnet_prefix'))) out.push({ kind: 'replace', what: `PostgreSQL subnet ${net(aks0, 'postgresql_subnet_prefix')} -> ${net(aks1, 'postgresql_subnet_prefix')}`, reason: 'The delegated subnet is replaced, and the database server in it with it.' });
     const system = (o: unknown) => at(o, 'system_node_pool', 'vm_size');
     if (changed(system(aks0), system(aks1))) out.push({ kind: 'replace', what: `system node pool VM size ${system(aks0)} -> ${system(aks1)}`, reason: 'The pool is rotated: every system node is replaced.' });
     const pools = at(aks0, 'user_node_pools');

@@ -34,6 +34,15 @@ describe('dangers', () => {
     ]);
   });
 
+  it('flags a moved subnet (written or derived from network.vnetCidr) as a replacement of what sits in it', () => {
+    const aks = (aksSubnet: string, pgSubnet: string) => ({ 'aks.aks': { network: { address_space: '10.0.0.0/8', aks_subnet_prefix: aksSubnet, postgresql_subnet_prefix: pgSubnet } } });
+    expect(whats(model({ terraform: aks('10.40.0.0/20', '10.40.16.0/24') }), model({ terraform: aks('10.0.0.0/20', '10.0.16.0/24') }))).toEqual([
+      'replace: AKS subnet 10.40.0.0/20 -> 10.0.0.0/20',
+      'replace: PostgreSQL subnet 10.40.16.0/24 -> 10.0.16.0/24',
+    ]);
+    expect(whats(model({ terraform: aks('10.40.0.0/20', '10.40.16.0/24') }), model({ terraform: aks('10.40.0.0/20', '10.40.16.0/24') }))).toEqual([]);
+  });
+
   it('compares only what both sides have: an older output of another shape is no crash', () => {
     const older = model({ terraform: { 'aks.aks': { zones: ['1', '2', '3'] }, 'postgresql.postgresql': { name: 'psql' } }, objects: undefined, releases: undefined });
     const now = model({ terraform: { 'aks.aks': { zones: ['1', '2', '3'], network: { plugin: 'azure' } }, 'postgresql.postgresql': { name: 'psql', databases: ['a'] } }, releases: {} });
