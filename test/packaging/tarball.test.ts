@@ -1,7 +1,7 @@
 // The npm package in an empty repository, as a team adopting Slipway would use it: only the
 // whitelisted files, runtime imports only from "dependencies", and the CLI working offline there.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -55,18 +55,25 @@ describe('the packed npm package', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('installs a slipway command that validates and generates in an empty repository, offline', () => {
+  it('installs a slipway command that scaffolds, validates and generates in an empty repository, offline', () => {
     const slipway = path.join(consumer, 'node_modules/.bin/slipway');
     expect(offline(slipway, ['--version'], { cwd: consumer }).stdout).toBe(`${pkg.version}\n`);
-    mkdirSync(path.join(consumer, 'environments'));
-    cpSync(path.join(repoRoot, 'environments/numbers-test.yaml'), path.join(consumer, 'environments/numbers-test.yaml'));
+    const init = offline(slipway, ['init', 'demo-test', '--subscription', '9a2d5e7c-1b3f-4c8d-a6e0-f4b7c2d9e815', '--tenant', '0b7e3d9a-2c44-4f1e-8a6b-53d2c1f9e7a0', '--location', 'westeurope', '--zone', 'demo.example.com', '--repository', 'https://github.com/example/platform', '--email', 'platform@example.com', '--admin-group', '2d8f4b61-93a7-4c0e-b5f2-8e1a6c9d3b47', '--authorized-range', '203.0.113.0/24'], { cwd: consumer });
+    expect(init.status, init.stdout + init.stderr).toBe(0);
+    // The editor schema comment points into the installed package, and that file is there.
+    const written = readFileSync(path.join(consumer, 'environments/demo-test.yaml'), 'utf8');
+    const schema = /^# yaml-language-server: \$schema=(\S+)/.exec(written)?.[1];
+    expect(schema).toBe('../node_modules/slipway/schema/environment.schema.json');
+    expect(JSON.parse(readFileSync(path.join(consumer, 'environments', schema!), 'utf8')).title).toBe('Slipway environment');
+
     const validate = offline(slipway, ['validate'], { cwd: consumer });
     expect(validate.status, validate.stdout + validate.stderr).toBe(0);
+    expect(validate.stdout).toContain('1 environment file valid (0 errors');
     const generate = offline(slipway, ['generate'], { cwd: consumer });
     expect(generate.status, generate.stdout + generate.stderr).toBe(0);
     expect(offline(slipway, ['generate', '--check'], { cwd: consumer }).stdout).toContain('out/ is up to date.');
-    // The stacks call the module copies in out/, which terraform reads as HCL.
-    const main = readFileSync(path.join(consumer, 'out/numbers-test/terraform/aks/main.tf'), 'utf8');
+    // The stacks call the module copies in out/, which terraform formats as written.
+    const main = readFileSync(path.join(consumer, 'out/demo-test/terraform/aks/main.tf'), 'utf8');
     expect(main).toContain('source = "../../../modules/aks"');
     execFileSync('terraform', ['fmt', '-check', '-recursive', path.join(consumer, 'out')], { env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' }, stdio: 'pipe' });
   });
