@@ -1,6 +1,7 @@
 import { isClean, planEmit, type Plan } from '../emit/plan.ts';
 import { emit, EmitConflictError } from '../emit/emit.ts';
 import { ManifestError } from '../emit/manifest.ts';
+import { progress } from '../format/progress.ts';
 import { formatIssuesText, useColor } from '../format/text.ts';
 import { schemaLocations } from '../config.ts';
 import { projectConfig } from './project-config.ts';
@@ -64,7 +65,9 @@ error (e.g. a schema host that does not answer).`,
       io.stderr.write(`No environment files found in ${DEFAULT_ENVIRONMENTS_DIR}/ (expected <name>.yaml).\n`);
       return 1;
     }
-    const { environments, issues } = loadEnvironments(files);
+    const shown = progress(io.stderr, files.length);
+    const { environments, issues } = loadEnvironments(files, shown.phase('loading environments'));
+    shown.end();
     const color = useColor(io.stderr, io.env);
     if (hasErrors(issues)) {
       io.stderr.write(formatIssuesText(issues, files.length, { color }));
@@ -77,12 +80,17 @@ error (e.g. a schema host that does not answer).`,
     if (selected.length === 0) {
       throw new UsageError(`There is no environment named "${only}"; known: ${environments.map((e) => e.name).join(', ')}.`);
     }
+    shown.phase('rendering')(0, 1);
     const rendered = renderAll(selected);
     const locations = schemaLocations(values['schema-location'] as string[] | undefined, io.env, project);
-    const invalid = await validateManifests(
-      selected.flatMap((env) => fluxObjects(env)),
-      { locations, ignoreMissingSchemas: Boolean(values['ignore-missing-schemas']), filePrefix: `${outDir}/`, env: io.env },
-    );
+    const invalid = await validateManifests(selected.flatMap((env) => fluxObjects(env)), {
+      locations,
+      ignoreMissingSchemas: Boolean(values['ignore-missing-schemas']),
+      filePrefix: `${outDir}/`,
+      env: io.env,
+      onProgress: shown.phase('validating manifests'),
+    });
+    shown.end();
     if (invalid.length > 0) {
       io.stderr.write(formatIssuesText(sortIssues(invalid), files.length, { color }));
       if (hasErrors(invalid)) {
@@ -105,7 +113,8 @@ error (e.g. a schema host that does not answer).`,
     if (values.check) return reportCheck(plan, outDir, io, warningNote);
 
     try {
-      const report = emit(outDir, rendered, plan);
+      const report = emit(outDir, rendered, plan, shown.phase(`writing ${outDir}/`));
+      shown.end();
       for (const f of plan.editedByHand) io.stderr.write(`note: ${outDir}/${f} was edited by hand; regenerated.\n`);
       io.stdout.write(
         `${outDir}/: ${report.written.length} written, ${report.pruned.length} pruned, ${report.unchanged} unchanged (${selected.length} environment${selected.length === 1 ? '' : 's'}).${warningNote}\n`,

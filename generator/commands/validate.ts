@@ -1,4 +1,5 @@
 import { formatIssuesJson } from '../format/json.ts';
+import { progress } from '../format/progress.ts';
 import { formatIssuesText, useColor } from '../format/text.ts';
 import { hasErrors } from '../issues.ts';
 import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironments, toDisplayPath } from '../load/load-environments.ts';
@@ -31,7 +32,9 @@ Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error.`,
       io.stderr.write(`No environment files found in ${DEFAULT_ENVIRONMENTS_DIR}/ (expected <name>.yaml).\n`);
       return 1;
     }
-    const { issues, acknowledged } = loadEnvironments(files);
+    const shown = progress(io.stderr, files.length);
+    const { issues, acknowledged } = loadEnvironments(files, shown.phase('checking environments'));
+    shown.end();
     io.stdout.write(
       format === 'json' ? formatIssuesJson(issues, files.length, acknowledged) : formatIssuesText(issues, files.length, { color: useColor(io.stdout, io.env) }, acknowledged),
     );

@@ -4,6 +4,7 @@
 // wrote listed as owned, and written again after pruning.
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { OnProgress } from '../format/progress.ts';
 import { MANIFEST_FILE, serializeManifest, type Manifest } from './manifest.ts';
 import type { Plan } from './plan.ts';
 
@@ -21,7 +22,7 @@ export class EmitConflictError extends Error {
   }
 }
 
-export function emit(outDir: string, files: ReadonlyMap<string, string>, plan: Plan): EmitReport {
+export function emit(outDir: string, files: ReadonlyMap<string, string>, plan: Plan, onProgress?: OnProgress): EmitReport {
   if (plan.conflicts.length > 0) throw new EmitConflictError(plan.conflicts);
   const toWrite = [...plan.missing, ...plan.changed].sort();
   mkdirSync(outDir, { recursive: true });
@@ -29,7 +30,8 @@ export function emit(outDir: string, files: ReadonlyMap<string, string>, plan: P
 
   const staging = mkdtempSync(path.join(outDir, STAGING_PREFIX));
   try {
-    for (const file of toWrite) {
+    for (const [index, file] of toWrite.entries()) {
+      onProgress?.(index + 1, toWrite.length);
       const staged = path.join(staging, file);
       mkdirSync(path.dirname(staged), { recursive: true });
       writeFileSync(staged, files.get(file)!);

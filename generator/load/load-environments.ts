@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { environmentSchema } from '../../schema/environment.ts';
+import type { OnProgress } from '../format/progress.ts';
 import { hasErrors, sortIssues, type Issue } from '../issues.ts';
 import type { Environment } from '../model/environment.ts';
 import { normalize } from '../model/normalize.ts';
@@ -37,18 +38,19 @@ export function listEnvironmentFiles(dir: string): string[] {
     .map((n) => toDisplayPath(path.join(dir, n)));
 }
 
-export function loadEnvironments(files: readonly string[]): LoadResult {
-  return loadEnvironmentTexts(files.map((file) => ({ file, text: readText(file) })));
+export function loadEnvironments(files: readonly string[], onProgress?: OnProgress): LoadResult {
+  return loadEnvironmentTexts(files.map((file) => ({ file, text: readText(file) })), onProgress);
 }
 
 /** Same as loadEnvironments for contents read elsewhere (e.g. from git); text undefined = unreadable. */
-export function loadEnvironmentTexts(inputs: ReadonlyArray<{ file: string; text: string | undefined }>): LoadResult {
+export function loadEnvironmentTexts(inputs: ReadonlyArray<{ file: string; text: string | undefined }>, onProgress?: OnProgress): LoadResult {
   const environments: Environment[] = [];
   const issues: Issue[] = [];
   const acknowledged: AcknowledgedIssue[] = [];
   const sources = new Map<string, YamlSource>();
   const fileOf = new Map<string, string>();
-  for (const { file, text } of inputs) {
+  for (const [index, { file, text }] of inputs.entries()) {
+    onProgress?.(index + 1, inputs.length);
     const result = loadEnvironment(file, text);
     issues.push(...result.issues);
     acknowledged.push(...result.acknowledged);

@@ -8,6 +8,7 @@
 // every built overlay as an independent second check.
 import { EnvironmentError } from '../commands/command.ts';
 import type { KubeObject } from '../catalog/types.ts';
+import type { OnProgress } from '../format/progress.ts';
 import type { Issue } from '../issues.ts';
 import type { ErrorObject } from './kubernetes-ajv.ts';
 import { defaultCacheDir } from './schema-downloads.ts';
@@ -32,6 +33,7 @@ export interface ValidateOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Prefix for file names in issues, e.g. "out/". */
   readonly filePrefix?: string;
+  readonly onProgress?: OnProgress;
 }
 
 /**
@@ -44,7 +46,8 @@ export async function validateManifests(manifests: readonly Manifest[], options:
   const locator = new SchemaLocator(locations, { cacheDir: options.cacheDir ?? defaultCacheDir(env), timeoutMs: options.timeoutMs, env });
   const issues: Issue[] = [];
   try {
-    for (const m of manifests) {
+    for (const [index, m] of manifests.entries()) {
+      options.onProgress?.(index + 1, manifests.length);
       const { apiVersion, kind } = m.object;
       const found = await locator.find(apiVersion, kind);
       if ('validate' in found) {
