@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { findOnPath } from '../../generator/find-on-path.ts';
 import { cliFromSource, repoRoot } from '../helpers/workspace.ts';
+import { offline } from '../packaging/package.ts';
 
 const TAG = 'v0.0.0-consumer-test';
 const identity = { GIT_AUTHOR_NAME: 'ci', GIT_AUTHOR_EMAIL: 'ci@example.com', GIT_COMMITTER_NAME: 'ci', GIT_COMMITTER_EMAIL: 'ci@example.com' };
@@ -57,7 +58,7 @@ afterAll(() => {
 });
 
 describe('the exported hooks in a consumer repository at a tag', () => {
-  it('install with real pre-commit, pass a good change, block a bad environment and a hand-edited out/', () => {
+  it('install with real pre-commit, then offline pass a good change and block a bad environment and a hand-edited out/', () => {
     const preCommit = findOnPath('pre-commit');
     expect(preCommit, 'pre-commit must be installed (apt-get install pre-commit; .ci/run does)').toBeDefined();
     execFileSync(preCommit!, ['install'], { cwd: consumer, env: env() });
@@ -65,7 +66,8 @@ describe('the exported hooks in a consumer repository at a tag', () => {
     expect(install.status, install.stdout + install.stderr).toBe(0);
 
     git('add', '.');
-    const good = git('commit', '-m', 'numbers-test');
+    // Installed once (above, with the npm cache); from here on the hooks run with no network at all.
+    const good = offline('git', ['commit', '-m', 'numbers-test'], { cwd: consumer, env: env() });
     expect(good.status, good.stdout + good.stderr).toBe(0);
     expect(good.stdout + good.stderr).toMatch(/slipway validate\.+Passed/);
     expect(good.stdout + good.stderr).toMatch(/slipway generate --check\.+Passed/);
@@ -73,7 +75,7 @@ describe('the exported hooks in a consumer repository at a tag', () => {
     const file = path.join(consumer, 'environments/numbers-test.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('  zones: [1]', '  zones: [4]'));
     git('add', file);
-    const bad = git('commit', '-m', 'zone 4');
+    const bad = offline('git', ['commit', '-m', 'zone 4'], { cwd: consumer, env: env() });
     expect(bad.status).toBe(1);
     expect(bad.stdout + bad.stderr).toMatch(/environments\/numbers-test\.yaml:\d+:\d+ error AKS_ZONES Zone 4 does not exist/);
     git('checkout', '--', '.');
@@ -82,7 +84,7 @@ describe('the exported hooks in a consumer repository at a tag', () => {
     const helmfile = path.join(consumer, 'out/numbers-test/helmfile/helmfile.yaml');
     writeFileSync(helmfile, `${readFileSync(helmfile, 'utf8')}# edited by hand\n`);
     git('add', helmfile);
-    const edited = git('commit', '-m', 'hand edit');
+    const edited = offline('git', ['commit', '-m', 'hand edit'], { cwd: consumer, env: env() });
     expect(edited.status).toBe(1);
     expect(edited.stdout + edited.stderr).toContain('changed  out/numbers-test/helmfile/helmfile.yaml');
     expect(git('log', '--oneline').stdout.trim().split('\n')).toHaveLength(1);
