@@ -35,6 +35,9 @@ export const chartVersion = z
   .string()
   .regex(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'Use an exact chart version such as 4.15.1 (ranges are not allowed: pins keep diffs meaningful).');
 
+/** releases.<name>.chartVersion: every release can pin another version than the catalog's. */
+export const chartVersionPin = chartVersion.optional().describe('Pin a different chart version than the catalog default.');
+
 export const email = z.email('Use an e-mail address such as platform@example.com.');
 
 export const weekday = z.enum(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']);

@@ -1,9 +1,21 @@
-// cert-manager with its CRDs; workload identity only when DNS-01 through Azure DNS is chosen.
+// cert-manager with its CRDs, and the Let's Encrypt ClusterIssuers; workload identity (and the DNS
+// zone role) only when the DNS-01 solver goes through Azure DNS.
+import { z } from 'zod';
+import { chartVersionPin, email } from '../../schema/common.ts';
 import type { Environment } from '../model/environment.ts';
-import { workloadIdentity } from '../model/workload-identities.ts';
-import { charts, MONITORING_RELEASE, monitoringLabels, onPool, workloadIdentityPodLabels, workloadIdentityServiceAccount } from './charts.ts';
-import type { Release, Values } from './types.ts';
+import { error, warning } from '../model/rules/rule.ts';
+import { alert } from './alert-rules.ts';
+import { charts, clusterIssuerName, INGRESS_CLASS, MONITORING_RELEASE, monitoringLabels, onPool, workloadIdentityPodLabels, workloadIdentityServiceAccount } from './charts.ts';
+import { platformRelease, type DefaultsContext, type PlatformDefinition, type WorkloadIdentitySpec } from './definition.ts';
+import type { KubeObject, Values } from './types.ts';
 import { mergeValues } from './values.ts';
+
+const identity: WorkloadIdentitySpec = {
+  key: 'cert-manager',
+  serviceAccount: 'cert-manager',
+  clientIdVariable: 'CERT_MANAGER_CLIENT_ID',
+  roles: (env) => (env.releases.certManager.solver === 'dns01' ? [{ role: 'DNS Zone Contributor', scope: 'dns-zone' }] : []),
+};
 
 const base: Values = {
   crds: { enabled: true, keep: true },
@@ -14,27 +26,90 @@ const base: Values = {
   prometheus: { enabled: true, servicemonitor: { enabled: true, labels: monitoringLabels } },
 };
 
-export function certManager(env: Environment): Release {
-  const ha = env.stage === 'prod';
-  const id = workloadIdentity('cert-manager');
-  const dns01 = env.releases.certManager.solver === 'dns01';
-  return {
-    name: 'cert-manager',
-    namespace: id.namespace,
-    source: charts.certManager.source,
-    version: env.releases.certManager.chartVersion ?? charts.certManager.version,
-    needs: [MONITORING_RELEASE],
-    crds: true,
-    baseValues: base,
-    values: mergeValues(base, {
-      replicaCount: ha ? 2 : 1,
-      podDisruptionBudget: { enabled: ha },
-      webhook: { replicaCount: ha ? 2 : 1 },
-      cainjector: { replicaCount: ha ? 2 : 1 },
-      ...(dns01 && {
-        podLabels: workloadIdentityPodLabels,
-        serviceAccount: { name: id.serviceAccount, ...workloadIdentityServiceAccount(id.clientIdVariable) },
+const ACME = { staging: 'https://acme-staging-v02.api.letsencrypt.org/directory', production: 'https://acme-v02.api.letsencrypt.org/directory' } as const;
+
+const input = z
+  .strictObject({
+    chartVersion: chartVersionPin,
+    email: email.describe("Let's Encrypt account e-mail."),
+    issuer: z.enum(['staging', 'production']).optional().describe("Let's Encrypt issuer. Default: production in prod, staging otherwise."),
+    solver: z.enum(['http01', 'dns01']).optional().describe('ACME challenge: http01 through the ingress class, dns01 through Azure DNS. Default: http01.'),
+  })
+  .describe('cert-manager and the ACME ClusterIssuers.');
+
+const settings = (given: z.output<typeof input>, { byStage }: DefaultsContext) => ({
+  chartVersion: given.chartVersion ?? null,
+  email: given.email,
+  issuer: given.issuer ?? byStage('production' as const, 'staging' as const),
+  solver: given.solver ?? ('http01' as const),
+  /** Controller, webhook and cainjector replicas: two in prod, with a disruption budget. */
+  replicas: byStage(2, 1),
+});
+
+export const certManager: PlatformDefinition<'certManager', typeof input, ReturnType<typeof settings>> = platformRelease({
+  key: 'certManager',
+  name: 'cert-manager',
+  chart: charts.certManager,
+  namespace: { name: 'cert-manager', podSecurity: 'baseline' },
+  input,
+  settings,
+  identity,
+  needs: [MONITORING_RELEASE],
+  crds: true,
+  values: (env) => {
+    const { replicas, solver } = env.releases.certManager;
+    return {
+      base,
+      values: mergeValues(base, {
+        replicaCount: replicas,
+        podDisruptionBudget: { enabled: replicas > 1 },
+        webhook: { replicaCount: replicas },
+        cainjector: { replicaCount: replicas },
+        ...(solver === 'dns01' && {
+          podLabels: workloadIdentityPodLabels,
+          serviceAccount: { name: identity.serviceAccount, ...workloadIdentityServiceAccount(identity.clientIdVariable) },
+        }),
       }),
-    }),
-  };
+    };
+  },
+  objects: (env) => ({ config: clusterIssuers(env) }),
+  alerts: () => [
+    {
+      name: 'certificates',
+      rules: [
+        alert('CertificateExpiresSoon', '(certmanager_certificate_expiration_timestamp_seconds - time()) < 14 * 86400', '1h', 'warning', 'Certificate {{ .Labels.namespace }}/{{ .Labels.name }} expires in less than 14 days.'),
+        alert('CertificateNotReady', 'certmanager_certificate_ready_status{condition="False"} == 1', '30m', 'critical', 'Certificate {{ .Labels.namespace }}/{{ .Labels.name }} is not ready.'),
+      ],
+    },
+  ],
+  rules: (env) => {
+    const { issuer } = env.releases.certManager;
+    if (env.stage === 'prod' && issuer !== 'production') {
+      return [error('PROD_ISSUER', ['releases', 'certManager', 'issuer'], "Production environments use the Let's Encrypt production issuer; browsers do not trust staging certificates.", 'Set releases.certManager.issuer to production.')];
+    }
+    if (env.stage !== 'prod' && issuer === 'production') {
+      return [warning('ISSUER_RATE_LIMIT', ['releases', 'certManager', 'issuer'], `A ${env.stage} environment uses the Let's Encrypt production issuer, which has strict rate limits.`, 'Use the staging issuer outside prod unless browsers must trust the certificates.')];
+    }
+    return [];
+  },
+});
+
+/** Let's Encrypt staging and production; the environment picks which one its ingresses use. */
+function clusterIssuers(env: Environment): KubeObject[] {
+  const cm = env.releases.certManager;
+  const solver =
+    cm.solver === 'dns01'
+      ? {
+          // The cert-manager service account carries the workload identity (see values above).
+          dns01: {
+            azureDNS: { hostedZoneName: env.dns.zone, resourceGroupName: env.names.dnsResourceGroup, subscriptionID: env.azure.subscriptionId, environment: 'AzurePublicCloud' },
+          },
+        }
+      : { http01: { ingress: { ingressClassName: INGRESS_CLASS } } };
+  return (['staging', 'production'] as const).map((issuer) => ({
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'ClusterIssuer',
+    metadata: { name: clusterIssuerName(issuer) },
+    spec: { acme: { server: ACME[issuer], email: cm.email, privateKeySecretRef: { name: `${clusterIssuerName(issuer)}-account` }, solvers: [solver] } },
+  }));
 }

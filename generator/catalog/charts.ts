@@ -24,8 +24,9 @@ export const VELERO_AZURE_PLUGIN_IMAGE = 'velero/velero-plugin-for-microsoft-azu
 /** Redis for Postfacto's Action Cable, in-cluster. */
 export const REDIS_IMAGE = { repository: 'redis', tag: '7.4.2-alpine' };
 
-/** Label kube-prometheus-stack selects ServiceMonitors and PrometheusRules by. */
+/** Label kube-prometheus-stack selects ServiceMonitors and PrometheusRules by, and its namespace. */
 export const MONITORING_RELEASE = 'kube-prometheus-stack';
+export const MONITORING_NAMESPACE = 'monitoring';
 export const monitoringLabels = { release: MONITORING_RELEASE } as const;
 
 /** Node pool label set by the AKS stack (normalize.ts nodePoolDefaults). */

@@ -1,22 +1,89 @@
-// The release catalog of an environment, in install order. helmfile and Flux both render from it,
-// so the two outputs cannot disagree.
+// The release catalog: every release Slipway installs, one definition each, and everything derived
+// from the list (schema slices, defaults, namespaces, identities, secrets, rules, releases). helmfile
+// and Flux both render from it, so the two outputs cannot disagree.
+import type { z } from 'zod';
+import type { EnvironmentInput } from '../../schema/environment.ts';
 import type { Environment } from '../model/environment.ts';
+import type { VaultSecret } from '../model/key-vault-secrets.ts';
+import type { Finding } from '../model/rules/rule.ts';
+import { prometheusRule } from './alert-rules.ts';
 import { certManager } from './cert-manager.ts';
+import type { DefaultsContext, NamespaceSpec, ServedHost } from './definition.ts';
 import { externalDns } from './external-dns.ts';
 import { ingressNginx } from './ingress-nginx.ts';
 import { kubePrometheusStack } from './kube-prometheus-stack.ts';
-import { postfactoReleases } from './postfacto.ts';
-import type { Release } from './types.ts';
+import { postfacto } from './postfacto.ts';
+import type { KubeObject, Release } from './types.ts';
 import { velero } from './velero.ts';
 
-/** Platform controllers (Flux: infrastructure-controllers). */
-export function platformReleases(env: Environment): Release[] {
-  const backups = velero(env);
-  return [kubePrometheusStack(env), ingressNginx(env), certManager(env), externalDns(env), ...(backups ? [backups] : [])];
+/** Platform controllers, in the order of the environment file's `releases`. */
+export const platform = [ingressNginx, certManager, externalDns, velero, kubePrometheusStack] as const;
+/** Application kinds, each with any number of instances under `apps`. */
+export const apps = [postfacto] as const;
+
+type Platform = (typeof platform)[number];
+type App = (typeof apps)[number];
+
+// ---------------------------------------------------------------- schema and defaults
+
+/** The `releases` shape: each platform release's slice, then each app kind's chart pin. */
+export const releasesShape = Object.fromEntries([...platform.map((d) => [d.key, d.input]), ...apps.map((a) => [a.key, a.pin])]) as {
+  [D in Platform as D['key']]: D['input'];
+} & { [A in App as A['key']]: A['pin'] };
+
+/** The `apps` shape: a list of instances per app kind. */
+export const appsShape = Object.fromEntries(apps.map((a) => [a.key, a.list(a.item)])) as { [A in App as A['key']]: z.ZodArray<A['item']> };
+
+/** env.releases: every slice with its defaults applied. */
+export type ReleaseSettings = { readonly [D in Platform as D['key']]: ReturnType<D['settings']> } & { readonly [A in App as A['key']]: { readonly chartVersion: string | null } };
+/** env.apps: every instance with its defaults applied. */
+export type AppInstances = { readonly [A in App as A['key']]: ReadonlyArray<ReturnType<A['instance']>> };
+
+type ReleasesInput = EnvironmentInput['releases'];
+type AppsInput = EnvironmentInput['apps'];
+
+export function releaseSettings(input: ReleasesInput, context: DefaultsContext): ReleaseSettings {
+  const out: Record<string, unknown> = {};
+  for (const d of platform) out[d.key] = d.settings(input[d.key] as never, context);
+  for (const a of apps) out[a.key] = { chartVersion: (input[a.key] as { chartVersion?: string } | undefined)?.chartVersion ?? null };
+  return out as ReleaseSettings;
 }
 
-/** Applications (Flux: apps). */
-export const appReleases = (env: Environment): Release[] => postfactoReleases(env);
+export function appInstances(input: AppsInput, context: DefaultsContext): AppInstances {
+  return Object.fromEntries(apps.map((a) => [a.key, input[a.key].map((item) => a.instance(item as never, context))])) as unknown as AppInstances;
+}
+
+// ---------------------------------------------------------------- what an environment installs
+
+const isEnabled = (env: Environment, d: Platform) => d.enabled?.(env.releases[d.key] as never) ?? true;
+const enabledPlatform = (env: Environment): Platform[] => platform.filter((d) => isEnabled(env, d));
+
+/** Platform releases in install order: each after the releases it needs, otherwise in list order. */
+export function platformReleases(env: Environment): Release[] {
+  const pending: Release[] = enabledPlatform(env).map((d) => ({
+    name: d.name,
+    namespace: d.namespace.name,
+    source: d.chart.source,
+    version: (env.releases[d.key] as { chartVersion: string | null }).chartVersion ?? d.chart.version,
+    needs: d.needs,
+    crds: d.crds,
+    baseValues: d.values(env).base,
+    values: d.values(env).values,
+    layer: 'controllers',
+    base: d.name,
+  }));
+  const ordered: Release[] = [];
+  while (pending.length > 0) {
+    const next = pending.findIndex((r) => r.needs.every((n) => ordered.some((o) => o.name === n) || !pending.some((p) => p.name === n)));
+    if (next === -1) throw new Error(`The platform releases need each other in a circle: ${pending.map((r) => r.name).join(', ')}.`);
+    ordered.push(...pending.splice(next, 1));
+  }
+  return ordered;
+}
+
+/** One release per app instance; the instances of a kind share out/base/<kind>. */
+export const appReleases = (env: Environment): Release[] =>
+  apps.flatMap((a) => a.instances(env).map((i): Release => ({ ...a.release(env, i as never), layer: 'apps', base: a.key })));
 
 export const releasesOf = (env: Environment): Release[] => [...platformReleases(env), ...appReleases(env)];
 
@@ -28,3 +95,42 @@ export function resolveNeeds(names: readonly string[], all: readonly Release[]):
     return { name, namespace: found.namespace };
   });
 }
+
+/** Every namespace Slipway deploys into: the platform's by name, then each app instance's. */
+export function namespacesOf(env: Environment): NamespaceSpec[] {
+  const platformNamespaces = enabledPlatform(env)
+    .map((d) => d.namespace)
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  return [...platformNamespaces, ...apps.flatMap((a) => a.instances(env).map((i) => ({ name: i.namespace, podSecurity: a.podSecurity })))];
+}
+
+/** Every app instance, whatever its kind, with where it sits in the environment file. */
+export const appInstancesOf = (env: Environment) => apps.flatMap((a) => a.instances(env).map((instance, index) => ({ kind: a.key, instance, index })));
+
+/** Namespaces the platform releases own, enabled or not: apps and access grants may not claim them. */
+export const platformNamespaceNames: readonly string[] = platform.map((d) => d.namespace.name).sort();
+
+/** Add-on identities: a user-assigned identity federated with each one's service account. */
+export const workloadIdentities = platform.flatMap((d) => (d.identity ? [{ ...d.identity, namespace: d.namespace.name }] : []));
+export type WorkloadIdentity = (typeof workloadIdentities)[number];
+
+const definitions = (env: Environment) => [...enabledPlatform(env), ...apps];
+
+/** The plain objects around the charts: "base" before any release, "config" once their CRDs are in (with the alert rules). */
+export function releaseObjects(env: Environment): { base: KubeObject[]; config: KubeObject[] } {
+  const objects = definitions(env).map((d) => d.objects?.(env) ?? {});
+  const alerts = definitions(env).flatMap((d) => d.alerts?.(env) ?? []);
+  return { base: objects.flatMap((o) => o.base ?? []), config: [...objects.flatMap((o) => o.config ?? []), prometheusRule(alerts)] };
+}
+
+/** Secrets in the environment's key vault that the releases' pods read (Terraform writes them). */
+export const releaseVaultSecrets = (env: Environment): VaultSecret[] => definitions(env).flatMap((d) => d.vaultSecrets?.(env) ?? []);
+
+/** What the releases add to validation; a release switched off still has its say (prod needs backups). */
+export const releaseRules = (env: Environment): Finding[] => [...platform, ...apps].flatMap((d) => d.rules?.(env) ?? []);
+
+/** Hosts the releases serve: the apps' first, then the platform's. */
+export const servedHosts = (env: Environment): { apps: ServedHost[]; platform: ServedHost[] } => ({
+  apps: apps.flatMap((a) => a.hosts?.(env) ?? []),
+  platform: enabledPlatform(env).flatMap((d) => d.hosts?.(env) ?? []),
+});

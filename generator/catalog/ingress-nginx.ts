@@ -1,8 +1,11 @@
 // ingress-nginx: the ingress controller behind the Azure load balancer. Retired upstream (no fixes
 // since March 2026); kept per DESIGN.md and flagged by validate (INGRESS_NGINX_RETIRED).
-import type { Environment } from '../model/environment.ts';
+import { z } from 'zod';
+import { chartVersionPin } from '../../schema/common.ts';
+import { error, warning } from '../model/rules/rule.ts';
 import { charts, INGRESS_CLASS, MONITORING_RELEASE, monitoringLabels, onPool } from './charts.ts';
-import type { Release, Values } from './types.ts';
+import { platformRelease, type DefaultsContext, type PlatformDefinition } from './definition.ts';
+import type { Values } from './types.ts';
 import { mergeValues } from './values.ts';
 
 export const INGRESS_NAMESPACE = 'ingress-nginx';
@@ -26,19 +29,40 @@ const base: Values = {
   },
 };
 
-export function ingressNginx(env: Environment): Release {
-  const replicas = env.releases.ingressNginx.replicas;
-  return {
-    name: 'ingress-nginx',
-    namespace: INGRESS_NAMESPACE,
-    source: charts.ingressNginx.source,
-    version: env.releases.ingressNginx.chartVersion ?? charts.ingressNginx.version,
-    needs: [MONITORING_RELEASE],
-    crds: false,
-    baseValues: base,
-    values: mergeValues(base, {
-      // The chart only creates the PodDisruptionBudget with more than one replica.
-      controller: { replicaCount: replicas, minAvailable: Math.max(1, replicas - 1) },
-    }),
-  };
-}
+const input = z
+  .strictObject({
+    chartVersion: chartVersionPin,
+    replicas: z.int().min(1).max(20).optional().describe('Controller replicas. Default: 3 in prod, 1 otherwise.'),
+  })
+  .optional();
+
+const settings = (given: z.output<typeof input>, { byStage }: DefaultsContext) => ({ chartVersion: given?.chartVersion ?? null, replicas: given?.replicas ?? byStage(3, 1) });
+
+export const ingressNginx: PlatformDefinition<'ingressNginx', typeof input, ReturnType<typeof settings>> = platformRelease({
+  key: 'ingressNginx',
+  name: 'ingress-nginx',
+  chart: charts.ingressNginx,
+  namespace: { name: INGRESS_NAMESPACE, podSecurity: 'baseline' },
+  input,
+  settings,
+  needs: [MONITORING_RELEASE],
+  crds: false,
+  values: (env) => {
+    const replicas = env.releases.ingressNginx.replicas;
+    // The chart only creates the PodDisruptionBudget with more than one replica.
+    return { base, values: mergeValues(base, { controller: { replicaCount: replicas, minAvailable: Math.max(1, replicas - 1) } }) };
+  },
+  rules: (env) => [
+    warning('INGRESS_NGINX_RETIRED', ['releases', 'ingressNginx'], 'ingress-nginx is retired upstream: no releases or security fixes since March 2026.', 'Slipway keeps it for now; plan a move to a Gateway API implementation.'),
+    ...(env.stage === 'prod' && env.releases.ingressNginx.replicas < 2
+      ? [
+          error(
+            'PROD_INGRESS_REPLICAS',
+            ['releases', 'ingressNginx', 'replicas'],
+            `Production environments run at least 2 ingress controller replicas; releases.ingressNginx.replicas is ${env.releases.ingressNginx.replicas}.`,
+            'Set releases.ingressNginx.replicas to 2 or more (the prod default is 3).',
+          ),
+        ]
+      : []),
+  ],
+});

@@ -1,17 +1,38 @@
 // kube-prometheus-stack: Prometheus with retention and a persistent volume, Alertmanager with the
 // environment's receivers, Grafana behind the ingress with TLS and its admin password from Key Vault.
-import type { Environment, Receiver } from '../model/environment.ts';
-import { GRAFANA_ADMIN_PASSWORD_SECRET, GRAFANA_ADMIN_USER_SECRET, receiverSecret, SMTP_PASSWORD_SECRET } from '../model/key-vault-secrets.ts';
-import { charts, clusterIssuerName, INGRESS_CLASS, MONITORING_RELEASE, onPool } from './charts.ts';
+import { z } from 'zod';
+import { chartVersionPin, dnsLabel, duration, email, hostname } from '../../schema/common.ts';
+import type { Environment } from '../model/environment.ts';
+import { REPLACE_ME, type VaultSecret } from '../model/key-vault-secrets.ts';
+import { error } from '../model/rules/rule.ts';
+import { charts, clusterIssuerName, INGRESS_CLASS, MONITORING_NAMESPACE, MONITORING_RELEASE, onPool } from './charts.ts';
+import { platformRelease, type DefaultsContext, type PlatformDefinition } from './definition.ts';
 import { csiVolume, secretProviderClass } from './secret-provider-class.ts';
-import type { KubeObject, Release, Values } from './types.ts';
+import type { KubeObject, Values } from './types.ts';
 import { mergeValues } from './values.ts';
 
-export const MONITORING_NAMESPACE = 'monitoring';
 /** SecretProviderClass mounted by Alertmanager: receiver credentials as files, Grafana's admin Secret synced. */
 export const MONITORING_SECRETS = 'monitoring-secrets';
 export const GRAFANA_ADMIN_SECRET = 'grafana-admin';
+export const GRAFANA_ADMIN_USER_SECRET = 'grafana-admin-user';
+export const GRAFANA_ADMIN_PASSWORD_SECRET = 'grafana-admin-password';
+export const SMTP_PASSWORD_SECRET = 'alertmanager-smtp-password';
 const SECRETS_DIR = '/etc/alertmanager/secrets-store';
+
+const receiver = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('email'), name: dnsLabel, to: email }),
+  z.strictObject({
+    type: z.literal('slack'),
+    name: dnsLabel,
+    channel: z.string().regex(/^#[-\w]+$/, 'Use a channel such as #alerts.'),
+  }),
+  z.strictObject({ type: z.literal('webhook'), name: dnsLabel }),
+]);
+
+export type Receiver = z.output<typeof receiver>;
+
+/** Key vault secret holding a receiver's credential (Slack or webhook URL), or undefined for e-mail. */
+export const receiverSecret = (r: Receiver): string | undefined => (r.type === 'email' ? undefined : `alertmanager-${r.type}-${r.name}`);
 
 const base: Values = {
   crds: { enabled: true },
@@ -44,40 +65,94 @@ const base: Values = {
   },
 };
 
-export function kubePrometheusStack(env: Environment): Release {
-  const m = env.releases.monitoring;
-  const ha = env.stage === 'prod';
-  const host = m.grafanaHost;
-  return {
-    name: MONITORING_RELEASE,
-    namespace: MONITORING_NAMESPACE,
-    source: charts.kubePrometheusStack.source,
-    version: m.chartVersion ?? charts.kubePrometheusStack.version,
-    needs: [],
-    crds: true,
-    baseValues: base,
-    values: mergeValues(base, {
-      // Cilium replaces kube-proxy.
-      kubeProxy: { enabled: env.aks.network.dataPlane !== 'cilium' },
-      prometheus: {
-        prometheusSpec: {
-          replicas: ha ? 2 : 1,
-          retention: m.retention,
-          scrapeInterval: m.scrapeInterval,
-          storageSpec: { volumeClaimTemplate: { spec: { resources: { requests: { storage: m.storageSize } } } } },
+const input = z
+  .strictObject({
+    chartVersion: chartVersionPin,
+    retention: z.string().regex(/^\d+(h|d|w|y)$/, 'Use a Prometheus retention such as 15d.').optional().describe('Prometheus retention. Default: 30d in prod, 7d otherwise.'),
+    storageSize: z.string().regex(/^\d+(Gi|Ti)$/, 'Use a size such as 50Gi.').optional().describe('Prometheus volume size. Default: 50Gi in prod, 20Gi otherwise.'),
+    grafanaHost: hostname.optional().describe('Host for Grafana (inside the zone). Default: grafana.<zone>.'),
+    receivers: z.array(receiver).optional().describe('Alertmanager receivers. Credentials and URLs come from Key Vault, never from this file.'),
+    smtp: z
+      .strictObject({
+        smarthost: z.string().regex(/^[a-z0-9.-]+:\d{2,5}$/, 'Use host:port, such as smtp.example.com:587.').describe('SMTP server, host:port (TLS required).'),
+        from: email.describe('Sender address of alert e-mails.'),
+        username: z.string().min(1).describe('SMTP user; the password is the key vault secret alertmanager-smtp-password.'),
+      })
+      .optional()
+      .describe('Mail server for e-mail receivers.'),
+    scrapeInterval: duration.optional().describe('Prometheus scrape interval. Default: 30s.'),
+  })
+  .optional();
+
+const settings = (given: z.output<typeof input>, { byStage, zone }: DefaultsContext) => ({
+  chartVersion: given?.chartVersion ?? null,
+  retention: given?.retention ?? byStage('30d', '7d'),
+  storageSize: given?.storageSize ?? byStage('50Gi', '20Gi'),
+  grafanaHost: given?.grafanaHost ?? `grafana.${zone}`,
+  receivers: given?.receivers ?? [],
+  smtp: given?.smtp ?? null,
+  scrapeInterval: given?.scrapeInterval ?? '30s',
+  /** Prometheus and Alertmanager replicas: two in prod. */
+  replicas: byStage(2, 1),
+});
+
+export const kubePrometheusStack: PlatformDefinition<'monitoring', typeof input, ReturnType<typeof settings>> = platformRelease({
+  key: 'monitoring',
+  name: MONITORING_RELEASE,
+  chart: charts.kubePrometheusStack,
+  namespace: { name: MONITORING_NAMESPACE, podSecurity: 'baseline' },
+  input,
+  settings,
+  needs: [],
+  crds: true,
+  values: (env) => {
+    const m = env.releases.monitoring;
+    const host = m.grafanaHost;
+    return {
+      base,
+      values: mergeValues(base, {
+        // Cilium replaces kube-proxy.
+        kubeProxy: { enabled: env.aks.network.dataPlane !== 'cilium' },
+        prometheus: {
+          prometheusSpec: {
+            replicas: m.replicas,
+            retention: m.retention,
+            scrapeInterval: m.scrapeInterval,
+            storageSpec: { volumeClaimTemplate: { spec: { resources: { requests: { storage: m.storageSize } } } } },
+          },
         },
-      },
-      alertmanager: { alertmanagerSpec: { replicas: ha ? 2 : 1 }, config: alertmanagerConfig(env) },
-      grafana: {
-        ingress: {
-          annotations: { 'cert-manager.io/cluster-issuer': clusterIssuerName(env.releases.certManager.issuer) },
-          hosts: [host],
-          tls: [{ secretName: 'grafana-tls', hosts: [host] }],
+        alertmanager: { alertmanagerSpec: { replicas: m.replicas }, config: alertmanagerConfig(env) },
+        grafana: {
+          ingress: {
+            annotations: { 'cert-manager.io/cluster-issuer': clusterIssuerName(env.releases.certManager.issuer) },
+            hosts: [host],
+            tls: [{ secretName: 'grafana-tls', hosts: [host] }],
+          },
         },
-      },
-    }),
-  };
-}
+      }),
+    };
+  },
+  objects: (env) => ({ config: [monitoringSecrets(env)] }),
+  vaultSecrets: (env) => {
+    const m = env.releases.monitoring;
+    return [
+      { name: GRAFANA_ADMIN_USER_SECRET, generate: false, initialValue: 'admin' },
+      { name: GRAFANA_ADMIN_PASSWORD_SECRET, generate: true },
+      ...m.receivers.flatMap((r): VaultSecret[] => {
+        const name = receiverSecret(r);
+        return name ? [{ name, generate: false, initialValue: REPLACE_ME }] : [];
+      }),
+      ...(m.smtp ? [{ name: SMTP_PASSWORD_SECRET, generate: false, initialValue: REPLACE_ME }] : []),
+    ];
+  },
+  rules: (env) => {
+    const m = env.releases.monitoring;
+    return m.receivers.some((r) => r.type === 'email') && !m.smtp
+      ? [error('MONITORING_SMTP', ['releases', 'monitoring', 'receivers'], 'E-mail receivers need a mail server, and releases.monitoring.smtp is not set.', 'Add releases.monitoring.smtp with smarthost, from and username; the password goes into the key vault secret alertmanager-smtp-password.')]
+      : [];
+  },
+  hosts: (env) => [{ host: env.releases.monitoring.grafanaHost, path: ['releases', 'monitoring', 'grafanaHost'], label: 'Grafana' }],
+});
 
 function alertmanagerConfig(env: Environment) {
   const m = env.releases.monitoring;
@@ -118,7 +193,7 @@ function receiverConfig(r: Receiver) {
 }
 
 /** The SecretProviderClass Alertmanager mounts (it also syncs Grafana's admin Secret). */
-export function monitoringSecrets(env: Environment): KubeObject {
+function monitoringSecrets(env: Environment): KubeObject {
   const m = env.releases.monitoring;
   const receiverSecrets = m.receivers.flatMap((r) => receiverSecret(r) ?? []);
   const objects = [GRAFANA_ADMIN_USER_SECRET, GRAFANA_ADMIN_PASSWORD_SECRET, ...receiverSecrets, ...(m.smtp ? [SMTP_PASSWORD_SECRET] : [])];

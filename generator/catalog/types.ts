@@ -24,6 +24,12 @@ export interface Release {
   readonly values: Values;
   /** The part of values that is the same for every environment (out/base); values = merge(baseValues, delta). */
   readonly baseValues: Values;
+  /** Flux layer: platform controllers, or applications (after the configs they read). */
+  readonly layer: 'controllers' | 'apps';
+  /** Folder of out/base/ the release builds on: its own name, or its app kind for app instances. */
+  readonly base: string;
+  /** Fields Helm's drift detection leaves alone because something else owns them (an autoscaler). */
+  readonly driftIgnore?: ReadonlyArray<{ readonly paths: readonly string[]; readonly target: { readonly kind: string } }>;
 }
 
 export interface KubeObject {

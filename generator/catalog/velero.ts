@@ -1,12 +1,29 @@
 // Velero with the Azure plugin: backups to the storage account outside the cluster (Entra ID, no
 // keys), disk snapshots in the node resource group, schedules from the environment.
-import type { Environment } from '../model/environment.ts';
-import { workloadIdentity } from '../model/workload-identities.ts';
+import { z } from 'zod';
+import { azureName } from '../../schema/azure-names.ts';
+import { chartVersionPin, dnsLabel } from '../../schema/common.ts';
+import { error } from '../model/rules/rule.ts';
+import { alert } from './alert-rules.ts';
 import { charts, MONITORING_RELEASE, monitoringLabels, onPool, VELERO_AZURE_PLUGIN_IMAGE, workloadIdentityPodLabels, workloadIdentityServiceAccount } from './charts.ts';
-import type { Release, Values } from './types.ts';
+import { platformRelease, type DefaultsContext, type PlatformDefinition, type WorkloadIdentitySpec } from './definition.ts';
+import type { Values } from './types.ts';
 import { mergeValues } from './values.ts';
 
-const id = workloadIdentity('velero');
+/** Velero TTLs are Go durations in hours, e.g. 720h for 30 days. */
+const ttl = z.string().regex(/^\d+h(\d+m)?(\d+s)?$/, 'Use a duration in hours such as 720h (30 days).');
+const cron = z.string().regex(/^(\S+\s+){4}\S+$/, 'Use a five-field cron expression such as "0 2 * * *".');
+
+const schedule = z.strictObject({
+  name: dnsLabel.describe('Schedule name.'),
+  schedule: cron.describe('Cron expression (UTC).'),
+  ttl: ttl.optional().describe('How long backups are kept. Default: 720h.'),
+  includedNamespaces: z.array(dnsLabel).optional().describe('Namespaces to back up. Default: all.'),
+});
+
+// The aks stack grants this identity its roles on the backup storage account and the node
+// resource group (disk snapshots), which it creates.
+const identity: WorkloadIdentitySpec = { key: 'velero', serviceAccount: 'velero', clientIdVariable: 'VELERO_CLIENT_ID', roles: () => [] };
 
 const base: Values = {
   initContainers: [
@@ -19,7 +36,7 @@ const base: Values = {
     },
   ],
   podLabels: workloadIdentityPodLabels,
-  serviceAccount: { server: { name: id.serviceAccount, ...workloadIdentityServiceAccount(id.clientIdVariable) } },
+  serviceAccount: { server: { name: identity.serviceAccount, ...workloadIdentityServiceAccount(identity.clientIdVariable) } },
   snapshotsEnabled: true,
   deployNodeAgent: false,
   metrics: { enabled: true, serviceMonitor: { enabled: true, additionalLabels: monitoringLabels } },
@@ -27,56 +44,96 @@ const base: Values = {
   resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
 };
 
-export function velero(env: Environment): Release | undefined {
-  const v = env.releases.velero;
-  if (!v.enabled) return undefined;
-  const n = env.names;
-  return {
-    name: 'velero',
-    namespace: id.namespace,
-    source: charts.velero.source,
-    version: v.chartVersion ?? charts.velero.version,
-    needs: [MONITORING_RELEASE],
-    crds: true,
-    baseValues: base,
-    values: mergeValues(base, {
-      // Not credentials: with workload identity the file only names the subscription and the
-      // resource group of the disks (the plugin still expects the file).
-      credentials: {
-        useSecret: true,
-        secretContents: { cloud: `AZURE_SUBSCRIPTION_ID=${env.azure.subscriptionId}\nAZURE_RESOURCE_GROUP=${n.nodeResourceGroup}\nAZURE_CLOUD_NAME=AzurePublicCloud\n` },
-      },
-      configuration: {
-        backupStorageLocation: [
-          {
-            name: 'default',
-            provider: 'azure',
-            bucket: n.backupContainer,
-            default: true,
-            config: {
-              resourceGroup: n.backupResourceGroup,
-              storageAccount: n.backupStorageAccount,
-              storageAccountURI: `https://${n.backupStorageAccount}.blob.core.windows.net/`,
-              subscriptionId: env.azure.subscriptionId,
-              useAAD: 'true',
+const input = z
+  .strictObject({
+    chartVersion: chartVersionPin,
+    enabled: z.boolean().optional().describe('Back up the cluster with Velero. Default: true.'),
+    storageAccount: azureName('storageAccount').optional().describe('Backup storage account outside the cluster. Default: st<name>bkp.'),
+    schedules: z.array(schedule).optional().describe('Backup schedules. Default: daily at 02:00 UTC, kept 720h.'),
+  })
+  .optional();
+
+const settings = (given: z.output<typeof input>, { byStage }: DefaultsContext) => ({
+  chartVersion: given?.chartVersion ?? null,
+  enabled: given?.enabled ?? true,
+  schedules: (given?.schedules ?? [{ name: 'daily', schedule: '0 2 * * *' }]).map((s) => ({
+    name: s.name,
+    schedule: s.schedule,
+    ttl: s.ttl ?? '720h',
+    includedNamespaces: s.includedNamespaces ?? ['*'],
+  })),
+  /** Replication of the backup storage account: geo-zone-redundant in prod. */
+  storageReplication: byStage('GZRS' as const, 'ZRS' as const),
+});
+
+export const velero: PlatformDefinition<'velero', typeof input, ReturnType<typeof settings>> = platformRelease({
+  key: 'velero',
+  name: 'velero',
+  chart: charts.velero,
+  namespace: { name: 'velero', podSecurity: 'baseline' },
+  input,
+  settings,
+  enabled: (settings) => settings.enabled,
+  identity,
+  needs: [MONITORING_RELEASE],
+  crds: true,
+  values: (env) => {
+    const v = env.releases.velero;
+    const n = env.names;
+    return {
+      base,
+      values: mergeValues(base, {
+        // Not credentials: with workload identity the file only names the subscription and the
+        // resource group of the disks (the plugin still expects the file).
+        credentials: {
+          useSecret: true,
+          secretContents: { cloud: `AZURE_SUBSCRIPTION_ID=${env.azure.subscriptionId}\nAZURE_RESOURCE_GROUP=${n.nodeResourceGroup}\nAZURE_CLOUD_NAME=AzurePublicCloud\n` },
+        },
+        configuration: {
+          backupStorageLocation: [
+            {
+              name: 'default',
+              provider: 'azure',
+              bucket: n.backupContainer,
+              default: true,
+              config: {
+                resourceGroup: n.backupResourceGroup,
+                storageAccount: n.backupStorageAccount,
+                storageAccountURI: `https://${n.backupStorageAccount}.blob.core.windows.net/`,
+                subscriptionId: env.azure.subscriptionId,
+                useAAD: 'true',
+              },
             },
-          },
-        ],
-        volumeSnapshotLocation: [
-          { name: 'default', provider: 'azure', config: { resourceGroup: n.nodeResourceGroup, subscriptionId: env.azure.subscriptionId, incremental: 'true' } },
-        ],
-      },
-      schedules: Object.fromEntries(
-        v.schedules.map((s) => [
-          s.name,
-          {
-            disabled: false,
-            schedule: s.schedule,
-            useOwnerReferencesInBackup: false,
-            template: { ttl: s.ttl, storageLocation: 'default', includedNamespaces: s.includedNamespaces },
-          },
-        ]),
-      ),
-    }),
-  };
-}
+          ],
+          volumeSnapshotLocation: [
+            { name: 'default', provider: 'azure', config: { resourceGroup: n.nodeResourceGroup, subscriptionId: env.azure.subscriptionId, incremental: 'true' } },
+          ],
+        },
+        schedules: Object.fromEntries(
+          v.schedules.map((s) => [
+            s.name,
+            {
+              disabled: false,
+              schedule: s.schedule,
+              useOwnerReferencesInBackup: false,
+              template: { ttl: s.ttl, storageLocation: 'default', includedNamespaces: s.includedNamespaces },
+            },
+          ]),
+        ),
+      }),
+    };
+  },
+  alerts: () => [
+    {
+      name: 'backups',
+      rules: [
+        alert('VeleroBackupFailed', 'increase(velero_backup_failure_total{schedule!=""}[2h]) > 0', '5m', 'critical', 'A Velero backup of schedule {{ .Labels.schedule }} failed.'),
+        alert('VeleroBackupMissing', '(time() - velero_backup_last_successful_timestamp{schedule!=""}) > 2 * 86400', '30m', 'critical', 'Schedule {{ .Labels.schedule }} has had no successful backup for two days.'),
+      ],
+    },
+  ],
+  rules: (env) =>
+    env.stage === 'prod' && (!env.releases.velero.enabled || env.releases.velero.schedules.length === 0)
+      ? [error('PROD_BACKUPS', ['releases', 'velero'], 'Production environments keep Velero backups on with at least one schedule.', 'Set releases.velero.enabled to true and keep a schedule (the default is daily).')]
+      : [],
+});

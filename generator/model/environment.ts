@@ -2,6 +2,7 @@
 // and contain no fallbacks. Objects are frozen by normalize().
 import type { NodePoolName } from '../../schema/aks.ts';
 import type { Stage } from '../../schema/identity.ts';
+import type { AppInstances, ReleaseSettings } from '../catalog/index.ts';
 
 export interface NodePool {
   readonly name: NodePoolName;
@@ -10,29 +11,6 @@ export interface NodePool {
   readonly max: number;
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly string[];
-}
-
-export interface PostfactoInstance {
-  readonly name: string;
-  readonly version: string;
-  readonly host: string;
-  readonly namespace: string;
-  /** Helm release name: postfacto-<name>. */
-  readonly release: string;
-  readonly replicas: { readonly min: number; readonly max: number };
-  readonly database: string;
-}
-
-export type Receiver =
-  | { readonly type: 'email'; readonly name: string; readonly to: string }
-  | { readonly type: 'slack'; readonly name: string; readonly channel: string }
-  | { readonly type: 'webhook'; readonly name: string };
-
-export interface VeleroSchedule {
-  readonly name: string;
-  readonly schedule: string;
-  readonly ttl: string;
-  readonly includedNamespaces: readonly string[];
 }
 
 export interface AccessEntry {
@@ -64,8 +42,8 @@ export interface AzureNames {
   readonly identities: {
     readonly controlPlane: string;
     readonly kubelet: string;
-    /** Add-on identities, keyed like model/workload-identities.ts. */
-    readonly workloads: Readonly<Record<'external-dns' | 'cert-manager' | 'velero', string>>;
+    /** Add-on identities by key (catalog/index.ts workloadIdentities). */
+    readonly workloads: Readonly<Record<string, string>>;
   };
 }
 
@@ -81,7 +59,7 @@ export interface Environment {
     /** The environment's tags plus environment, stage and managed-by, sorted by key. */
     readonly tags: Readonly<Record<string, string>>;
   };
-  readonly state: { readonly resourceGroup: string; readonly storageAccount: string; readonly container: string; readonly bootstrapped: boolean };
+  readonly state: { readonly resourceGroup: string; readonly storageAccount: string; readonly container: string; readonly bootstrapped: boolean; readonly replication: 'GZRS' | 'ZRS' | 'LRS' };
   readonly dns: {
     readonly zone: string;
     readonly parent?: { readonly zone: string; readonly resourceGroup: string; readonly subscriptionId: string };
@@ -117,33 +95,13 @@ export interface Environment {
     readonly maintenanceWindow: { readonly day: string; readonly startTime: string };
   };
   readonly gitops: { readonly repository: string; readonly branch: string; readonly interval: string; readonly path: string; readonly secretName: string | null };
-  readonly releases: {
-    readonly ingressNginx: { readonly chartVersion: string | null; readonly replicas: number };
-    readonly certManager: {
-      readonly chartVersion: string | null;
-      readonly email: string;
-      readonly issuer: 'staging' | 'production';
-      readonly solver: 'http01' | 'dns01';
-    };
-    readonly externalDns: { readonly chartVersion: string | null; readonly policy: 'upsert-only' | 'sync' };
-    readonly velero: { readonly chartVersion: string | null; readonly enabled: boolean; readonly schedules: readonly VeleroSchedule[] };
-    readonly monitoring: {
-      readonly chartVersion: string | null;
-      readonly retention: string;
-      readonly storageSize: string;
-      readonly grafanaHost: string;
-      readonly receivers: readonly Receiver[];
-      readonly smtp: { readonly smarthost: string; readonly from: string; readonly username: string } | null;
-      readonly scrapeInterval: string;
-    };
-    readonly postfacto: { readonly chartVersion: string | null };
-  };
-  readonly apps: { readonly postfacto: readonly PostfactoInstance[] };
+  /** Every release's settings with its defaults (catalog/index.ts), and the chart pin of each app kind. */
+  readonly releases: ReleaseSettings;
+  /** The instances of every app kind, defaults applied. */
+  readonly apps: AppInstances;
   readonly access: readonly AccessEntry[];
   readonly names: AzureNames;
 }
 
-/** Namespaces the platform releases live in; apps may not claim them. */
-export const platformNamespaces = ['cert-manager', 'external-dns', 'ingress-nginx', 'monitoring', 'velero'] as const;
 /** Namespaces owned by Kubernetes, AKS or Flux. */
 export const systemNamespaces = ['default', 'flux-system', 'gatekeeper-system', 'kube-node-lease', 'kube-public', 'kube-system'] as const;

@@ -1,5 +1,6 @@
 // Derives every Azure name from the environment name. Each derived name is checked against the
 // Azure naming rules in rules/azure-names.ts; the rules themselves live in schema/azure-names.ts.
+import { workloadIdentities } from '../catalog/index.ts';
 import type { AzureNames } from './environment.ts';
 
 export function deriveNames(name: string, backupStorageAccount: string | undefined): AzureNames {
@@ -24,7 +25,7 @@ export function deriveNames(name: string, backupStorageAccount: string | undefin
     identities: {
       controlPlane: `id-${name}-aks`,
       kubelet: `id-${name}-kubelet`,
-      workloads: { 'external-dns': `id-${name}-external-dns`, 'cert-manager': `id-${name}-cert-manager`, velero: `id-${name}-velero` },
+      workloads: Object.fromEntries(workloadIdentities.map((w) => [w.key, `id-${name}-${w.key}`])),
     },
   };
 }

@@ -3,6 +3,8 @@
 import type { EnvironmentInput } from '../../schema/environment.ts';
 import type { NodePoolName } from '../../schema/aks.ts';
 import type { Environment, NodePool } from './environment.ts';
+import { appInstances, releaseSettings } from '../catalog/index.ts';
+import type { DefaultsContext } from '../catalog/definition.ts';
 import { deepFreeze, sortedRecord } from './freeze.ts';
 import { deriveNames } from './names.ts';
 import { formatCidr, parseCidr } from './rules/ipv4.ts';
@@ -43,16 +45,19 @@ export function defaultSubnets(vnetCidr: string): { aks: string; postgresql: str
   return { aks: formatCidr(vnet.start, aksPrefix), postgresql: formatCidr(vnet.start + 2 ** (32 - aksPrefix), postgresqlPrefix) };
 }
 
+/** The state account survives a zone (and in prod a region) outage; test keeps one copy per zone. */
+const stateReplication = { prod: 'GZRS', staging: 'ZRS', test: 'LRS' } as const;
+
 export function normalize(input: EnvironmentInput, source: string): Environment {
   const prod = input.stage === 'prod';
   const byStage = <T>(prodValue: T, otherValue: T) => (prod ? prodValue : otherValue);
+  // Release and app defaults are decided by their catalog definitions, from this context.
+  const defaults: DefaultsContext = { stage: input.stage, name: input.name, zone: input.dns.zone, byStage };
   const aks = input.aks;
   const net = aks.network ?? {};
   const plugin = net.plugin ?? 'azure';
   const policy = net.policy ?? 'cilium';
   const pg = input.postgresql ?? {};
-  const rel = input.releases;
-  const zone = input.dns.zone;
   const vnetCidr = input.network?.vnetCidr ?? DEFAULT_VNET_CIDR;
   const subnets = defaultSubnets(vnetCidr);
 
@@ -85,9 +90,10 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
       storageAccount: input.state.storageAccount,
       container: input.state.container ?? 'tfstate',
       bootstrapped: input.state.bootstrapped ?? false,
+      replication: stateReplication[input.stage],
     },
     dns: {
-      zone,
+      zone: input.dns.zone,
       ...(input.dns.parent && {
         parent: {
           zone: input.dns.parent.zone,
@@ -142,53 +148,14 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
       path: `out/${input.name}/flux`,
       secretName: input.gitops.secretName ?? null,
     },
-    releases: {
-      ingressNginx: { chartVersion: rel.ingressNginx?.chartVersion ?? null, replicas: rel.ingressNginx?.replicas ?? byStage(3, 1) },
-      certManager: {
-        chartVersion: rel.certManager.chartVersion ?? null,
-        email: rel.certManager.email,
-        issuer: rel.certManager.issuer ?? byStage('production', 'staging'),
-        solver: rel.certManager.solver ?? 'http01',
-      },
-      externalDns: { chartVersion: rel.externalDns?.chartVersion ?? null, policy: rel.externalDns?.policy ?? 'upsert-only' },
-      velero: {
-        chartVersion: rel.velero?.chartVersion ?? null,
-        enabled: rel.velero?.enabled ?? true,
-        schedules: (rel.velero?.schedules ?? [{ name: 'daily', schedule: '0 2 * * *' }]).map((s) => ({
-          name: s.name,
-          schedule: s.schedule,
-          ttl: s.ttl ?? '720h',
-          includedNamespaces: s.includedNamespaces ?? ['*'],
-        })),
-      },
-      monitoring: {
-        chartVersion: rel.monitoring?.chartVersion ?? null,
-        retention: rel.monitoring?.retention ?? byStage('30d', '7d'),
-        storageSize: rel.monitoring?.storageSize ?? byStage('50Gi', '20Gi'),
-        grafanaHost: rel.monitoring?.grafanaHost ?? `grafana.${zone}`,
-        receivers: rel.monitoring?.receivers ?? [],
-        smtp: rel.monitoring?.smtp ?? null,
-        scrapeInterval: rel.monitoring?.scrapeInterval ?? '30s',
-      },
-      postfacto: { chartVersion: rel.postfacto?.chartVersion ?? null },
-    },
-    apps: {
-      postfacto: input.apps.postfacto.map((i) => ({
-        name: i.name,
-        version: i.version,
-        host: i.host,
-        namespace: i.namespace ?? `postfacto-${i.name}`,
-        release: `postfacto-${i.name}`,
-        replicas: i.replicas ?? byStage({ min: 2, max: 4 }, { min: 1, max: 2 }),
-        database: i.database ?? `postfacto_${i.name.replace(/-/g, '_')}`,
-      })),
-    },
+    releases: releaseSettings(input.releases, defaults),
+    apps: appInstances(input.apps, defaults),
     access: (input.access ?? []).map((entry) => ({
       group: entry.group.toLowerCase(),
       ...(entry.description !== undefined && { description: entry.description }),
       namespaces: sortedRecord(entry.namespaces),
     })),
-    names: deriveNames(input.name, rel.velero?.storageAccount),
+    names: deriveNames(input.name, input.releases.velero?.storageAccount),
   };
   return deepFreeze(env);
 }

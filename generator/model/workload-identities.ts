@@ -1,26 +1,9 @@
-// The add-ons that call Azure with workload identity, and the Flux post-build substitution
-// variables that carry values known only after `terraform apply`. This is one contract between
-// the AKS stack (which creates identities and sets the variables) and the cluster manifests
-// (which reference them as ${VAR}).
+// The Flux post-build substitution variables that carry values known only after `terraform apply`:
+// one contract between the aks stack (which creates the identities and sets the variables) and the
+// cluster manifests (which reference them as ${VAR}). The add-on identities themselves are declared
+// by their releases in the catalog (catalog/index.ts workloadIdentities).
+import { workloadIdentities } from '../catalog/index.ts';
 import type { Environment } from './environment.ts';
-
-export interface WorkloadIdentity {
-  readonly key: 'external-dns' | 'cert-manager' | 'velero';
-  readonly namespace: string;
-  readonly serviceAccount: string;
-  /** Substitution variable holding the identity's client ID. */
-  readonly clientIdVariable: string;
-}
-
-export const workloadIdentities: readonly WorkloadIdentity[] = [
-  { key: 'external-dns', namespace: 'external-dns', serviceAccount: 'external-dns', clientIdVariable: 'EXTERNAL_DNS_CLIENT_ID' },
-  { key: 'cert-manager', namespace: 'cert-manager', serviceAccount: 'cert-manager', clientIdVariable: 'CERT_MANAGER_CLIENT_ID' },
-  { key: 'velero', namespace: 'velero', serviceAccount: 'velero', clientIdVariable: 'VELERO_CLIENT_ID' },
-];
-
-export function workloadIdentity(key: WorkloadIdentity['key']): WorkloadIdentity {
-  return workloadIdentities.find((w) => w.key === key)!;
-}
 
 /** Client ID of the Key Vault secrets provider add-on (SecretProviderClass userAssignedIdentityID). */
 export const SECRETS_PROVIDER_CLIENT_ID = 'SECRETS_PROVIDER_CLIENT_ID';

@@ -14,7 +14,7 @@ describe('Terraform root inputs', () => {
     expect(inputs.modules.aks!.zones).toEqual(['1', '2', '3']);
     expect(inputs.modules.aks!.network).toEqual(tfvars.network);
     expect(inputs.modules.dns_access!.zone_id).toBe('data.terraform_remote_state.dns.outputs.zone_id');
-    expect(inputs.modules.dns_access!.external_dns_principal_id).toBe('module.aks.workload_identity_principal_ids["external-dns"]');
+    expect(inputs.modules.dns_access!.principal_ids).toBe('module.aks.workload_identity_principal_ids');
     expect(inputs.unused).toEqual({});
     expect(inputs.rest).toContain('data "terraform_remote_state" "dns"');
     expect(inputs.rest).not.toContain('module "aks"');

@@ -1,10 +1,11 @@
 import { closest } from '../../load/suggest.ts';
-import { platformNamespaces, type Environment } from '../environment.ts';
+import { namespacesOf, platformNamespaceNames } from '../../catalog/index.ts';
+import type { Environment } from '../environment.ts';
 import { duplicates, error, type Finding } from './rule.ts';
 
 /** Access grants name namespaces Slipway manages, and each group appears once. */
 export function accessRules(env: Environment): Finding[] {
-  const known = [...platformNamespaces, ...env.apps.postfacto.map((p) => p.namespace)];
+  const known = [...new Set([...platformNamespaceNames, ...namespacesOf(env).map((n) => n.name)])];
   const out: Finding[] = [];
   env.access.forEach((entry, i) => {
     for (const namespace of Object.keys(entry.namespaces)) {

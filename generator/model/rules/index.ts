@@ -1,14 +1,15 @@
 // All cross-field rules of one environment, in a fixed order.
 import type { EnvironmentInput } from '../../../schema/environment.ts';
+import { releaseRules } from '../../catalog/index.ts';
 import type { Environment } from '../environment.ts';
 import { accessRules } from './access.ts';
 import { advisoryRules } from './advisories.ts';
 import { aksRules } from './aks.ts';
-import { appRules } from './apps.ts';
 import { azureNameRules } from './azure-names.ts';
 import { dnsRules } from './dns.ts';
 import { environmentNameRules } from './environment-name.ts';
 import { hostRules } from './hosts.ts';
+import { namespaceRules } from './namespaces.ts';
 import { networkRules } from './network.ts';
 import type { Finding, Rule } from './rule.ts';
 import { stagePolicyRules } from './stage-policy.ts';
@@ -23,7 +24,8 @@ const rules: readonly Rule[] = [
   subnetRules,
   networkRules,
   aksRules,
-  appRules,
+  namespaceRules,
+  releaseRules,
   hostRules,
   accessRules,
   stagePolicyRules,

@@ -29,7 +29,6 @@ export interface HelmReleaseIdentity {
 
 export function helmRelease(r: Release, id: HelmReleaseIdentity, version: string, values: Values, needs: ReadonlyArray<{ name: string; namespace: string }>): KubeObject {
   const crds = r.crds ? { crds: 'CreateReplace' } : {};
-  const autoscaled = r.source.chart === 'app-template';
   return {
     apiVersion: 'helm.toolkit.fluxcd.io/v2',
     kind: 'HelmRelease',
@@ -47,11 +46,7 @@ export function helmRelease(r: Release, id: HelmReleaseIdentity, version: string
       ...(needs.length && { dependsOn: needs.map((n) => ({ name: n.name, namespace: n.namespace })) }),
       install: { ...crds, remediation: { retries: 3 } },
       upgrade: { ...crds, cleanupOnFail: true, remediation: { retries: 3, remediateLastFailure: true, strategy: 'rollback' } },
-      driftDetection: {
-        mode: 'enabled',
-        // The HorizontalPodAutoscaler, not the chart, owns the web replica count.
-        ...(autoscaled && { ignore: [{ paths: ['/spec/replicas'], target: { kind: 'Deployment' } }] }),
-      },
+      driftDetection: { mode: 'enabled', ...(r.driftIgnore && { ignore: r.driftIgnore }) },
       values,
     },
   };

@@ -6,7 +6,7 @@
 //     infrastructure/configs/            ClusterIssuers, alert rules, secret provider classes
 //     apps/<instance>/                   one Postfacto instance: the postfacto base + its deltas
 import { charts } from '../../catalog/charts.ts';
-import { appReleases, platformReleases, resolveNeeds } from '../../catalog/index.ts';
+import { releasesOf, resolveNeeds } from '../../catalog/index.ts';
 import { platformObjects } from '../../catalog/objects.ts';
 import type { ChartSource, KubeObject, Release } from '../../catalog/types.ts';
 import { valuesDelta } from '../../catalog/values.ts';
@@ -29,9 +29,8 @@ const TO_OUT = '../../../..';
 const yaml = (value: unknown) => toYaml(value, { sortKeys: true });
 const kustomization = (fields: Record<string, unknown>) => toYaml({ ...KUSTOMIZE, ...fields });
 
-/** Which base a release builds on: its own, or the shared one for every Postfacto instance. */
-const baseKey = (r: Release) => (r.source.chart === 'app-template' ? 'postfacto' : r.name);
-const isInstance = (r: Release) => baseKey(r) !== r.name;
+/** An app instance builds on its kind's base, placed in its namespace by its overlay. */
+const isInstance = (r: Release) => r.layer === 'apps';
 const defaultVersion = (source: ChartSource) => Object.values(charts).find((c) => c.source.url === source.url)!.version;
 
 
@@ -40,7 +39,7 @@ function baseObjects(r: Release, all: readonly Release[]) {
   const namespace = isInstance(r) ? undefined : r.namespace;
   return {
     source: chartSource(r, defaultVersion(r.source), namespace),
-    release: helmRelease(r, { name: baseKey(r), namespace }, defaultVersion(r.source), r.baseValues, resolveNeeds(r.needs, all)),
+    release: helmRelease(r, { name: r.base, namespace }, defaultVersion(r.source), r.baseValues, resolveNeeds(r.needs, all)),
   };
 }
 
@@ -62,7 +61,7 @@ function deltaPatch(full: KubeObject, base: KubeObject): KubeObject | undefined 
 export function renderFlux(environments: readonly Environment[]): Map<string, string> {
   const files = new Map<string, string>();
   for (const env of environments) {
-    const all = [...platformReleases(env), ...appReleases(env)];
+    const all = releasesOf(env);
     for (const r of all) setBase(files, r, all);
     for (const [file, render] of fluxLayout(env).files) files.set(file, render());
   }
@@ -72,7 +71,7 @@ export function renderFlux(environments: readonly Environment[]): Map<string, st
 /** Bases are shared: every environment must produce the same bytes for them. */
 function setBase(files: Map<string, string>, r: Release, all: readonly Release[]): void {
   const { source, release } = baseObjects(r, all);
-  const dir = `${BASE_DIR}/${baseKey(r)}`;
+  const dir = `${BASE_DIR}/${r.base}`;
   const entries: Array<[string, string]> = [
     [`${dir}/kustomization.yaml`, kustomization({ resources: ['source.yaml', 'helmrelease.yaml'] })],
     [`${dir}/source.yaml`, yaml(source)],
@@ -101,9 +100,9 @@ function buildLayout(env: Environment): Layout {
   const files = new Map<string, () => string>();
   const objects: FluxObject[] = [];
   const root = `${env.name}/flux`;
-  const platform = platformReleases(env);
-  const apps = appReleases(env);
-  const all = [...platform, ...apps];
+  const all = releasesOf(env);
+  const platform = all.filter((r) => r.layer === 'controllers');
+  const apps = all.filter((r) => r.layer === 'apps');
   const plain = platformObjects(env);
   const put = (file: string, list: readonly KubeObject[]) => {
     for (const object of list) objects.push({ object, file });
@@ -127,7 +126,7 @@ function buildLayout(env: Environment): Layout {
       ['source', full.source, base.source, 'source.yaml'],
     ] as const) {
       const patch = deltaPatch(fullObject, baseObject);
-      const file = patch ? `${dir}/${prefix}${kind}.yaml` : `${BASE_DIR}/${baseKey(r)}/${baseFile}`;
+      const file = patch ? `${dir}/${prefix}${kind}.yaml` : `${BASE_DIR}/${r.base}/${baseFile}`;
       if (patch) {
         files.set(file, () => yaml(patch));
         entries.push({ path: `${prefix}${kind}.yaml`, target: { kind: patch.kind, name: patch.metadata.name } });
@@ -145,7 +144,7 @@ function buildLayout(env: Environment): Layout {
   }
   const patches = platform.flatMap((r) => writePatches(r, controllersDir, `${r.name}-`));
   files.set(`${controllersDir}/kustomization.yaml`, () =>
-    kustomization({ resources: [...plain.base.map(objectFileName), ...platform.map((r) => `${TO_OUT}/${BASE_DIR}/${baseKey(r)}`)], ...(patches.length && { patches }) }),
+    kustomization({ resources: [...plain.base.map(objectFileName), ...platform.map((r) => `${TO_OUT}/${BASE_DIR}/${r.base}`)], ...(patches.length && { patches }) }),
   );
 
   // infrastructure/configs: objects that need the controllers' CRDs.
@@ -161,9 +160,9 @@ function buildLayout(env: Environment): Layout {
     const dir = `${root}/apps/${r.name}`;
     const instancePatches = [
       ...writePatches(r, dir, ''),
-      { target: { kind: 'HelmRelease', name: baseKey(r) }, patch: JSON.stringify([{ op: 'replace', path: '/metadata/name', value: r.name }]) },
+      { target: { kind: 'HelmRelease', name: r.base }, patch: JSON.stringify([{ op: 'replace', path: '/metadata/name', value: r.name }]) },
     ];
-    files.set(`${dir}/kustomization.yaml`, () => kustomization({ namespace: r.namespace, resources: [`${TO_OUT}/${BASE_DIR}/${baseKey(r)}`], patches: instancePatches }));
+    files.set(`${dir}/kustomization.yaml`, () => kustomization({ namespace: r.namespace, resources: [`${TO_OUT}/${BASE_DIR}/${r.base}`], patches: instancePatches }));
   }
   files.set(`${root}/apps/kustomization.yaml`, () => kustomization({ resources: apps.map((r) => r.name) }));
   return { files, objects };

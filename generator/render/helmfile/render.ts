@@ -2,7 +2,7 @@
 // Terraform outputs at deploy time), and two local charts for the plain objects around the charts:
 // platform-base (namespaces, access, configuration; first) and platform-config (issuers, rules,
 // secret provider classes; after the controllers that bring their CRDs).
-import { appReleases, platformReleases, releasesOf, resolveNeeds } from '../../catalog/index.ts';
+import { releasesOf, resolveNeeds } from '../../catalog/index.ts';
 import { platformObjects } from '../../catalog/objects.ts';
 import { PLACEHOLDER, type KubeObject, type Release } from '../../catalog/types.ts';
 import type { Environment } from '../../model/environment.ts';
@@ -33,7 +33,12 @@ export function renderHelmfile(environments: readonly Environment[]): Map<string
       if (chart.values) files.set(`${dir}/values/${chart.name}.yaml.gotmpl`, chart.values);
     }
     const entry = (r: Release) => helmfileRelease(r, releases, valuesFiles.get(r.name)!);
-    const entries = [localRelease(base, releases), ...platformReleases(env).map(entry), localRelease(config, releases), ...appReleases(env).map(entry)];
+    const entries = [
+      localRelease(base, releases),
+      ...releases.filter((r) => r.layer === 'controllers').map(entry),
+      localRelease(config, releases),
+      ...releases.filter((r) => r.layer === 'apps').map(entry),
+    ];
     files.set(`${dir}/helmfile.yaml`, helmfileYaml(env, files, dir, releases, entries));
   }
   return files;
@@ -46,7 +51,8 @@ function helmfileRelease(release: Release, all: readonly Release[], valuesFile: 
   const needs = [
     `${LOCAL_RELEASE_NAMESPACE}/platform-base`,
     ...needsOf(release.needs, all),
-    ...(release.source.chart === 'app-template' ? [`${LOCAL_RELEASE_NAMESPACE}/platform-config`] : []),
+    // Apps read what platform-config brings (secret provider classes, default-deny policies).
+    ...(release.layer === 'apps' ? [`${LOCAL_RELEASE_NAMESPACE}/platform-config`] : []),
   ];
   return {
     name: release.name,

@@ -3,8 +3,9 @@
 // another module's outputs). Applied in this order: state, dns, aks, postgresql.
 import { durationSeconds } from '../../model/duration.ts';
 import type { Environment } from '../../model/environment.ts';
-import { POSTGRESQL_ADMIN_LOGIN, POSTGRESQL_PASSWORD_SECRET, vaultSecrets } from '../../model/key-vault-secrets.ts';
-import { SECRETS_PROVIDER_CLIENT_ID, staticSubstitutions, workloadIdentities } from '../../model/workload-identities.ts';
+import { releaseVaultSecrets, workloadIdentities } from '../../catalog/index.ts';
+import { POSTGRESQL_ADMIN_LOGIN, POSTGRESQL_PASSWORD_SECRET } from '../../model/key-vault-secrets.ts';
+import { SECRETS_PROVIDER_CLIENT_ID, staticSubstitutions } from '../../model/workload-identities.ts';
 
 export const STACKS = ['state', 'dns', 'aks', 'postgresql'] as const;
 export type StackName = (typeof STACKS)[number];
@@ -31,7 +32,6 @@ export interface Stack {
   readonly modules: readonly ModuleCall[];
 }
 
-const stateReplication = { prod: 'GZRS', staging: 'ZRS', test: 'LRS' } as const;
 const weekdays = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const remote = (stack: StackName, output: string) => `data.terraform_remote_state.${stack}.outputs.${output}`;
 
@@ -58,7 +58,7 @@ export function stacksOf(env: Environment): Stack[] {
             location: env.azure.location,
             storage_account_name: env.state.storageAccount,
             container_name: env.state.container,
-            replication_type: stateReplication[env.stage],
+            replication_type: env.state.replication,
             allowed_ip_ranges: env.aks.apiServerAuthorizedRanges,
             grant_deployer_access: true,
             tags: env.azure.tags,
@@ -147,7 +147,7 @@ export function stacksOf(env: Environment): Stack[] {
               resource_group_name: env.names.backupResourceGroup,
               storage_account_name: env.names.backupStorageAccount,
               container_name: env.names.backupContainer,
-              replication_type: env.stage === 'prod' ? 'GZRS' : 'ZRS',
+              replication_type: env.releases.velero.storageReplication,
             },
             flux: {
               repository_url: env.gitops.repository,
@@ -165,12 +165,16 @@ export function stacksOf(env: Environment): Stack[] {
         {
           name: 'dns_access',
           module: 'dns-zone/modules/access',
-          values: {},
+          values: {
+            // Each release's identity declares its roles on the zone (catalog), keyed at plan time.
+            role_assignments: Object.fromEntries(
+              workloadIdentities.flatMap((w) => w.roles(env).map((r) => [`${w.key}/${r.scope}/${r.role}`, { identity: w.key, role: r.role, scope: r.scope }])),
+            ),
+          },
           expressions: {
             zone_id: remote('dns', 'zone_id'),
             resource_group_id: remote('dns', 'resource_group_id'),
-            external_dns_principal_id: 'module.aks.workload_identity_principal_ids["external-dns"]',
-            cert_manager_principal_id: env.releases.certManager.solver === 'dns01' ? 'module.aks.workload_identity_principal_ids["cert-manager"]' : 'null',
+            principal_ids: 'module.aks.workload_identity_principal_ids',
           },
         },
       ],
@@ -202,7 +206,7 @@ export function stacksOf(env: Environment): Stack[] {
             administrator_login: POSTGRESQL_ADMIN_LOGIN,
             password_secret_name: POSTGRESQL_PASSWORD_SECRET,
             app_secrets: Object.fromEntries(
-              vaultSecrets(env).map((s) => [s.name, { generate: s.generate, ...(s.initialValue !== undefined && { initial_value: s.initialValue }) }]),
+              releaseVaultSecrets(env).map((s) => [s.name, { generate: s.generate, ...(s.initialValue !== undefined && { initial_value: s.initialValue }) }]),
             ),
             tags: env.azure.tags,
           },

@@ -183,9 +183,12 @@ describe('terraform values come from the model', () => {
     expect(tfvarsOf('numbers-test', 'postgresql')).toMatchObject({ high_availability: 'Disabled', sku_name: 'B_Standard_B1ms' });
   });
 
-  it('grants cert-manager DNS rights only when DNS-01 is chosen', () => {
-    expect(files.get('numbers-prod/terraform/aks/main.tf')).toMatch(/cert_manager_principal_id = module\.aks\.workload_identity_principal_ids\["cert-manager"\]/);
-    expect(files.get('numbers-test/terraform/aks/main.tf')).toMatch(/cert_manager_principal_id = null/);
+  it('grants the DNS roles each release declares: cert-manager only when DNS-01 is chosen', () => {
+    const assignments = (env: string) => Object.keys(tfvarsOf(env, 'aks').role_assignments as Record<string, unknown>).sort();
+    expect(assignments('numbers-prod')).toEqual(['cert-manager/dns-zone/DNS Zone Contributor', 'external-dns/dns-resource-group/Reader', 'external-dns/dns-zone/DNS Zone Contributor']);
+    expect(assignments('numbers-test')).toEqual(['external-dns/dns-resource-group/Reader', 'external-dns/dns-zone/DNS Zone Contributor']);
+    // The principal IDs are created in the same apply: only a value, never a for_each key.
+    expect(files.get('numbers-prod/terraform/aks/main.tf')).toMatch(/principal_ids\s+= module\.aks\.workload_identity_principal_ids\n/);
   });
 
   it('delegates from the parent zone through a provider in its subscription', () => {

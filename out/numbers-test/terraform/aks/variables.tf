@@ -115,3 +115,8 @@ variable "zones" {
   type        = list(string)
   description = "Availability zones for every node pool."
 }
+
+variable "role_assignments" {
+  type        = map(object({ identity = string, role = string, scope = string }))
+  description = "Roles to grant, by a key known at plan time (<identity>/<scope>/<role>): the identity (a key of principal_ids), the built-in role, and the scope, dns-zone or dns-resource-group."
+}

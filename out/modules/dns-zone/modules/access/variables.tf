@@ -22,14 +22,23 @@ variable "resource_group_id" {
   }
 }
 
-variable "external_dns_principal_id" {
-  type        = string
-  description = "Principal (object) ID of the external-dns identity: DNS Zone Contributor on the zone, Reader on its resource group."
+variable "role_assignments" {
+  type = map(object({
+    identity = string
+    role     = string
+    scope    = string
+  }))
+  description = "Roles to grant, by a key known at plan time (<identity>/<scope>/<role>): the identity (a key of principal_ids), the built-in role, and the scope, dns-zone or dns-resource-group."
   nullable    = false
+
+  validation {
+    condition     = alltrue([for a in values(var.role_assignments) : contains(["dns-zone", "dns-resource-group"], a.scope)])
+    error_message = "Each role assignment's scope must be dns-zone (the zone) or dns-resource-group (its resource group)."
+  }
 }
 
-variable "cert_manager_principal_id" {
-  type        = string
-  description = "Principal ID of the cert-manager identity, granted DNS Zone Contributor when DNS-01 is used; null otherwise."
-  default     = null
+variable "principal_ids" {
+  type        = map(string)
+  description = "Principal (object) IDs of the identities by key; may be unknown until apply."
+  nullable    = false
 }

@@ -1,24 +1,13 @@
-# Role assignments for the add-ons that write records. Kept apart from the zone so the stack that
-# creates the identities (aks) can grant them without owning the zone.
-resource "azurerm_role_assignment" "external_dns_zone" {
-  scope                = var.zone_id
-  role_definition_name = "DNS Zone Contributor"
-  principal_id         = var.external_dns_principal_id
-  principal_type       = "ServicePrincipal"
-}
+# Role assignments on a DNS zone and its resource group for the identities that manage records,
+# as their releases declare them (external-dns; cert-manager with DNS-01). Kept apart from the
+# zone so the stack that creates the identities (aks) can grant them without owning the zone.
+# for_each runs over the keys of var.role_assignments, which come from variables and are known at
+# plan time; the principal IDs, created in the same apply, are only values.
+resource "azurerm_role_assignment" "this" {
+  for_each = var.role_assignments
 
-resource "azurerm_role_assignment" "external_dns_reader" {
-  scope                = var.resource_group_id
-  role_definition_name = "Reader"
-  principal_id         = var.external_dns_principal_id
-  principal_type       = "ServicePrincipal"
-}
-
-resource "azurerm_role_assignment" "cert_manager_zone" {
-  count = var.cert_manager_principal_id == null ? 0 : 1
-
-  scope                = var.zone_id
-  role_definition_name = "DNS Zone Contributor"
-  principal_id         = var.cert_manager_principal_id
+  scope                = each.value.scope == "dns-zone" ? var.zone_id : var.resource_group_id
+  role_definition_name = each.value.role
+  principal_id         = var.principal_ids[each.value.identity]
   principal_type       = "ServicePrincipal"
 }

@@ -43,8 +43,8 @@ module "aks" {
 module "dns_access" {
   source = "../../../modules/dns-zone/modules/access"
 
-  cert_manager_principal_id = null
-  external_dns_principal_id = module.aks.workload_identity_principal_ids["external-dns"]
-  resource_group_id         = data.terraform_remote_state.dns.outputs.resource_group_id
-  zone_id                   = data.terraform_remote_state.dns.outputs.zone_id
+  principal_ids     = module.aks.workload_identity_principal_ids
+  resource_group_id = data.terraform_remote_state.dns.outputs.resource_group_id
+  role_assignments  = var.role_assignments
+  zone_id           = data.terraform_remote_state.dns.outputs.zone_id
 }
