@@ -2,7 +2,7 @@
 // dangers, and every other file that differs, so nothing under out/ changes unseen.
 import { MANIFEST_FILE } from '../emit/manifest.ts';
 import { dangers, type Danger } from './dangers.ts';
-import { parseDocuments, type ParseCache } from './kustomize.ts';
+import { parseDocuments, type ParseCache } from '../kustomize/build.ts';
 import { changes, partition, same, semantic, type Change, type OutputFiles, type SemanticEnvironment } from './semantic.ts';
 
 /** Files relative to out/. */

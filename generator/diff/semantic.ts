@@ -4,7 +4,7 @@
 //   objects    "Kind/namespace/name" -> every object the cluster receives from out/<env>/flux
 //   releases   HelmRelease name -> chart, source URL, pinned version, values
 import type { KubeObject, Values } from '../catalog/types.ts';
-import { kustomizationRoots, kustomizeBuild, type ParseCache } from './kustomize.ts';
+import { kustomizationRoots, kustomizeBuild, type ParseCache } from '../kustomize/build.ts';
 import { objectKey, releasesFrom, type SemanticRelease } from './releases.ts';
 import { rootInputs } from './terraform-inputs.ts';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../generator/catalog/types.ts';
-import { kustomizationRoots, kustomizeBuild, KustomizeError } from '../../generator/diff/kustomize.ts';
+import { kustomizationRoots, kustomizeBuild, KustomizeError } from '../../generator/kustomize/build.ts';
 import { objectKey } from '../../generator/diff/releases.ts';
 import { examples } from '../helpers/render.ts';
 
