@@ -134,3 +134,14 @@ export const servedHosts = (env: Environment): { apps: ServedHost[]; platform: S
   apps: apps.flatMap((a) => a.hosts?.(env) ?? []),
   platform: enabledPlatform(env).flatMap((d) => d.hosts?.(env) ?? []),
 });
+
+/** The field of the environment file behind a release (by name): releases.<key>, or apps.<kind>[i]. */
+export function releaseField(env: Environment, release: string): PropertyKey[] | undefined {
+  const d = platform.find((p) => p.name === release);
+  if (d) return ['releases', d.key];
+  for (const a of apps) {
+    const index = a.instances(env).findIndex((i) => a.release(env, i as never).name === release);
+    if (index !== -1) return ['apps', a.key, index];
+  }
+  return undefined;
+}
