@@ -5,6 +5,7 @@ import { chartVersionPin, email } from '../../schema/common.ts';
 import type { Environment } from '../model/environment.ts';
 import { error, warning } from '../model/rules/rule.ts';
 import { alert } from './alert-rules.ts';
+import { INGRESS_NAMESPACE } from './ingress-nginx.ts';
 import { charts, clusterIssuerName, INGRESS_CLASS, MONITORING_RELEASE, monitoringLabels, onPool, workloadIdentityPodLabels, workloadIdentityServiceAccount } from './charts.ts';
 import { platformRelease, type DefaultsContext, type PlatformDefinition, type WorkloadIdentitySpec } from './definition.ts';
 import type { KubeObject, Values } from './types.ts';
@@ -112,4 +113,26 @@ function clusterIssuers(env: Environment): KubeObject[] {
     metadata: { name: clusterIssuerName(issuer) },
     spec: { acme: { server: ACME[issuer], email: cm.email, privateKeySecretRef: { name: `${clusterIssuerName(issuer)}-account` }, solvers: [solver] } },
   }));
+}
+
+/**
+ * With HTTP-01, cert-manager runs a solver pod in the namespace of each Ingress it gets a certificate
+ * for, labelled acme.cert-manager.io/http01-solver=true and listening on 8089 (cert-manager
+ * pkg/issuer/acme/http/pod.go), and the ingress controller forwards the challenge to it. A namespace
+ * that denies ingress by default must let the controller in to that port.
+ */
+export function http01SolverPolicy(env: Environment, namespace: string): KubeObject[] {
+  if (env.releases.certManager.solver !== 'http01') return [];
+  return [
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'allow-acme-http01-solver', namespace },
+      spec: {
+        podSelector: { matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': INGRESS_NAMESPACE } } }], ports: [{ port: 8089, protocol: 'TCP' }] }],
+      },
+    },
+  ];
 }

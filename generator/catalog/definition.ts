@@ -29,6 +29,8 @@ export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 export interface NamespaceSpec {
   readonly name: string;
   readonly podSecurity: PodSecurityLevel;
+  /** Why a namespace needs more than restricted allows; written on the namespace for operators. */
+  readonly reason?: string;
 }
 
 /** An Azure role the identity holds, on a scope the stacks know by name. */
@@ -83,6 +85,8 @@ export interface PlatformDefinition<Key extends string = string, Input extends z
   /** Helm release name. */
   readonly name: string;
   readonly namespace: NamespaceSpec;
+  /** Namespaces the chart puts some of its workloads in, each with the reason it exists. */
+  readonly otherNamespaces?: readonly NamespaceSpec[];
   /** The releases.<key> slice of the environment schema. */
   readonly input: Input;
   /** The slice with every default applied: what env.releases.<key> holds. */

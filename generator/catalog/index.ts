@@ -99,7 +99,7 @@ export function resolveNeeds(names: readonly string[], all: readonly Release[]):
 /** Every namespace Slipway deploys into: the platform's by name, then each app instance's. */
 export function namespacesOf(env: Environment): NamespaceSpec[] {
   const platformNamespaces = enabledPlatform(env)
-    .map((d) => d.namespace)
+    .flatMap((d) => [d.namespace, ...(d.otherNamespaces ?? [])])
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   return [...platformNamespaces, ...apps.flatMap((a) => a.instances(env).map((i) => ({ name: i.namespace, podSecurity: a.podSecurity })))];
 }
@@ -108,7 +108,7 @@ export function namespacesOf(env: Environment): NamespaceSpec[] {
 export const appInstancesOf = (env: Environment) => apps.flatMap((a) => a.instances(env).map((instance, index) => ({ kind: a.key, instance, index })));
 
 /** Namespaces the platform releases own, enabled or not: apps and access grants may not claim them. */
-export const platformNamespaceNames: readonly string[] = platform.map((d) => d.namespace.name).sort();
+export const platformNamespaceNames: readonly string[] = platform.flatMap((d) => [d.namespace, ...(d.otherNamespaces ?? [])].map((n) => n.name)).sort();
 
 /** Add-on identities: a user-assigned identity federated with each one's service account. */
 export const workloadIdentities = platform.flatMap((d) => (d.identity ? [{ ...d.identity, namespace: d.namespace.name }] : []));

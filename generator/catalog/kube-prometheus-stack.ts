@@ -18,6 +18,8 @@ export const GRAFANA_ADMIN_USER_SECRET = 'grafana-admin-user';
 export const GRAFANA_ADMIN_PASSWORD_SECRET = 'grafana-admin-password';
 export const SMTP_PASSWORD_SECRET = 'alertmanager-smtp-password';
 const SECRETS_DIR = '/etc/alertmanager/secrets-store';
+/** node-exporter needs the host's network, process and file system namespaces: its own namespace. */
+export const NODE_EXPORTER_NAMESPACE = 'monitoring-node-exporter';
 
 const receiver = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('email'), name: dnsLabel, to: email }),
@@ -59,8 +61,14 @@ const base: Values = {
       volumeMounts: [{ name: 'secrets-store', mountPath: SECRETS_DIR, readOnly: true }],
     },
   },
+  // Outside the monitoring namespace, which then needs no more than baseline (prometheus-node-exporter
+  // subchart: namespaceOverride).
+  'prometheus-node-exporter': { namespaceOverride: NODE_EXPORTER_NAMESPACE },
   grafana: {
+    // The admin Secret is synced from Key Vault only while some pod mounts its SecretProviderClass
+    // (Secrets Store CSI driver, "Sync as Kubernetes secret"): Grafana, which reads it, mounts it itself.
     admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: 'admin-user', passwordKey: 'admin-password' },
+    extraSecretMounts: [{ name: 'secrets-store', mountPath: '/mnt/secrets-store', readOnly: true, csi: csiVolume('secrets-store', MONITORING_SECRETS).csi }],
     ingress: { enabled: true, ingressClassName: INGRESS_CLASS, path: '/' },
   },
 };
@@ -101,6 +109,9 @@ export const kubePrometheusStack: PlatformDefinition<'monitoring', typeof input,
   name: MONITORING_RELEASE,
   chart: charts.kubePrometheusStack,
   namespace: { name: MONITORING_NAMESPACE, podSecurity: 'baseline' },
+  otherNamespaces: [
+    { name: NODE_EXPORTER_NAMESPACE, podSecurity: 'privileged', reason: "node-exporter reads the node's metrics through hostNetwork, hostPID and hostPath volumes" },
+  ],
   input,
   settings,
   needs: [],
@@ -132,7 +143,9 @@ export const kubePrometheusStack: PlatformDefinition<'monitoring', typeof input,
       }),
     };
   },
-  objects: (env) => ({ config: [monitoringSecrets(env)] }),
+  // The SecretProviderClass CRD comes with the AKS Key Vault secrets provider add-on, not with a
+  // chart: the class can go in before the release whose pods mount it.
+  objects: (env) => ({ base: [monitoringSecrets(env)] }),
   vaultSecrets: (env) => {
     const m = env.releases.monitoring;
     return [

@@ -18,11 +18,12 @@ export function platformObjects(env: Environment): PlatformObjects {
 
 /** Every namespace Slipway deploys into, enforcing its release's Pod Security level and warning at restricted. */
 function namespaces(env: Environment): KubeObject[] {
-  return namespacesOf(env).map(({ name, podSecurity }) => ({
+  return namespacesOf(env).map(({ name, podSecurity, reason }) => ({
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: {
       name,
+      ...(reason && { annotations: { 'slipway.io/pod-security-reason': reason } }),
       labels: {
         'app.kubernetes.io/managed-by': 'slipway',
         'pod-security.kubernetes.io/enforce': podSecurity,

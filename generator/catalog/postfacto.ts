@@ -9,6 +9,7 @@ import { POSTGRESQL_ADMIN_LOGIN, POSTGRESQL_PASSWORD_SECRET } from '../model/key
 import { duplicates, error, type Finding } from '../model/rules/rule.ts';
 import { alert } from './alert-rules.ts';
 import { charts, clusterIssuerName, dataPoolToleration, INGRESS_CLASS, onPool, REDIS_IMAGE } from './charts.ts';
+import { http01SolverPolicy } from './cert-manager.ts';
 import { appKind, type AppDefinition } from './definition.ts';
 import { INGRESS_NAMESPACE } from './ingress-nginx.ts';
 import { csiVolume, secretProviderClassSpec } from './secret-provider-class.ts';
@@ -96,7 +97,7 @@ export const postfacto: AppDefinition<'postfacto', typeof item, PostfactoInstanc
     // The HorizontalPodAutoscaler, not the chart, owns the web replica count.
     driftIgnore: [{ paths: ['/spec/replicas'], target: { kind: 'Deployment' } }],
   }),
-  objects: (env) => ({ config: env.apps.postfacto.map(defaultDeny) }),
+  objects: (env) => ({ config: env.apps.postfacto.flatMap((p) => [defaultDeny(p), ...http01SolverPolicy(env, p.namespace)]) }),
   vaultSecrets: (env) => env.apps.postfacto.map((p) => ({ name: secretKeyBaseSecret(p), generate: true })),
   alerts: (env) => [
     {
@@ -278,36 +279,31 @@ function instanceValues(env: Environment, p: PostfactoInstance): Values {
         rules: { ingress: [{ from: [{ podSelector: { matchLabels: podsOf(p, 'web') } }], ports: [{ port: REDIS_PORT, protocol: 'TCP' }] }], egress: [] },
       },
     },
+    // app-template 4.1.1 writes a raw resource's `spec` value at the top level of the object, beside
+    // metadata (common library templates/classes/_rawResource.tpl: `toYaml $resourceObject.spec`),
+    // so the object's own spec goes one level down.
     rawResources: {
-      secrets: {
-        apiVersion: 'secrets-store.csi.x-k8s.io/v1',
-        kind: 'SecretProviderClass',
-        forceRename: p.release,
+      secrets: rawResource('secrets-store.csi.x-k8s.io/v1', 'SecretProviderClass', p.release, {
         spec: secretProviderClassSpec(env, [POSTGRESQL_PASSWORD_SECRET, secretKeyBaseSecret(p)], {
           secretName: secret,
           keys: { 'database-password': POSTGRESQL_PASSWORD_SECRET, 'secret-key-base': secretKeyBaseSecret(p) },
         }),
-      },
-      autoscaler: {
-        apiVersion: 'autoscaling/v2',
-        kind: 'HorizontalPodAutoscaler',
-        forceRename: web,
+      }),
+      autoscaler: rawResource('autoscaling/v2', 'HorizontalPodAutoscaler', web, {
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: web },
           minReplicas: p.replicas.min,
           maxReplicas: p.replicas.max,
           metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
         },
-      },
-      'disruption-budget': {
-        apiVersion: 'policy/v1',
-        kind: 'PodDisruptionBudget',
-        forceRename: web,
-        spec: { maxUnavailable: 1, selector: { matchLabels: podsOf(p, 'web') } },
-      },
+      }),
+      'disruption-budget': rawResource('policy/v1', 'PodDisruptionBudget', web, { spec: { maxUnavailable: 1, selector: { matchLabels: podsOf(p, 'web') } } }),
     },
   };
 }
+
+/** An app-template raw resource: `body` is everything of the object but apiVersion, kind and metadata. */
+const rawResource = (apiVersion: string, kind: string, name: string, body: Values) => ({ apiVersion, kind, forceRename: name, spec: body });
 
 const dnsEgress = {
   to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],

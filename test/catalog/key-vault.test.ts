@@ -18,7 +18,7 @@ function providerObjects(value: unknown): string[] {
 describe('key vault secrets', () => {
   it.each(environments.map((e) => e.name))('%s: every secret the pods read is created by the postgresql stack', (name) => {
     const env = environments.find((e) => e.name === name)!;
-    const read = new Set(providerObjects([releasesOf(env).map((r) => r.values), platformObjects(env).config]));
+    const read = new Set(providerObjects([releasesOf(env).map((r) => r.values), platformObjects(env).base, platformObjects(env).config]));
     const tfvars = JSON.parse(files.get(`${name}/terraform/postgresql/terraform.tfvars.json`)!);
     const created = new Set([tfvars.password_secret_name, ...Object.keys(tfvars.app_secrets)]);
     expect(read.size).toBeGreaterThan(3);

@@ -5,7 +5,8 @@
 import { expect, it } from 'vitest';
 import { releasesOf } from '../../generator/catalog/index.ts';
 import type { Release } from '../../generator/catalog/types.ts';
-import { chartValidator, defaultValues, describeWithCharts, helmMerge, valuesText } from '../helpers/charts.ts';
+import { parse } from 'yaml';
+import { chartFiles, chartValidator, defaultValues, describeWithCharts, helmMerge } from '../helpers/charts.ts';
 import { examples } from '../helpers/render.ts';
 
 const { environments } = examples();
@@ -41,21 +42,29 @@ function leafPaths(value: unknown, prefix: string[] = []): string[][] {
   return [prefix];
 }
 
+/** Whether a key path exists in a chart's defaults or is an option documented in a comment there. */
+function documented(files: Map<string, Buffer>, valuesFile: string, path: readonly string[]): boolean {
+  const text = files.get(valuesFile)?.toString('utf8') ?? '';
+  let node: unknown = parse(text) ?? {};
+  for (const segment of path) {
+    if (node && typeof node === 'object' && segment in (node as object)) node = (node as Record<string, unknown>)[segment];
+    else return new RegExp(`^\\s*#\\s*${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:`, 'm').test(text);
+  }
+  return true;
+}
+
 function undocumentedPaths(r: Release): string[] {
   const chart = chartFolder(r);
-  const defaults = defaultValues(chart);
-  const text = valuesText(chart);
+  const files = chartFiles(chart);
+  const defaultsFile = chart === 'app-template' ? 'charts/common/values.yaml' : 'values.yaml';
   const free = freeForm[chart] ?? [];
   return leafPaths(r.values)
     .filter((p) => {
       const dotted = p.join('.');
       if (free.some((f) => dotted === f || dotted.startsWith(`${f}.`))) return false;
-      let node: unknown = defaults;
-      for (const segment of p) {
-        if (node && typeof node === 'object' && segment in (node as object)) node = (node as Record<string, unknown>)[segment];
-        else return !new RegExp(`^\\s*#\\s*${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:`, 'm').test(text);
-      }
-      return false;
+      if (documented(files, defaultsFile, p)) return false;
+      // Helm hands the values under a dependency's name to that subchart: its own defaults document them.
+      return !(files.has(`charts/${p[0]}/values.yaml`) && documented(files, `charts/${p[0]}/values.yaml`, p.slice(1)));
     })
     .map((p) => p.join('.'));
 }
