@@ -7,6 +7,9 @@ import { z } from 'zod';
 export const warningCodes = {
   INGRESS_NGINX_RETIRED: 'ingress-nginx is retired upstream: no releases or security fixes since March 2026',
   AKS_KUBENET_RETIRING: 'AKS retires kubenet networking; new clusters should use Azure CNI overlay',
+  AKS_NPM_RETIRING: 'Azure Network Policy Manager is retired in favour of Cilium',
+  API_SERVER_OPEN: 'the API server admits the whole internet (PROD_API_SERVER_OPEN, an error, in prod)',
+  MONITORING_NO_RECEIVERS: 'Alertmanager has no receiver: alerts fire and nobody hears them',
   PG_ZONES: 'a zone-redundant database next to a cluster in one zone does not survive a zone outage end to end',
   ISSUER_RATE_LIMIT: "the Let's Encrypt production issuer outside prod runs into its rate limits",
   ENV_SCHEMA_COMMENT: 'without the yaml-language-server $schema comment editors cannot complete or check the file',
@@ -22,14 +25,14 @@ export const acknowledgeableCodes = (Object.keys(warningCodes) as WarningCode[])
 export const errorCodes = [
   'FILE_NOT_FOUND', 'YAML_SYNTAX', 'YAML_DUPLICATE_KEY', 'YAML_TAB', 'YAML_ALIAS_LIMIT', 'YAML_MULTIPLE_DOCUMENTS', 'YAML_NOT_MAPPING', 'YAML_EMPTY',
   'SCHEMA_UNKNOWN_KEY', 'SCHEMA_REQUIRED', 'SCHEMA_TYPE', 'SCHEMA_ENUM', 'SCHEMA_FORMAT', 'SCHEMA_RANGE', 'SCHEMA_KEY',
-  'ENV_NAME_MISMATCH', 'ENV_NAME_RESERVED', 'ENV_DUPLICATE_FILE', 'FLEET_DUPLICATE_ZONE',
+  'ENV_NAME_MISMATCH', 'ENV_NAME_RESERVED', 'ENV_DUPLICATE_FILE', 'FLEET_DUPLICATE_ZONE', 'DNS_PARENT_OWNER',
   'AZURE_NAME', 'DNS_PARENT_NOT_SUFFIX', 'HOST_OUTSIDE_ZONE',
   'CIDR_NOT_ALIGNED', 'VNET_TOO_SMALL', 'SUBNET_OUTSIDE_VNET', 'SUBNET_OVERLAP', 'POD_CIDR_OVERLAP', 'SERVICE_CIDR_OVERLAP', 'DNS_SERVICE_IP_OUTSIDE',
   'AKS_NETWORK_MODE', 'AKS_NETWORK_POLICY', 'AKS_ZONES', 'NODEPOOL_MIN_MAX', 'NODEPOOL_SYSTEM_TAINTS',
   'DUPLICATE_INSTANCE', 'DUPLICATE_NAMESPACE', 'DUPLICATE_HOST', 'DUPLICATE_DATABASE', 'NAMESPACE_RESERVED', 'DATABASE_RESERVED', 'REPLICAS_MIN_MAX',
   'ACCESS_NAMESPACE_UNKNOWN', 'ACCESS_DUPLICATE_GROUP', 'PG_HA_SKU', 'MONITORING_SMTP',
   'PROD_ZONES', 'PROD_DB_HA', 'PROD_REPLICAS', 'PROD_INGRESS_REPLICAS', 'PROD_ISSUER', 'PROD_BACKUPS',
-  'ACKNOWLEDGE_ERROR_CODE', 'ACKNOWLEDGE_UNKNOWN_CODE', 'ACKNOWLEDGE_DUPLICATE',
+  'ACKNOWLEDGE_ERROR_CODE', 'ACKNOWLEDGE_UNKNOWN_CODE', 'ACKNOWLEDGE_DUPLICATE', 'PROD_API_SERVER_OPEN',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

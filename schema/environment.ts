@@ -13,12 +13,14 @@ import { networkSchema } from './network.ts';
 import { postgresqlSchema } from './postgresql.ts';
 import { releasesSchema } from './releases.ts';
 import { stateSchema } from './state.ts';
+import { terraformSchema } from './terraform.ts';
 
 export const environmentSchema = z
   .strictObject({
     ...identityFields,
     azure: azureSchema,
     state: stateSchema,
+    terraform: terraformSchema,
     dns: dnsSchema,
     network: networkSchema.optional(),
     aks: aksSchema,

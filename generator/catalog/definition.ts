@@ -33,10 +33,14 @@ export interface NamespaceSpec {
   readonly reason?: string;
 }
 
-/** An Azure role the identity holds, on a scope the stacks know by name. */
+/**
+ * An Azure role the identity holds, on a scope the stacks know by name: the environment's DNS zone
+ * or its resource group (granted by the aks stack through the dns-zone access module), the node
+ * resource group or the backup storage account (granted by the aks module).
+ */
 export interface AzureRole {
   readonly role: string;
-  readonly scope: 'dns-zone' | 'dns-resource-group';
+  readonly scope: 'dns-zone' | 'dns-resource-group' | 'node-resource-group' | 'backup-storage';
 }
 
 /** A user-assigned identity federated with one service account (Azure workload identity). */

@@ -110,9 +110,17 @@ export const appInstancesOf = (env: Environment) => apps.flatMap((a) => a.instan
 /** Namespaces the platform releases own, enabled or not: apps and access grants may not claim them. */
 export const platformNamespaceNames: readonly string[] = platform.flatMap((d) => [d.namespace, ...(d.otherNamespaces ?? [])].map((n) => n.name)).sort();
 
-/** Add-on identities: a user-assigned identity federated with each one's service account. */
+/** Add-on identities of every release, enabled or not: a user-assigned identity federated with its service account. */
 export const workloadIdentities = platform.flatMap((d) => (d.identity ? [{ ...d.identity, namespace: d.namespace.name }] : []));
 export type WorkloadIdentity = (typeof workloadIdentities)[number];
+
+/** The identities of the releases this environment installs: a release switched off leaves none behind. */
+export const workloadIdentitiesOf = (env: Environment): WorkloadIdentity[] =>
+  enabledPlatform(env).flatMap((d) => (d.identity ? [{ ...d.identity, namespace: d.namespace.name }] : []));
+
+/** Every role of those identities, keyed <identity>/<scope>/<role> (known at plan time). */
+export const workloadRoles = (env: Environment) =>
+  workloadIdentitiesOf(env).flatMap((w) => w.roles(env).map((r) => ({ key: `${w.key}/${r.scope}/${r.role}`, identity: w.key, ...r })));
 
 const definitions = (env: Environment) => [...enabledPlatform(env), ...apps];
 

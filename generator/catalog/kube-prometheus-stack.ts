@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { chartVersionPin, dnsLabel, duration, email, hostname } from '../../schema/common.ts';
 import type { Environment } from '../model/environment.ts';
 import { REPLACE_ME, type VaultSecret } from '../model/key-vault-secrets.ts';
-import { error } from '../model/rules/rule.ts';
+import { error, warning } from '../model/rules/rule.ts';
 import { charts, clusterIssuerName, INGRESS_CLASS, MONITORING_NAMESPACE, MONITORING_RELEASE, onPool } from './charts.ts';
 import { platformRelease, type DefaultsContext, type PlatformDefinition } from './definition.ts';
 import { csiVolume, secretProviderClass } from './secret-provider-class.ts';
@@ -160,6 +160,9 @@ export const kubePrometheusStack: PlatformDefinition<'monitoring', typeof input,
   },
   rules: (env) => {
     const m = env.releases.monitoring;
+    if (m.receivers.length === 0) {
+      return [warning('MONITORING_NO_RECEIVERS', ['releases', 'monitoring'], 'releases.monitoring.receivers is empty: Alertmanager routes every alert to nowhere, so a Postfacto outage or a failed backup goes unnoticed.', 'Add a receiver (email, slack or webhook) under releases.monitoring.receivers.')];
+    }
     return m.receivers.some((r) => r.type === 'email') && !m.smtp
       ? [error('MONITORING_SMTP', ['releases', 'monitoring', 'receivers'], 'E-mail receivers need a mail server, and releases.monitoring.smtp is not set.', 'Add releases.monitoring.smtp with smarthost, from and username; the password goes into the key vault secret alertmanager-smtp-password.')]
       : [];

@@ -173,7 +173,9 @@ const base: Values = {
       // The HorizontalPodAutoscaler owns the replica count.
       replicas: null,
       strategy: 'RollingUpdate',
-      rollingUpdate: { unavailable: 0, surge: 1 },
+      // Never below the wanted count during a rollout. "0%", not 0: app-template drops a falsy value
+      // (common library templates/classes/_deployment.tpl: `with .unavailable`).
+      rollingUpdate: { unavailable: '0%', surge: 1 },
       pod: { nodeSelector: onPool('apps') },
       containers: {
         app: {

@@ -21,9 +21,18 @@ const schedule = z.strictObject({
   includedNamespaces: z.array(dnsLabel).optional().describe('Namespaces to back up. Default: all.'),
 });
 
-// The aks stack grants this identity its roles on the backup storage account and the node
-// resource group (disk snapshots), which it creates.
-const identity: WorkloadIdentitySpec = { key: 'velero', serviceAccount: 'velero', clientIdVariable: 'VELERO_CLIENT_ID', roles: () => [] };
+const identity: WorkloadIdentitySpec = {
+  key: 'velero',
+  serviceAccount: 'velero',
+  clientIdVariable: 'VELERO_CLIENT_ID',
+  roles: () => [
+    // Backups as blobs, with Entra ID (shared keys are off); Reader to find the account.
+    { role: 'Storage Blob Data Contributor', scope: 'backup-storage' },
+    { role: 'Reader', scope: 'backup-storage' },
+    // Disk snapshots live next to the disks.
+    { role: 'Contributor', scope: 'node-resource-group' },
+  ],
+};
 
 const base: Values = {
   initContainers: [

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { aksSchema } from '../../schema/aks.ts';
 import { appsSchema } from '../../schema/apps.ts';
 import { azureNameProblem } from '../../schema/azure-names.ts';
@@ -14,7 +14,9 @@ import { dnsSchema } from '../../schema/dns.ts';
 import { gitopsSchema } from '../../schema/gitops.ts';
 import { identityFields, stages, type Stage } from '../../schema/identity.ts';
 import { releasesSchema } from '../../schema/releases.ts';
+import { guid } from '../../schema/common.ts';
 import { stateSchema } from '../../schema/state.ts';
+import { terraformSchema } from '../../schema/terraform.ts';
 import { formatIssueText, useColor } from '../format/text.ts';
 import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironments, loadEnvironmentTexts, toDisplayPath } from '../load/load-environments.ts';
 import { schemaCommentLine, schemaPathFrom } from '../load/schema-comment.ts';
@@ -40,7 +42,7 @@ interface Field {
   /** Allowed values, for "did you mean". */
   readonly choices?: readonly string[];
   /** A default from the name and the values before it; undefined means the value must be given. */
-  readonly fallback?: (name: string, answers: Answers) => string | undefined;
+  readonly fallback?: (name: string, answers: Answers) => string | string[] | undefined;
   /**
    * Asked on a terminal when missing. One with a default is asked only when no option was given at
    * all (init NAME on a terminal is an interview); otherwise it keeps its default silently.
@@ -65,6 +67,22 @@ const fields: readonly Field[] = [
   { flag: 'email', question: "E-mail for the Let's Encrypt account", schema: releasesSchema.shape.certManager.shape.email, ask: true },
   { flag: 'admin-group', question: 'Entra ID group object IDs of the cluster admins (comma-separated)', schema: aksSchema.shape.adminGroupObjectIds, list: true, ask: true },
   { flag: 'authorized-range', question: 'CIDRs allowed to reach the API server (comma-separated), e.g. 203.0.113.0/24', schema: aksSchema.shape.apiServer.shape.authorizedRanges, list: true, ask: true },
+  {
+    flag: 'runner-range',
+    question: 'CIDRs Terraform runs from (CI runners, operators; comma-separated)',
+    schema: terraformSchema.shape.runnerRanges,
+    list: true,
+    fallback: (_name, answers) => answers['authorized-range'],
+    ask: true,
+  },
+  {
+    flag: 'deployer',
+    question: 'Object IDs of the principals that run Terraform (comma-separated)',
+    schema: z.array(guid).min(1),
+    list: true,
+    fallback: (_name, answers) => answers['admin-group'],
+    ask: true,
+  },
   { flag: 'kubernetes-version', question: 'Kubernetes version', schema: aksSchema.shape.kubernetesVersion, fallback: () => DEFAULT_KUBERNETES_VERSION, ask: false },
   { flag: 'postfacto-version', question: 'Postfacto version', schema: appsSchema.shape.postfacto.element.shape.version, fallback: () => DEFAULT_POSTFACTO_VERSION, ask: false },
 ];
@@ -90,6 +108,8 @@ Options:
   --email ADDRESS                 E-mail of the Let's Encrypt account.
   --admin-group ID                Entra ID group of cluster admins; repeatable.
   --authorized-range CIDR         Range allowed to reach the API server; repeatable.
+  --runner-range CIDR             Range Terraform runs from; repeatable (default: the authorized ranges).
+  --deployer ID                   Object ID of a principal that runs Terraform; repeatable (default: the admin groups).
   --kubernetes-version X.Y        Kubernetes version (default: ${DEFAULT_KUBERNETES_VERSION}).
   --postfacto-version X.Y.Z       Postfacto version of the first instance (default: ${DEFAULT_POSTFACTO_VERSION}).
   -h, --help                      Show this help.
@@ -204,7 +224,8 @@ async function ask(io: Io, name: string, questions: readonly Field[], answers: A
   io.stdout.write(`Creating environments/${name}.yaml. Press Enter to take the value in brackets.\n`);
   try {
     for (const field of questions) {
-      const fallback = field.fallback?.(name, answers);
+      const given = field.fallback?.(name, answers);
+      const fallback = Array.isArray(given) ? given.join(', ') : given;
       for (;;) {
         io.stdout.write(`${field.question}${fallback !== undefined ? ` [${fallback}]` : ''}: `);
         const next = await lines.next();
@@ -267,6 +288,14 @@ function environmentText(name: string, a: Answers, schemaComment: string): strin
     'state:',
     `  resourceGroup: ${s('state-resource-group')}`,
     `  storageAccount: ${s('state-account')}`,
+    '',
+    '# Who runs Terraform, and from where: the storage and key vault firewalls admit these ranges, and each',
+    '# principal gets the data-plane roles Terraform needs (state blobs, key vault secrets) once.',
+    'terraform:',
+    '  runnerRanges:',
+    list(a['runner-range']!, '    '),
+    '  deployers:',
+    ...(a.deployer as string[]).map((id) => `    - objectId: ${id}\n      description: Runs Terraform   # say who: a CI identity, an operators group`),
     '',
     '# The public DNS zone this environment owns: every host below lies inside it (external-dns manages it).',
     'dns:',

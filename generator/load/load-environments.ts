@@ -7,6 +7,7 @@ import { hasErrors, sortIssues, type Issue } from '../issues.ts';
 import type { Environment } from '../model/environment.ts';
 import { normalize } from '../model/normalize.ts';
 import { checkEnvironment, type Finding } from '../model/rules/index.ts';
+import { fleetRules } from '../model/rules/fleet.ts';
 import { error, warning } from '../model/rules/rule.ts';
 import { acknowledgmentFindings, applyAcknowledgments, type AcknowledgedIssue } from './acknowledgments.ts';
 import { position } from './locate.ts';
@@ -145,27 +146,9 @@ function fileFindings(env: Environment, text: string): Finding[] {
   return out;
 }
 
-/** Problems between environments: two environments may not manage the same DNS zone. */
+/** Problems between environments (model/rules/fleet.ts), located in the file of the environment concerned. */
 function fleetIssues(environments: readonly Environment[], sources: ReadonlyMap<string, YamlSource>): Issue[] {
-  const owner = new Map<string, Environment>();
-  const out: Issue[] = [];
-  for (const env of environments) {
-    const first = owner.get(env.dns.zone);
-    if (!first) {
-      owner.set(env.dns.zone, env);
-      continue;
-    }
-    out.push(
-      locate(sources.get(env.name)!, {
-        code: 'FLEET_DUPLICATE_ZONE',
-        severity: 'error',
-        path: ['dns', 'zone'],
-        message: `DNS zone ${env.dns.zone} is also managed by environment ${first.name} (${first.source}).`,
-        hint: 'Give each environment its own zone, for example a subdomain per environment.',
-      }),
-    );
-  }
-  return out;
+  return fleetRules(environments).map(({ environment, finding }) => locate(sources.get(environment.name)!, finding));
 }
 
 function locate(source: YamlSource, f: Finding): Issue {

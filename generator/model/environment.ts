@@ -60,6 +60,10 @@ export interface Environment {
     readonly tags: Readonly<Record<string, string>>;
   };
   readonly state: { readonly resourceGroup: string; readonly storageAccount: string; readonly container: string; readonly bootstrapped: boolean; readonly replication: 'GZRS' | 'ZRS' | 'LRS' };
+  readonly terraform: {
+    readonly runnerRanges: readonly string[];
+    readonly deployers: ReadonlyArray<{ readonly objectId: string; readonly description: string }>;
+  };
   readonly dns: {
     readonly zone: string;
     readonly parent?: { readonly zone: string; readonly resourceGroup: string; readonly subscriptionId: string };

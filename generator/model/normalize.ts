@@ -92,6 +92,10 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
       bootstrapped: input.state.bootstrapped ?? false,
       replication: stateReplication[input.stage],
     },
+    terraform: {
+      runnerRanges: input.terraform.runnerRanges,
+      deployers: input.terraform.deployers.map((d) => ({ objectId: d.objectId.toLowerCase(), description: d.description })),
+    },
     dns: {
       zone: input.dns.zone,
       ...(input.dns.parent && {

@@ -2,7 +2,7 @@
 // one contract between the aks stack (which creates the identities and sets the variables) and the
 // cluster manifests (which reference them as ${VAR}). The add-on identities themselves are declared
 // by their releases in the catalog (catalog/index.ts workloadIdentities).
-import { workloadIdentities } from '../catalog/index.ts';
+import { workloadIdentitiesOf } from '../catalog/index.ts';
 import type { Environment } from './environment.ts';
 
 /** Client ID of the Key Vault secrets provider add-on (SecretProviderClass userAssignedIdentityID). */
@@ -26,5 +26,5 @@ export function staticSubstitutions(env: Environment): Record<string, string> {
 
 /** Every substitution variable name, sorted: what the manifests may reference. */
 export function substitutionVariableNames(env: Environment): string[] {
-  return [...Object.keys(staticSubstitutions(env)), ...workloadIdentities.map((w) => w.clientIdVariable), SECRETS_PROVIDER_CLIENT_ID].sort();
+  return [...Object.keys(staticSubstitutions(env)), ...workloadIdentitiesOf(env).map((w) => w.clientIdVariable), SECRETS_PROVIDER_CLIENT_ID].sort();
 }

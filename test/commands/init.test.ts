@@ -64,8 +64,8 @@ describe('slipway init', () => {
         expect(validate.code).toBe(0);
         const report = JSON.parse(validate.stdout);
         expect(report).toMatchObject({ ok: true, files: 1, errors: 0 });
-        // The one warning every environment gets; nothing about the written values.
-        expect(report.issues.map((i: { code: string }) => i.code)).toEqual(['INGRESS_NGINX_RETIRED']);
+        // The warnings a first file gets (ingress-nginx's retirement, no alert receiver yet); nothing about the written values.
+        expect(report.issues.map((i: { code: string }) => i.code).sort()).toEqual(['INGRESS_NGINX_RETIRED', 'MONITORING_NO_RECEIVERS']);
 
         const generate = await runCli(['generate']);
         expect(generate.stderr).toBe('');
@@ -112,7 +112,7 @@ describe('slipway init', () => {
       async () => {
         const run = await runCli(['init', 'team', ...flags({ email: undefined, 'authorized-range': undefined })]);
         expect(run.code).toBe(2);
-        expect(run.stderr).toContain('Missing --email, --authorized-range (there is no terminal to ask on).');
+        expect(run.stderr).toContain('Missing --email, --authorized-range, --runner-range (there is no terminal to ask on).');
         expect(existsSync('environments/team.yaml')).toBe(false);
       },
       { environments: false },
@@ -179,6 +179,8 @@ describe('slipway init', () => {
           values.email,
           values['admin-group'],
           '203.0.113.0/24, 198.51.100.16/28',
+          '', // runner ranges: the authorized ranges
+          '', // deployers: the admin groups
         ];
         const run = await runOnTerminal(['init', 'team'], answers);
         expect(run.stderr).toBe('');
@@ -195,7 +197,8 @@ describe('slipway init', () => {
         expect(text).toContain('      - 203.0.113.0/24\n      - 198.51.100.16/28\n');
         const validate = await runCli(['validate']);
         expect(validate.code).toBe(0);
-        expect(validate.stdout).toContain('1 environment file valid (0 errors, 1 warning).');
+        expect(validate.stdout).toContain('1 environment file valid (0 errors, 2 warnings).');
+        expect(text).toContain('  runnerRanges:\n    - 203.0.113.0/24\n    - 198.51.100.16/28\n');
       },
       { environments: false },
     );

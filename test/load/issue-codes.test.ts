@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { acknowledgeableCodes, errorCodes, warningCodes } from '../../schema/acknowledge.ts';
 import { repoRoot } from '../helpers/workspace.ts';
 
-const sources = ['generator/load', 'generator/model/rules'].flatMap((dir) =>
+const sources = ['generator/load', 'generator/model/rules', 'generator/catalog'].flatMap((dir) =>
   readdirSync(path.join(repoRoot, dir))
     .filter((f) => f.endsWith('.ts'))
     .map((f) => readFileSync(path.join(repoRoot, dir, f), 'utf8')),

@@ -4,6 +4,7 @@ import { releaseRules } from '../../catalog/index.ts';
 import type { Environment } from '../environment.ts';
 import { accessRules } from './access.ts';
 import { advisoryRules } from './advisories.ts';
+import { apiServerRules } from './api-server.ts';
 import { aksRules } from './aks.ts';
 import { azureNameRules } from './azure-names.ts';
 import { dnsRules } from './dns.ts';
@@ -23,6 +24,7 @@ const rules: readonly Rule[] = [
   dnsRules,
   subnetRules,
   networkRules,
+  apiServerRules,
   aksRules,
   namespaceRules,
   releaseRules,

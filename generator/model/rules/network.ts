@@ -48,5 +48,8 @@ export function networkRules(env: Environment, input: EnvironmentInput): Finding
     if (k.policy !== 'calico') out.push(error('AKS_NETWORK_POLICY', ['aks', 'network', 'policy'], `Network policy ${k.policy} needs the azure plugin; kubenet supports only calico.`, 'Set aks.network.policy to calico, or use the azure plugin.'));
     out.push(warning('AKS_KUBENET_RETIRING', ['aks', 'network', 'plugin'], 'AKS retires kubenet networking; new clusters should use Azure CNI overlay.', 'Set aks.network.plugin to azure (the default).'));
   }
+  if (k.policy === 'azure') {
+    out.push(warning('AKS_NPM_RETIRING', ['aks', 'network', 'policy'], 'Azure Network Policy Manager is being retired in favour of Cilium; a cluster on it must move later.', 'Set aks.network.policy to cilium (the default): Azure CNI powered by Cilium enforces the same NetworkPolicies.'));
+  }
   return out;
 }

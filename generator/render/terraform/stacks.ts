@@ -3,7 +3,7 @@
 // another module's outputs). Applied in this order: state, dns, aks, postgresql.
 import { durationSeconds } from '../../model/duration.ts';
 import type { Environment } from '../../model/environment.ts';
-import { releaseVaultSecrets, workloadIdentities } from '../../catalog/index.ts';
+import { releaseVaultSecrets, workloadIdentitiesOf, workloadRoles } from '../../catalog/index.ts';
 import { POSTGRESQL_ADMIN_LOGIN, POSTGRESQL_PASSWORD_SECRET } from '../../model/key-vault-secrets.ts';
 import { SECRETS_PROVIDER_CLIENT_ID, staticSubstitutions } from '../../model/workload-identities.ts';
 
@@ -59,8 +59,9 @@ export function stacksOf(env: Environment): Stack[] {
             storage_account_name: env.state.storageAccount,
             container_name: env.state.container,
             replication_type: env.state.replication,
-            allowed_ip_ranges: env.aks.apiServerAuthorizedRanges,
-            grant_deployer_access: true,
+            allowed_ip_ranges: env.terraform.runnerRanges,
+            // With shared keys off, this is how the principals that run Terraform read and write state.
+            blob_data_contributors: Object.fromEntries(env.terraform.deployers.map((d) => [`deployer-${d.objectId}`, d.objectId])),
             tags: env.azure.tags,
           },
         },
@@ -140,15 +141,25 @@ export function stacksOf(env: Environment): Stack[] {
             },
             identity_names: { control_plane: env.names.identities.controlPlane, kubelet: env.names.identities.kubelet },
             workload_identities: Object.fromEntries(
-              workloadIdentities.map((w) => [w.key, { name: env.names.identities.workloads[w.key], namespace: w.namespace, service_account: w.serviceAccount }]),
+              workloadIdentitiesOf(env).map((w) => [w.key, { name: env.names.identities.workloads[w.key], namespace: w.namespace, service_account: w.serviceAccount }]),
             ),
+            workload_role_assignments: Object.fromEntries(
+              workloadRoles(env)
+                .filter((r) => !r.scope.startsWith('dns-'))
+                .map((r) => [r.key, { identity: r.identity, role: r.role, scope: r.scope }]),
+            ),
+            terraform_runner_ranges: env.terraform.runnerRanges,
+            deployer_object_ids: env.terraform.deployers.map((d) => d.objectId),
+            cluster_user_group_ids: [...new Set([...env.aks.adminGroupObjectIds, ...env.access.map((a) => a.group)])].sort(),
             key_vault_name: env.names.keyVault,
-            backup: {
-              resource_group_name: env.names.backupResourceGroup,
-              storage_account_name: env.names.backupStorageAccount,
-              container_name: env.names.backupContainer,
-              replication_type: env.releases.velero.storageReplication,
-            },
+            backup: env.releases.velero.enabled
+              ? {
+                  resource_group_name: env.names.backupResourceGroup,
+                  storage_account_name: env.names.backupStorageAccount,
+                  container_name: env.names.backupContainer,
+                  replication_type: env.releases.velero.storageReplication,
+                }
+              : null,
             flux: {
               repository_url: env.gitops.repository,
               branch: env.gitops.branch,
@@ -156,7 +167,7 @@ export function stacksOf(env: Environment): Stack[] {
               sync_interval_seconds: Math.max(60, durationSeconds(env.gitops.interval)),
               auth_secret_name: env.gitops.secretName,
               substitute: staticSubstitutions(env),
-              client_id_variables: Object.fromEntries(workloadIdentities.map((w) => [w.key, w.clientIdVariable])),
+              client_id_variables: Object.fromEntries(workloadIdentitiesOf(env).map((w) => [w.key, w.clientIdVariable])),
               secrets_provider_client_id_variable: SECRETS_PROVIDER_CLIENT_ID,
             },
             tags: env.azure.tags,
@@ -168,7 +179,9 @@ export function stacksOf(env: Environment): Stack[] {
           values: {
             // Each release's identity declares its roles on the zone (catalog), keyed at plan time.
             role_assignments: Object.fromEntries(
-              workloadIdentities.flatMap((w) => w.roles(env).map((r) => [`${w.key}/${r.scope}/${r.role}`, { identity: w.key, role: r.role, scope: r.scope }])),
+              workloadRoles(env)
+                .filter((r) => r.scope.startsWith('dns-'))
+                .map((r) => [r.key, { identity: r.identity, role: r.role, scope: r.scope }]),
             ),
           },
           expressions: {

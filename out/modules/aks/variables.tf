@@ -240,13 +240,48 @@ variable "workload_identities" {
     namespace       = string
     service_account = string
   }))
-  description = "Add-on identities by key (external-dns, cert-manager, velero): a user-assigned identity and a federated credential for the service account."
+  description = "Add-on identities by key (those of the enabled releases): a user-assigned identity and a federated credential for the service account."
+  nullable    = false
+}
+
+variable "workload_role_assignments" {
+  type = map(object({
+    identity = string
+    role     = string
+    scope    = string
+  }))
+  description = "Roles of the add-on identities by a key known at plan time (<identity>/<scope>/<role>): the identity (a key of workload_identities), a built-in role, and a scope of this module: node-resource-group or backup-storage."
+  default     = {}
   nullable    = false
 
   validation {
-    condition     = alltrue([for k in ["external-dns", "cert-manager", "velero"] : contains(keys(var.workload_identities), k)])
-    error_message = "The workload identities must include external-dns, cert-manager and velero."
+    condition     = alltrue([for a in values(var.workload_role_assignments) : contains(["node-resource-group", "backup-storage"], a.scope)])
+    error_message = "Each workload role assignment's scope must be node-resource-group or backup-storage."
   }
+}
+
+variable "terraform_runner_ranges" {
+  type        = list(string)
+  description = "Public IPv4 ranges Terraform runs from: the key vault and backup storage firewalls admit them (azurerm reads their data planes while creating them)."
+  nullable    = false
+
+  validation {
+    condition     = length(var.terraform_runner_ranges) > 0 && alltrue([for r in var.terraform_runner_ranges : can(cidrhost(r, 0))])
+    error_message = "List at least one IPv4 CIDR Terraform runs from, such as 198.51.100.16/28."
+  }
+}
+
+variable "deployer_object_ids" {
+  type        = set(string)
+  description = "Object IDs of the principals that run Terraform: Key Vault Secrets Officer on the key vault, so the postgresql stack can write the secrets."
+  nullable    = false
+}
+
+variable "cluster_user_group_ids" {
+  type        = set(string)
+  description = "Entra ID groups that may fetch a kubeconfig (Azure Kubernetes Service Cluster User Role); their rights inside the cluster come from RoleBindings."
+  default     = []
+  nullable    = false
 }
 
 variable "key_vault_name" {
@@ -267,8 +302,8 @@ variable "backup" {
     container_name       = string
     replication_type     = string
   })
-  description = "Storage for Velero backups, outside the cluster."
-  nullable    = false
+  description = "Storage for Velero backups, outside the cluster; null when Velero is off (nothing of it is created)."
+  default     = null
 }
 
 variable "flux" {

@@ -85,15 +85,8 @@ variable "allowed_subnet_ids" {
 
 variable "blob_data_contributors" {
   type        = map(string)
-  description = "Principals granted Storage Blob Data Contributor on the account, keyed by a stable name (keys must be known at plan time)."
+  description = "Principals granted Storage Blob Data Contributor on the account (the principals that run Terraform, for state; Velero, for backups), keyed by a stable name known at plan time."
   default     = {}
-  nullable    = false
-}
-
-variable "grant_deployer_access" {
-  type        = bool
-  description = "Grant the principal running Terraform Storage Blob Data Contributor: with shared keys off, that is how it reads and writes state in this account."
-  default     = false
   nullable    = false
 }
 

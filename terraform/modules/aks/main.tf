@@ -1,5 +1,3 @@
-data "azurerm_client_config" "current" {}
-
 resource "azurerm_resource_group" "this" {
   name     = var.resource_group_name
   location = var.location
@@ -239,15 +237,43 @@ resource "azurerm_user_assigned_identity" "workload" {
   tags                = var.tags
 }
 
+# user_assigned_identity_id replaces parent_id and resource_group_name, deprecated in azurerm 4.x.
 resource "azurerm_federated_identity_credential" "workload" {
   for_each = var.workload_identities
 
-  name                = each.key
-  resource_group_name = azurerm_resource_group.this.name
-  parent_id           = azurerm_user_assigned_identity.workload[each.key].id
-  issuer              = azurerm_kubernetes_cluster.this.oidc_issuer_url
-  subject             = "system:serviceaccount:${each.value.namespace}:${each.value.service_account}"
-  audience            = ["api://AzureADTokenExchange"]
+  name                      = each.key
+  user_assigned_identity_id = azurerm_user_assigned_identity.workload[each.key].id
+  issuer                    = azurerm_kubernetes_cluster.this.oidc_issuer_url
+  subject                   = "system:serviceaccount:${each.value.namespace}:${each.value.service_account}"
+  audience                  = ["api://AzureADTokenExchange"]
+}
+
+locals {
+  # Scopes a release may name for its identity's roles (catalog), resolved to resource IDs here.
+  workload_role_scopes = merge(
+    { "node-resource-group" = azurerm_kubernetes_cluster.this.node_resource_group_id },
+    var.backup == null ? {} : { "backup-storage" = module.backup_storage[0].storage_account_id },
+  )
+}
+
+resource "azurerm_role_assignment" "workload" {
+  for_each = var.workload_role_assignments
+
+  scope                = local.workload_role_scopes[each.value.scope]
+  role_definition_name = each.value.role
+  principal_id         = azurerm_user_assigned_identity.workload[each.value.identity].principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+# With local accounts off, fetching a kubeconfig (az aks get-credentials) takes this role; what a
+# group may do inside the cluster is the RoleBindings' business.
+resource "azurerm_role_assignment" "cluster_user" {
+  for_each = var.cluster_user_group_ids
+
+  scope                = azurerm_kubernetes_cluster.this.id
+  role_definition_name = "Azure Kubernetes Service Cluster User Role"
+  principal_id         = each.value
+  principal_type       = "Group"
 }
 
 # ---------------------------------------------------------------- key vault for app secrets
@@ -267,7 +293,7 @@ resource "azurerm_key_vault" "this" {
   network_acls {
     default_action             = "Deny"
     bypass                     = "AzureServices"
-    ip_rules                   = var.api_server_authorized_ip_ranges
+    ip_rules                   = var.terraform_runner_ranges
     virtual_network_subnet_ids = [azurerm_subnet.aks.id]
   }
 }
@@ -280,42 +306,30 @@ resource "azurerm_role_assignment" "secrets_provider_reader" {
   principal_type       = "ServicePrincipal"
 }
 
+# The principals that run Terraform write the secrets (postgresql stack); granted once each.
 resource "azurerm_role_assignment" "deployer_secrets_officer" {
+  for_each = var.deployer_object_ids
+
   scope                = azurerm_key_vault.this.id
   role_definition_name = "Key Vault Secrets Officer"
-  principal_id         = data.azurerm_client_config.current.object_id
+  principal_id         = each.value
 }
 
 # ---------------------------------------------------------------- Velero: backups outside the cluster
 
 module "backup_storage" {
   source = "../remote-state"
+  count  = var.backup == null ? 0 : 1
 
   resource_group_name        = var.backup.resource_group_name
   location                   = var.location
   storage_account_name       = var.backup.storage_account_name
   container_name             = var.backup.container_name
   replication_type           = var.backup.replication_type
-  allowed_ip_ranges          = var.api_server_authorized_ip_ranges
+  allowed_ip_ranges          = var.terraform_runner_ranges
   allowed_subnet_ids         = [azurerm_subnet.aks.id]
-  blob_data_contributors     = { velero = azurerm_user_assigned_identity.workload["velero"].principal_id }
   soft_delete_retention_days = 30
   tags                       = var.tags
-}
-
-resource "azurerm_role_assignment" "velero_storage_reader" {
-  scope                = module.backup_storage.storage_account_id
-  role_definition_name = "Reader"
-  principal_id         = azurerm_user_assigned_identity.workload["velero"].principal_id
-  principal_type       = "ServicePrincipal"
-}
-
-# Disk snapshots live next to the disks, in the node resource group.
-resource "azurerm_role_assignment" "velero_snapshots" {
-  scope                = azurerm_kubernetes_cluster.this.node_resource_group_id
-  role_definition_name = "Contributor"
-  principal_id         = azurerm_user_assigned_identity.workload["velero"].principal_id
-  principal_type       = "ServicePrincipal"
 }
 
 # ---------------------------------------------------------------- Flux

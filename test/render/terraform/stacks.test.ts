@@ -194,7 +194,37 @@ describe('terraform values come from the model', () => {
   it('delegates from the parent zone through a provider in its subscription', () => {
     const versions = files.get('numbers-test/terraform/dns/versions.tf')!;
     expect(versions).toMatch(/alias\s+= "parent"\n\s+subscription_id\s+= "6f1c8a52-6d0e-4b9a-9c21-7e5d4a8b0f13"/);
-    expect(tfvarsOf('numbers-test', 'dns').parent_zone).toEqual({ name: 'retro.numbers.example.com', resource_group_name: 'rg-numbers-prod' });
+    expect(tfvarsOf('numbers-test', 'dns').parent_zone).toEqual({ name: 'retro.numbers.example.com', resource_group_name: 'rg-numbers-prod-dns' });
+  });
+
+  it('opens the storage and key vault firewalls to the Terraform runners only, and grants each deployer once', () => {
+    const prod = environments.find((e) => e.name === 'numbers-prod')!;
+    expect(tfvarsOf('numbers-prod', 'state').allowed_ip_ranges).toEqual(prod.terraform.runnerRanges);
+    expect(tfvarsOf('numbers-prod', 'state').blob_data_contributors).toEqual(Object.fromEntries(prod.terraform.deployers.map((d) => [`deployer-${d.objectId}`, d.objectId])));
+    const aks = tfvarsOf('numbers-prod', 'aks');
+    expect(aks.terraform_runner_ranges).toEqual(prod.terraform.runnerRanges);
+    expect(aks.deployer_object_ids).toEqual(prod.terraform.deployers.map((d) => d.objectId));
+    // The API server's ranges are the cluster's business, not the firewalls'.
+    expect(aks.terraform_runner_ranges).not.toEqual(aks.api_server_authorized_ip_ranges);
+  });
+
+  it('lets the admin groups and every access group fetch a kubeconfig (local accounts are off)', () => {
+    const prod = environments.find((e) => e.name === 'numbers-prod')!;
+    expect(tfvarsOf('numbers-prod', 'aks').cluster_user_group_ids).toEqual([...new Set([...prod.aks.adminGroupObjectIds, ...prod.access.map((a) => a.group)])].sort());
+  });
+
+  it("grants Velero's roles from its catalog entry, and leaves no identity, role or storage behind when Velero is off", () => {
+    const on = tfvarsOf('numbers-prod', 'aks');
+    expect(Object.keys(on.workload_identities).sort()).toEqual(['cert-manager', 'external-dns', 'velero']);
+    expect(Object.keys(on.workload_role_assignments).sort()).toEqual(['velero/backup-storage/Reader', 'velero/backup-storage/Storage Blob Data Contributor', 'velero/node-resource-group/Contributor']);
+    expect(on.backup).toMatchObject({ storage_account_name: 'stnumbersprodvelero', replication_type: 'GZRS' });
+    const test = environments.find((e) => e.name === 'numbers-test')!;
+    const off = renderTerraform([{ ...test, releases: { ...test.releases, velero: { ...test.releases.velero, enabled: false } } }]);
+    const vars = JSON.parse(off.get('numbers-test/terraform/aks/terraform.tfvars.json')!) as Record<string, any>;
+    expect(Object.keys(vars.workload_identities).sort()).toEqual(['cert-manager', 'external-dns']);
+    expect(vars.workload_role_assignments).toEqual({});
+    expect(vars.backup).toBeNull();
+    expect(vars.flux.client_id_variables).not.toHaveProperty('velero');
   });
 
   it('chooses state replication by stage', () => {

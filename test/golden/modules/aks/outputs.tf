@@ -61,13 +61,13 @@ output "secrets_provider_client_id" {
 }
 
 output "backup_storage_account_name" {
-  description = "Storage account holding Velero backups."
-  value       = module.backup_storage.storage_account_name
+  description = "Storage account holding Velero backups; null when Velero is off."
+  value       = one(module.backup_storage[*].storage_account_name)
 }
 
 output "backup_resource_group_name" {
-  description = "Resource group of the backup storage account."
-  value       = module.backup_storage.resource_group_name
+  description = "Resource group of the backup storage account; null when Velero is off."
+  value       = one(module.backup_storage[*].resource_group_name)
 }
 
 output "flux_substitutions" {

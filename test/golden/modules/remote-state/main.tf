@@ -62,16 +62,6 @@ resource "azurerm_role_assignment" "blob_data_contributor" {
   principal_id         = each.value
 }
 
-data "azurerm_client_config" "current" {}
-
-resource "azurerm_role_assignment" "deployer" {
-  count = var.grant_deployer_access ? 1 : 0
-
-  scope                = azurerm_storage_account.this.id
-  role_definition_name = "Storage Blob Data Contributor"
-  principal_id         = data.azurerm_client_config.current.object_id
-}
-
 resource "azurerm_management_lock" "this" {
   count = var.lock_enabled ? 1 : 0
 

@@ -2,12 +2,12 @@
 # environment numbers-prod (environments/numbers-prod.yaml), stack aks
 
 output "backup_resource_group_name" {
-  description = "Resource group of the backup storage account."
+  description = "Resource group of the backup storage account; null when Velero is off."
   value       = module.aks.backup_resource_group_name
 }
 
 output "backup_storage_account_name" {
-  description = "Storage account holding Velero backups."
+  description = "Storage account holding Velero backups; null when Velero is off."
   value       = module.aks.backup_storage_account_name
 }
 

@@ -18,6 +18,8 @@ module "aks" {
   admin_group_object_ids          = var.admin_group_object_ids
   api_server_authorized_ip_ranges = var.api_server_authorized_ip_ranges
   backup                          = var.backup
+  cluster_user_group_ids          = var.cluster_user_group_ids
+  deployer_object_ids             = var.deployer_object_ids
   dns_prefix                      = var.dns_prefix
   flux                            = var.flux
   identity_names                  = var.identity_names
@@ -34,9 +36,11 @@ module "aks" {
   system_node_pool                = var.system_node_pool
   tags                            = var.tags
   tenant_id                       = var.tenant_id
+  terraform_runner_ranges         = var.terraform_runner_ranges
   upgrade_channel                 = var.upgrade_channel
   user_node_pools                 = var.user_node_pools
   workload_identities             = var.workload_identities
+  workload_role_assignments       = var.workload_role_assignments
   zones                           = var.zones
 }
 

@@ -13,7 +13,17 @@ variable "api_server_authorized_ip_ranges" {
 
 variable "backup" {
   type        = object({ resource_group_name = string, storage_account_name = string, container_name = string, replication_type = string })
-  description = "Storage for Velero backups, outside the cluster."
+  description = "Storage for Velero backups, outside the cluster; null when Velero is off (nothing of it is created)."
+}
+
+variable "cluster_user_group_ids" {
+  type        = set(string)
+  description = "Entra ID groups that may fetch a kubeconfig (Azure Kubernetes Service Cluster User Role); their rights inside the cluster come from RoleBindings."
+}
+
+variable "deployer_object_ids" {
+  type        = set(string)
+  description = "Object IDs of the principals that run Terraform: Key Vault Secrets Officer on the key vault, so the postgresql stack can write the secrets."
 }
 
 variable "dns_prefix" {
@@ -96,6 +106,11 @@ variable "tenant_id" {
   description = "Microsoft Entra tenant of the cluster admins, the key vault and the workload identities."
 }
 
+variable "terraform_runner_ranges" {
+  type        = list(string)
+  description = "Public IPv4 ranges Terraform runs from: the key vault and backup storage firewalls admit them (azurerm reads their data planes while creating them)."
+}
+
 variable "upgrade_channel" {
   type        = string
   description = "Automatic upgrade channel, or none."
@@ -108,7 +123,12 @@ variable "user_node_pools" {
 
 variable "workload_identities" {
   type        = map(object({ name = string, namespace = string, service_account = string }))
-  description = "Add-on identities by key (external-dns, cert-manager, velero): a user-assigned identity and a federated credential for the service account."
+  description = "Add-on identities by key (those of the enabled releases): a user-assigned identity and a federated credential for the service account."
+}
+
+variable "workload_role_assignments" {
+  type        = map(object({ identity = string, role = string, scope = string }))
+  description = "Roles of the add-on identities by a key known at plan time (<identity>/<scope>/<role>): the identity (a key of workload_identities), a built-in role, and a scope of this module: node-resource-group or backup-storage."
 }
 
 variable "zones" {

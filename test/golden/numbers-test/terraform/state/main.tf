@@ -4,12 +4,12 @@
 module "state" {
   source = "../../../modules/remote-state"
 
-  allowed_ip_ranges     = var.allowed_ip_ranges
-  container_name        = var.container_name
-  grant_deployer_access = var.grant_deployer_access
-  location              = var.location
-  replication_type      = var.replication_type
-  resource_group_name   = var.resource_group_name
-  storage_account_name  = var.storage_account_name
-  tags                  = var.tags
+  allowed_ip_ranges      = var.allowed_ip_ranges
+  blob_data_contributors = var.blob_data_contributors
+  container_name         = var.container_name
+  location               = var.location
+  replication_type       = var.replication_type
+  resource_group_name    = var.resource_group_name
+  storage_account_name   = var.storage_account_name
+  tags                   = var.tags
 }

@@ -6,14 +6,14 @@ variable "allowed_ip_ranges" {
   description = "Public IPv4 ranges (operators, CI) allowed through the storage firewall; everything else is denied."
 }
 
+variable "blob_data_contributors" {
+  type        = map(string)
+  description = "Principals granted Storage Blob Data Contributor on the account (the principals that run Terraform, for state; Velero, for backups), keyed by a stable name known at plan time."
+}
+
 variable "container_name" {
   type        = string
   description = "Private blob container for the state files (or backups)."
-}
-
-variable "grant_deployer_access" {
-  type        = bool
-  description = "Grant the principal running Terraform Storage Blob Data Contributor: with shared keys off, that is how it reads and writes state in this account."
 }
 
 variable "location" {
