@@ -52,7 +52,7 @@ describe('slipway diff: environment changes', () => {
     const { report, markdown } = await diffAfter(() => edit(PROD, 'chartVersion: 12.1.0', 'chartVersion: 12.2.0'));
     const prod = prodOf(report);
     expect(prod.releases.versions).toEqual([{ release: 'velero', old: '12.1.0', new: '12.2.0' }]);
-    expect(prod.objects.changed).toEqual([{ key: 'HelmRelease/velero/velero', paths: ['spec.chart.spec.version'] }]);
+    expect(prod.objects.changed).toEqual([{ key: 'HelmRelease/flux-system/velero', paths: ['spec.chart.spec.version'] }]);
     expect(prod.dangers).toEqual([]);
     expect(markdown).toContain('- chart bump: `velero` 12.1.0 → 12.2.0');
     // helmfile pins the version too: a file outside the semantic view, listed.
@@ -78,7 +78,7 @@ describe('slipway diff: environment changes', () => {
     });
     const prod = prodOf(report);
     expect(prod.releases.removed).toEqual(['postfacto-v4-3-10']);
-    expect(prod.objects.removed).toEqual(expect.arrayContaining(['Namespace//postfacto-v4-3-10', 'HelmRelease/postfacto-v4-3-10/postfacto-v4-3-10', 'OCIRepository/postfacto-v4-3-10/app-template']));
+    expect(prod.objects.removed).toEqual(expect.arrayContaining(['Namespace//postfacto-v4-3-10', 'HelmRelease/flux-system/postfacto-v4-3-10']));
     expect(prod.terraform).toContainEqual({ path: 'postgresql.postgresql.databases', old: ['postfacto_v4_3_11', 'postfacto_v4_3_10'], new: ['postfacto_v4_3_11'] });
     expect(prod.dangers.map((d) => d.what)).toEqual(
       expect.arrayContaining(['namespace postfacto-v4-3-10 removed', 'release postfacto-v4-3-10 removed', 'database postfacto_v4_3_10 removed']),
@@ -109,7 +109,7 @@ describe('slipway diff: environment changes', () => {
       ['numbers-test', 'removed'],
     ]);
     expect(envOf(report, 'numbers-test').dangers.map((d) => d.kind)).toEqual(['environment']);
-    expect(envOf(report, 'numbers-stage').objects.added).toContain('HelmRelease/velero/velero');
+    expect(envOf(report, 'numbers-stage').objects.added).toContain('HelmRelease/flux-system/velero');
   });
 
   it('never prints a secret and refuses a revision git cannot read', async () => {
@@ -148,7 +148,7 @@ describe('slipway diff: the base is what was committed, not a second render', ()
         ['downgrade', 'release cert-manager chart cert-manager downgraded v1.22.0-rc.1 -> v1.21.1'],
         ['downgrade', 'release velero chart velero downgraded 12.3.0 -> 12.1.0'],
       ]);
-      expect(e.objects.changed.map((c) => c.key)).toEqual(['HelmRelease/velero/velero', 'OCIRepository/cert-manager/cert-manager', 'OCIRepository/monitoring/kube-prometheus-stack']);
+      expect(e.objects.changed.map((c) => c.key)).toEqual(['HelmRelease/flux-system/velero', 'OCIRepository/flux-system/cert-manager', 'OCIRepository/flux-system/kube-prometheus-stack']);
     }
     // The edited bases are shown through the objects, not again as files.
     expect(report.files).toEqual({ added: [], removed: [], changed: [] });

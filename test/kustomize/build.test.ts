@@ -29,7 +29,8 @@ describe('built-in kustomize', () => {
       expect(folders).toEqual(expect.arrayContaining([`${env}/flux`, `${env}/flux/infrastructure/controllers`, `${env}/flux/infrastructure/configs`, `${env}/flux/apps`]));
       expect(folders.filter((f) => f.startsWith(`${env}/flux/apps/`)).length).toBeGreaterThan(0);
     }
-    expect(folders.filter((f) => f.startsWith('base/')).length).toBe(6);
+    // One folder per platform release, and an app kind's source and release apart.
+    expect(folders.filter((f) => f.startsWith('base/')).length).toBe(7);
   });
 
   it.each(folders)('builds %s exactly like kubectl kustomize', (folder) => {
@@ -50,16 +51,20 @@ describe('built-in kustomize', () => {
   it('never changes the parsed files it shares between builds', () => {
     const tree = new Map(files);
     const instances = kustomizeBuild(tree, 'numbers-prod/flux/apps').objects.filter((o) => o.kind === 'HelmRelease');
-    expect(instances.map((o) => o.metadata.namespace).sort()).toEqual(['postfacto-v4-3-10', 'postfacto-v4-3-11']);
-    // The same parsed base, built again after the overlays renamed, moved and patched it.
-    const base = kustomizeBuild(tree, 'base/postfacto').objects.find((o) => o.kind === 'HelmRelease')!;
-    expect(base.metadata).toEqual({ name: 'postfacto' });
-    expect(base.spec).toEqual(parseAllDocuments(files.get('base/postfacto/helmrelease.yaml')!)[0]!.toJS().spec);
+    expect(instances.map((o) => [o.metadata.name, (o.spec as { targetNamespace: string }).targetNamespace]).sort()).toEqual([
+      ['postfacto-v4-3-10', 'postfacto-v4-3-10'],
+      ['postfacto-v4-3-11', 'postfacto-v4-3-11'],
+    ]);
+    // The same parsed base, built again after the overlays renamed, placed and patched it.
+    const base = kustomizeBuild(tree, 'base/postfacto/release').objects.find((o) => o.kind === 'HelmRelease')!;
+    expect(base.metadata).toEqual({ name: 'postfacto', namespace: 'flux-system' });
+    expect(base.spec).toEqual(parseAllDocuments(files.get('base/postfacto/release/helmrelease.yaml')!)[0]!.toJS().spec);
   });
 
   it('records every file it read, shared bases included', () => {
     const { read } = kustomizeBuild(files, 'numbers-prod/flux/apps');
-    expect(read).toContain('base/postfacto/helmrelease.yaml');
+    expect(read).toContain('base/postfacto/release/helmrelease.yaml');
+    expect(read).toContain('base/postfacto/source/source.yaml');
     expect(read).toContain('numbers-prod/flux/apps/postfacto-v4-3-10/values.yaml');
   });
 });

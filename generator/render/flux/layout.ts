@@ -1,10 +1,13 @@
 // What Flux reconciles, from the same catalog as helmfile:
 //   out/base/<release>/                  env-independent source + HelmRelease (values shared by all)
+//   out/base/<kind>/{source,release}/    an app kind's chart source and its instances' HelmRelease
 //   out/<env>/flux/                      entry point synced by the AKS Flux configuration:
 //     kustomization.yaml, infrastructure.yaml, apps.yaml   Flux Kustomizations, chained by dependsOn
 //     infrastructure/controllers/        platform base objects, the platform releases + their deltas
-//     infrastructure/configs/            ClusterIssuers, alert rules, secret provider classes
-//     apps/<instance>/                   one Postfacto instance: the postfacto base + its deltas
+//     infrastructure/configs/            ClusterIssuers, alert rules, policies that need the CRDs
+//     apps/                              each app kind's source once, then apps/<instance>/: the
+//                                        kind's release base renamed and placed, + its deltas
+// Every Flux object lives in flux-system (helm-release.ts says why).
 import { charts } from '../../catalog/charts.ts';
 import { releasesOf, resolveNeeds } from '../../catalog/index.ts';
 import { platformObjects } from '../../catalog/objects.ts';
@@ -29,26 +32,25 @@ const TO_OUT = '../../../..';
 const yaml = (value: unknown) => toYaml(value, { sortKeys: true });
 const kustomization = (fields: Record<string, unknown>) => toYaml({ ...KUSTOMIZE, ...fields });
 
-/** An app instance builds on its kind's base, placed in its namespace by its overlay. */
+/** An app instance builds on its kind's base, renamed and placed in its namespace by its overlay. */
 const isInstance = (r: Release) => r.layer === 'apps';
 const defaultVersion = (source: ChartSource) => Object.values(charts).find((c) => c.source.url === source.url)!.version;
 
+/** Folders of out/base/ a release's source and HelmRelease come from. */
+const baseDirs = (r: Release) =>
+  isInstance(r) ? { source: `${BASE_DIR}/${r.base}/source`, release: `${BASE_DIR}/${r.base}/release` } : { source: `${BASE_DIR}/${r.base}`, release: `${BASE_DIR}/${r.base}` };
 
-/** The env-independent pair in out/base/<key>/. */
-function baseObjects(r: Release, all: readonly Release[]) {
-  const namespace = isInstance(r) ? undefined : r.namespace;
+/** The env-independent pair in out/base/. */
+function baseObjects(r: Release) {
   return {
-    source: chartSource(r, defaultVersion(r.source), namespace),
-    release: helmRelease(r, { name: r.base, namespace }, defaultVersion(r.source), r.baseValues, resolveNeeds(r.needs, all)),
+    source: chartSource(r, defaultVersion(r.source)),
+    release: helmRelease(r, r.base, isInstance(r) ? undefined : r.namespace, defaultVersion(r.source), r.baseValues, r.needs),
   };
 }
 
 /** The objects as the cluster receives them for this environment. */
-function fullObjects(r: Release, all: readonly Release[]) {
-  return {
-    source: chartSource(r, r.version, r.namespace),
-    release: helmRelease(r, { name: r.name, namespace: r.namespace }, r.version, r.values, resolveNeeds(r.needs, all)),
-  };
+function fullObjects(r: Release) {
+  return { source: chartSource(r, r.version), release: helmRelease(r, r.name, r.namespace, r.version, r.values, r.needs) };
 }
 
 /** A patch file holding only what the environment changes in a base object. */
@@ -62,21 +64,25 @@ export function renderFlux(environments: readonly Environment[]): Map<string, st
   const files = new Map<string, string>();
   for (const env of environments) {
     const all = releasesOf(env);
-    for (const r of all) setBase(files, r, all);
+    resolveNeeds(all.flatMap((r) => r.needs), all);
+    for (const r of all) setBase(files, r);
     for (const [file, render] of fluxLayout(env).files) files.set(file, render());
   }
   return files;
 }
 
 /** Bases are shared: every environment must produce the same bytes for them. */
-function setBase(files: Map<string, string>, r: Release, all: readonly Release[]): void {
-  const { source, release } = baseObjects(r, all);
-  const dir = `${BASE_DIR}/${r.base}`;
-  const entries: Array<[string, string]> = [
-    [`${dir}/kustomization.yaml`, kustomization({ resources: ['source.yaml', 'helmrelease.yaml'] })],
-    [`${dir}/source.yaml`, yaml(source)],
-    [`${dir}/helmrelease.yaml`, yaml(release)],
-  ];
+function setBase(files: Map<string, string>, r: Release): void {
+  const { source, release } = baseObjects(r);
+  const dirs = baseDirs(r);
+  const entries: Array<[string, string]> =
+    dirs.source === dirs.release
+      ? [[`${dirs.source}/kustomization.yaml`, kustomization({ resources: ['source.yaml', 'helmrelease.yaml'] })]]
+      : [
+          [`${dirs.source}/kustomization.yaml`, kustomization({ resources: ['source.yaml'] })],
+          [`${dirs.release}/kustomization.yaml`, kustomization({ resources: ['helmrelease.yaml'] })],
+        ];
+  entries.push([`${dirs.source}/source.yaml`, yaml(source)], [`${dirs.release}/helmrelease.yaml`, yaml(release)]);
   for (const [file, content] of entries) {
     const previous = files.get(file);
     if (previous !== undefined && previous !== content) throw new Error(`${file} differs between environments: a base may only hold what every environment shares.`);
@@ -116,17 +122,18 @@ function buildLayout(env: Environment): Layout {
   put(`${root}/infrastructure.yaml`, [controllers!, configs!]);
   put(`${root}/apps.yaml`, [appsKs!]);
 
-  /** Writes the env's patches of a release's base into dir; the objects are attributed to them. */
-  const writePatches = (r: Release, dir: string, prefix: string) => {
-    const base = baseObjects(r, all);
-    const full = fullObjects(r, all);
+  /** Writes the env's patches of a release's base objects into dir; the objects are attributed to them. */
+  const writePatches = (r: Release, dir: string, prefix: string, which: ReadonlyArray<'values' | 'source'>) => {
+    const base = baseObjects(r);
+    const full = fullObjects(r);
     const entries: unknown[] = [];
     for (const [kind, fullObject, baseObject, baseFile] of [
-      ['values', full.release, base.release, 'helmrelease.yaml'],
-      ['source', full.source, base.source, 'source.yaml'],
+      ['values', full.release, base.release, `${baseDirs(r).release}/helmrelease.yaml`],
+      ['source', full.source, base.source, `${baseDirs(r).source}/source.yaml`],
     ] as const) {
+      if (!which.includes(kind)) continue;
       const patch = deltaPatch(fullObject, baseObject);
-      const file = patch ? `${dir}/${prefix}${kind}.yaml` : `${BASE_DIR}/${r.base}/${baseFile}`;
+      const file = patch ? `${dir}/${prefix}${kind}.yaml` : baseFile;
       if (patch) {
         files.set(file, () => yaml(patch));
         entries.push({ path: `${prefix}${kind}.yaml`, target: { kind: patch.kind, name: patch.metadata.name } });
@@ -142,7 +149,7 @@ function buildLayout(env: Environment): Layout {
     files.set(`${controllersDir}/${objectFileName(o)}`, () => yaml(o));
     put(`${controllersDir}/${objectFileName(o)}`, [o]);
   }
-  const patches = platform.flatMap((r) => writePatches(r, controllersDir, `${r.name}-`));
+  const patches = platform.flatMap((r) => writePatches(r, controllersDir, `${r.name}-`, ['values', 'source']));
   files.set(`${controllersDir}/kustomization.yaml`, () =>
     kustomization({ resources: [...plain.base.map(objectFileName), ...platform.map((r) => `${TO_OUT}/${BASE_DIR}/${r.base}`)], ...(patches.length && { patches }) }),
   );
@@ -155,16 +162,22 @@ function buildLayout(env: Environment): Layout {
   }
   files.set(`${configsDir}/kustomization.yaml`, () => kustomization({ resources: plain.config.map(objectFileName) }));
 
-  // apps/<instance>: the shared postfacto base, placed in the instance's namespace and renamed.
+  // apps/: each app kind's chart source once (the environment's pin patched here), then one
+  // folder per instance: the kind's HelmRelease base, renamed, placed in the instance's namespace.
+  const appsDir = `${root}/apps`;
+  const kinds = [...new Map(apps.map((r) => [r.base, r])).values()];
+  const sourcePatches = kinds.flatMap((r) => writePatches(r, appsDir, `${r.base}-`, ['source']));
   for (const r of apps) {
-    const dir = `${root}/apps/${r.name}`;
+    const dir = `${appsDir}/${r.name}`;
     const instancePatches = [
-      ...writePatches(r, dir, ''),
+      ...writePatches(r, dir, '', ['values']),
       { target: { kind: 'HelmRelease', name: r.base }, patch: JSON.stringify([{ op: 'replace', path: '/metadata/name', value: r.name }]) },
     ];
-    files.set(`${dir}/kustomization.yaml`, () => kustomization({ namespace: r.namespace, resources: [`${TO_OUT}/${BASE_DIR}/${r.base}`], patches: instancePatches }));
+    files.set(`${dir}/kustomization.yaml`, () => kustomization({ resources: [`${TO_OUT}/${baseDirs(r).release}`], patches: instancePatches }));
   }
-  files.set(`${root}/apps/kustomization.yaml`, () => kustomization({ resources: apps.map((r) => r.name) }));
+  files.set(`${appsDir}/kustomization.yaml`, () =>
+    kustomization({ resources: [...kinds.map((r) => `../../../${baseDirs(r).source}`), ...apps.map((r) => r.name)], ...(sourcePatches.length && { patches: sourcePatches }) }),
+  );
   return { files, objects };
 }
 

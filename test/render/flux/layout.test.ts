@@ -104,13 +104,14 @@ describe('helmfile and Flux agree', () => {
     const helmfile = parse(files.get(`${name}/helmfile/helmfile.yaml`)!) as { releases: Array<{ name: string; namespace: string; chart: string; version?: string; values?: string[] }>; repositories: Array<{ name: string; url: string }> };
     for (const r of releasesOf(env)) {
       const hf = helmfile.releases.find((x) => x.name === r.name)!;
-      const hr = built.get(`HelmRelease/${r.namespace}/${r.name}`) as any;
+      // Flux objects live in flux-system (multi-tenancy lockdown) and install into their target namespace.
+      const hr = built.get(`HelmRelease/flux-system/${r.name}`) as any;
       expect(hr, r.name).toBeDefined();
       // chart and version: Flux reads them from chart.spec or from the OCIRepository tag
-      const source = hr.spec.chartRef ? (built.get(`OCIRepository/${r.namespace}/${hr.spec.chartRef.name}`) as any) : undefined;
+      const source = hr.spec.chartRef ? (built.get(`OCIRepository/flux-system/${hr.spec.chartRef.name}`) as any) : undefined;
       const fluxChart = source ? source.spec.url.split('/').at(-1) : hr.spec.chart.spec.chart;
       const fluxVersion = source ? source.spec.ref.tag : hr.spec.chart.spec.version;
-      expect([fluxChart, fluxVersion, hr.metadata.namespace, hr.spec.releaseName]).toEqual([hf.chart.split('/')[1], hf.version, hf.namespace, hf.name]);
+      expect([fluxChart, fluxVersion, hr.spec.targetNamespace, hr.spec.storageNamespace, hr.spec.releaseName]).toEqual([hf.chart.split('/')[1], hf.version, hf.namespace, hf.namespace, hf.name]);
       const helmfileValues = parse(renderGoTemplate(files.get(`${name}/helmfile/${hf.values![0]}`)!, deploy));
       expect(substitute(hr.spec.values), r.name).toEqual(helmfileValues);
     }
