@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { GithubSettingsError, settingsFromEnv, upsertStickyComment, withoutToken } from '../github/sticky-comment.ts';
+import { GithubSettingsError, settingsFromEnv, upsertStickyComment, withoutToken, type GithubSettings, type StickyResult } from '../github/sticky-comment.ts';
 import { parse } from './args.ts';
 import { UsageError, type Command } from './command.ts';
 
@@ -7,28 +7,42 @@ export const commentCommand: Command = {
   name: 'comment',
   usage: `Usage: slipway comment --pr N --body-file FILE
 
-Finds this pull request's Slipway comment by its hidden marker and updates it in place, or
-creates it when missing: never a second one. Retries on server errors and secondary rate limits.
+Posts FILE (e.g. the output of slipway diff) as the pull request's one Slipway comment: the
+comment by this token's author that starts with the hidden marker <!-- slipway:diff --> is
+updated in place, or created when there is none. Never a second one: older duplicates are
+deleted, comments by anyone else are never touched, and a create that fails without a clear
+answer is checked for before it is tried again. Lines that look like credentials are redacted.
+
+The author is the token's user (GET /user). GITHUB_TOKEN in GitHub Actions may not ask: its
+comments are by github-actions[bot]. For another GitHub App's token, set SLIPWAY_COMMENT_AUTHOR.
 
 Environment:
-  GITHUB_TOKEN        token with pull-requests: write (never printed)
-  GITHUB_REPOSITORY   owner/name
-  GITHUB_API_URL      API base URL (default https://api.github.com)
+  GITHUB_TOKEN                  token with pull-requests: write (never printed)
+  GITHUB_REPOSITORY             owner/name
+  GITHUB_API_URL                API base URL (default https://api.github.com)
+  SLIPWAY_COMMENT_AUTHOR        login of the comment's author (e.g. my-app[bot]); skips GET /user
+  SLIPWAY_GITHUB_TIMEOUT_MS     each request's timeout (default 10000)
+  SLIPWAY_GITHUB_DEADLINE_MS    the whole command's deadline (default 60000)
+  SLIPWAY_GITHUB_MAX_WAIT_S     longest rate-limit wait honoured (default 30); longer fails
+  SLIPWAY_GITHUB_RETRY_BASE_MS  length of one second of retry waiting (default 1000; tests)
 
 Options:
   --pr N             Pull request number.
-  --body-file FILE   Markdown to post (e.g. the output of slipway diff).
-  -h, --help         Show this help.`,
+  --body-file FILE   Markdown to post.
+  -h, --help         Show this help.
+
+Exit codes: 0 created, updated or unchanged; 2 usage error or failure (one line naming the
+request and the HTTP status).`,
   async run(args, io) {
     const { values } = parse(args, { pr: { type: 'string' }, 'body-file': { type: 'string' } });
     if (values.help) {
       io.stdout.write(`${this.usage}\n`);
       return 0;
     }
-    const pr = Number(values.pr);
-    if (!Number.isInteger(pr) || pr <= 0) throw new UsageError('--pr must be a pull request number.');
+    const pr = /^\d+$/.test(String(values.pr ?? '')) ? Number(values.pr) : NaN;
+    if (!Number.isSafeInteger(pr) || pr <= 0) throw new UsageError('--pr must be a pull request number.');
     if (!values['body-file']) throw new UsageError('--body-file FILE is required.');
-    let settings;
+    let settings: GithubSettings;
     try {
       settings = settingsFromEnv(io.env);
     } catch (e) {
@@ -41,14 +55,23 @@ Options:
     } catch {
       throw new UsageError(`cannot read ${String(values['body-file'])}.`);
     }
+    const safe = (text: string) => withoutToken(text, settings.token);
     try {
       const result = await upsertStickyComment(settings, pr, markdown);
-      io.stdout.write(`Comment ${result.id} ${result.action} on #${pr}: ${result.url}\n`);
+      io.stdout.write(safe(`Comment ${result.id} ${result.action} on #${pr}: ${result.url}${details(result)}\n`));
       return 0;
     } catch (e) {
-      const err = e as { status?: number; message?: string };
-      io.stderr.write(`slipway comment: GitHub answered ${err.status ?? 'without a status'}: ${withoutToken(err.message ?? String(e), settings.token)}\n`);
+      const message = e instanceof Error ? e.message : String(e);
+      io.stderr.write(safe(`slipway comment: ${message.replace(/\s+/g, ' ').trim()}\n`));
       return 2;
     }
   },
 };
+
+function details(result: StickyResult): string {
+  const notes = [
+    result.adoptedAfter && `the create answered "${result.adoptedAfter}"; found it stored`,
+    result.removed > 0 && `deleted ${result.removed} older duplicate${result.removed === 1 ? '' : 's'}`,
+  ].filter(Boolean);
+  return notes.length ? ` (${notes.join('; ')})` : '';
+}
