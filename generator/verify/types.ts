@@ -17,6 +17,8 @@ export interface RenderedObject {
   readonly release?: { readonly name: string; readonly namespace: string };
   /** The file under out/ that carries it, or that carries its HelmRelease. */
   readonly file: string;
+  /** The ${VAR} names it held before post-build substitution (objects in git only). */
+  readonly variables?: readonly string[];
 }
 
 /** A Flux Kustomization: what it applies and what it waits for. */

@@ -1,0 +1,28 @@
+// The checks of `slipway verify`, each a pure function of the cluster state (DESIGN.md step 6).
+// They share one index of the state (model/cluster.ts), built on first use.
+import type { Check } from '../types.ts';
+import { ingressCheck } from './reference-ingress.ts';
+import { orderCrdsCheck } from './order-crds.ts';
+import { orderGraphsCheck } from './order-graphs.ts';
+import { orderWaitsCheck } from './order-waits.ts';
+import { podInputsCheck } from './reference-pod-inputs.ts';
+import { podSecurityCheck } from './pod-security.ts';
+import { reachabilityCheck } from './reachability.ts';
+import { schemaCheck } from './schema.ts';
+import { selectorsCheck } from './reference-selectors.ts';
+import { serviceMonitorCheck } from './reference-service-monitors.ts';
+import { terraformContractCheck } from './terraform-contract.ts';
+
+export const checks: readonly Check[] = [
+  schemaCheck,
+  podSecurityCheck,
+  selectorsCheck,
+  ingressCheck,
+  serviceMonitorCheck,
+  podInputsCheck,
+  reachabilityCheck,
+  orderGraphsCheck,
+  orderCrdsCheck,
+  orderWaitsCheck,
+  terraformContractCheck,
+];
