@@ -16,6 +16,10 @@ const configSchema = z.strictObject({
     .min(1)
     .optional()
     .describe('Where Kubernetes JSON Schemas come from: "embedded" (the set inside Slipway, the default), folders in kubeconform layout, templates or URLs.'),
+  kubernetesVersions: z
+    .record(z.string().regex(/^1\.\d{2}$/, 'Use a minor version such as "1.38".'), z.iso.date('Use the last day of support, YYYY-MM-DD.'))
+    .optional()
+    .describe('Kubernetes minor versions and the last day AKS supports each, added to (or correcting) the calendar Slipway ships.'),
   chartDir: z
     .string()
     .min(1)

@@ -9,6 +9,7 @@ export const warningCodes = {
   AKS_KUBENET_RETIRING: 'AKS retires kubenet networking; new clusters should use Azure CNI overlay',
   AKS_NPM_RETIRING: 'Azure Network Policy Manager is retired in favour of Cilium',
   API_SERVER_OPEN: 'the API server admits the whole internet (PROD_API_SERVER_OPEN, an error, in prod)',
+  KUBERNETES_VERSION_ENDING: 'AKS support for the cluster\'s Kubernetes version ends within 60 days',
   MONITORING_NO_RECEIVERS: 'Alertmanager has no receiver: alerts fire and nobody hears them',
   PG_ZONES: 'a zone-redundant database next to a cluster in one zone does not survive a zone outage end to end',
   ISSUER_RATE_LIMIT: "the Let's Encrypt production issuer outside prod runs into its rate limits",
@@ -32,7 +33,7 @@ export const errorCodes = [
   'DUPLICATE_INSTANCE', 'DUPLICATE_NAMESPACE', 'DUPLICATE_HOST', 'DUPLICATE_DATABASE', 'NAMESPACE_RESERVED', 'DATABASE_RESERVED', 'REPLICAS_MIN_MAX',
   'ACCESS_NAMESPACE_UNKNOWN', 'ACCESS_DUPLICATE_GROUP', 'PG_HA_SKU', 'MONITORING_SMTP',
   'PROD_ZONES', 'PROD_DB_HA', 'PROD_REPLICAS', 'PROD_INGRESS_REPLICAS', 'PROD_ISSUER', 'PROD_BACKUPS',
-  'ACKNOWLEDGE_ERROR_CODE', 'ACKNOWLEDGE_UNKNOWN_CODE', 'ACKNOWLEDGE_DUPLICATE', 'PROD_API_SERVER_OPEN',
+  'ACKNOWLEDGE_ERROR_CODE', 'ACKNOWLEDGE_UNKNOWN_CODE', 'ACKNOWLEDGE_DUPLICATE', 'PROD_API_SERVER_OPEN', 'KUBERNETES_VERSION_UNKNOWN', 'KUBERNETES_VERSION_UNSUPPORTED',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

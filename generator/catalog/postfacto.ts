@@ -3,7 +3,7 @@
 // never on a node with a web pod; configuration from Key Vault; network policies that allow only
 // ingress -> web -> Redis, web -> PostgreSQL and DNS, on top of the namespace's default deny.
 import { z } from 'zod';
-import { chartVersionPin, dnsLabel, hostname } from '../../schema/common.ts';
+import { chartVersionPin, dnsLabel, email, hostname } from '../../schema/common.ts';
 import type { Environment } from '../model/environment.ts';
 import { POSTGRESQL_ADMIN_LOGIN, POSTGRESQL_PASSWORD_SECRET } from '../model/key-vault-secrets.ts';
 import { duplicates, error, type Finding } from '../model/rules/rule.ts';
@@ -12,7 +12,7 @@ import { charts, clusterIssuerName, dataPoolToleration, INGRESS_CLASS, onPool, R
 import { http01SolverPolicy } from './cert-manager.ts';
 import { appKind, type AppDefinition } from './definition.ts';
 import { INGRESS_NAMESPACE } from './ingress-nginx.ts';
-import { csiVolume, secretProviderClassSpec } from './secret-provider-class.ts';
+import { csiVolume, secretProviderClass } from './secret-provider-class.ts';
 import type { KubeObject, Values } from './types.ts';
 import { mergeValues } from './values.ts';
 
@@ -26,9 +26,14 @@ export interface PostfactoInstance {
   readonly release: string;
   readonly replicas: { readonly min: number; readonly max: number };
   readonly database: string;
+  /** Login of the admin user the admin Job creates (its password is generated into Key Vault). */
+  readonly adminEmail: string;
+  /** Where Action Cable's pub/sub runs: an in-cluster Redis, or PostgreSQL LISTEN/NOTIFY. */
+  readonly actionCable: 'redis' | 'postgresql';
 }
 
 export const secretKeyBaseSecret = (p: PostfactoInstance) => `${p.release}-secret-key-base`;
+export const adminPasswordSecret = (p: PostfactoInstance) => `${p.release}-admin-password`;
 
 const WEB_PORT = 3000;
 const REDIS_PORT = 6379;
@@ -64,6 +69,13 @@ const item = z.strictObject({
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'Use a PostgreSQL database name: lowercase letters, digits and "_", up to 63 characters.')
     .optional()
     .describe('Database on the managed server. Default: postfacto_<name> with "-" as "_".'),
+  adminEmail: email.optional().describe('Login of the Postfacto admin user (/admin), created once by a Job; its password is generated into Key Vault as <release>-admin-password. Default: admin@<host>.'),
+  actionCable: z
+    .enum(['redis', 'postgresql'])
+    .optional()
+    .describe(
+      "Action Cable's pub/sub: redis (an in-cluster Redis on the data pool; Rails 6.1 restarts every web process when Redis restarts) or postgresql (LISTEN/NOTIFY on the instance's database: no Redis, one more connection per web process). Default: redis.",
+    ),
 });
 
 const pin = z.strictObject({ chartVersion: chartVersionPin }).optional().describe('app-template chart used for every Postfacto instance.');
@@ -82,6 +94,8 @@ export const postfacto: AppDefinition<'postfacto', typeof item, PostfactoInstanc
     release: `postfacto-${i.name}`,
     replicas: i.replicas ?? byStage({ min: 2, max: 4 }, { min: 1, max: 2 }),
     database: i.database ?? `postfacto_${i.name.replace(/-/g, '_')}`,
+    adminEmail: i.adminEmail ?? `admin@${i.host}`,
+    actionCable: i.actionCable ?? 'redis',
   }),
   instances: (env) => env.apps.postfacto,
   podSecurity: 'baseline',
@@ -97,8 +111,12 @@ export const postfacto: AppDefinition<'postfacto', typeof item, PostfactoInstanc
     // The HorizontalPodAutoscaler, not the chart, owns the web replica count.
     driftIgnore: [{ paths: ['/spec/replicas'], target: { kind: 'Deployment' } }],
   }),
-  objects: (env) => ({ config: env.apps.postfacto.flatMap((p) => [defaultDeny(p), ...http01SolverPolicy(env, p.namespace)]) }),
-  vaultSecrets: (env) => env.apps.postfacto.map((p) => ({ name: secretKeyBaseSecret(p), generate: true })),
+  objects: (env) => ({
+    // Before the release: its migration Job (a pre-install hook) already mounts the class.
+    base: env.apps.postfacto.map((p) => instanceSecrets(env, p)),
+    config: env.apps.postfacto.flatMap((p) => [defaultDeny(p), ...http01SolverPolicy(env, p.namespace)]),
+  }),
+  vaultSecrets: (env) => env.apps.postfacto.flatMap((p) => [{ name: secretKeyBaseSecret(p), generate: true }, { name: adminPasswordSecret(p), generate: true }]),
   alerts: (env) => [
     {
       name: 'postfacto',
@@ -107,6 +125,15 @@ export const postfacto: AppDefinition<'postfacto', typeof item, PostfactoInstanc
         return [
           alert('PostfactoDown', `sum(kube_deployment_status_replicas_available{${selector}}) < 1`, '5m', 'critical', `Postfacto ${p.name} (${p.host}) has no available web pod.`),
           alert('PostfactoDegraded', `sum(kube_deployment_status_replicas_available{${selector}}) < ${p.replicas.min}`, '15m', 'warning', `Postfacto ${p.name} runs fewer than its ${p.replicas.min} minimum web pods.`),
+          // Every web pod restarting at once is what a lost Action Cable connection to Redis does to
+          // Rails 6.1 (rails/rails#27659): worth knowing even when the instance recovers on its own.
+          alert(
+            'PostfactoWebRestartedTogether',
+            `count(increase(kube_pod_container_status_restarts_total{namespace="${p.namespace}", container="app", pod=~"${p.release}-web-.*"}[10m]) > 0) >= ${Math.min(2, p.replicas.min)}`,
+            '0m',
+            'warning',
+            `Web pods of Postfacto ${p.name} restarted together; with Action Cable on Redis, a Redis restart does this (consider actionCable: postgresql).`,
+          ),
         ];
       }),
     },
@@ -159,6 +186,32 @@ function instanceRules(env: Environment): Finding[] {
   return out;
 }
 
+/**
+ * The image's entrypoint (docker/release/entrypoint at 4.3.11) writes client/config.js, runs
+ * `rake db:migrate` and starts the server without exec: Puma never gets SIGTERM, and every replica
+ * migrates at once and serves even when that failed. Here migrations run once per rollout in a Job
+ * before the web pods (a pre-install/pre-upgrade hook), and the web container keeps the config.js
+ * step and execs the server.
+ */
+const CONFIG_JS = 'cat > /postfacto/client/config.js <<EOF\nwindow.Retro = window.Retro || {};\nwindow.Retro.config = {\n  "contact": "",\n  "terms": "",\n  "privacy": "",\n  "api_base_url": "/api",\n  "websocket_url": "/cable",\n  "enable_analytics": $ENABLE_ANALYTICS,\n  "google_oauth_client_id": "$GOOGLE_OAUTH_CLIENT_ID"\n};\nEOF\n';
+const SERVE = `${CONFIG_JS}exec bundle exec rails server -b 0.0.0.0 -p ${WEB_PORT}`;
+
+/** A Helm hook Job: recreated on every rollout, kept when it failed so its logs can be read. */
+const hookJob = (hook: string, command: readonly string[]) => ({
+  type: 'job',
+  annotations: { 'helm.sh/hook': hook, 'helm.sh/hook-weight': '0', 'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded' },
+  job: { backoffLimit: 2, activeDeadlineSeconds: 900 },
+  pod: { nodeSelector: onPool('apps'), restartPolicy: 'Never' },
+  containers: {
+    main: {
+      image: { repository: 'postfacto/postfacto' },
+      command,
+      resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+      securityContext: dropAll,
+    },
+  },
+});
+
 /** What every Postfacto instance shares (out/base/postfacto). */
 const base: Values = {
   global: { alwaysAppendIdentifierToResourceName: true },
@@ -180,13 +233,23 @@ const base: Values = {
       containers: {
         app: {
           image: { repository: 'postfacto/postfacto' },
-          probes: { startup: httpProbe(5, 60), liveness: httpProbe(10, 3), readiness: httpProbe(10, 3) },
+          command: ['/bin/sh', '-c', SERVE],
+          probes: {
+            startup: httpProbe(5, 60),
+            liveness: httpProbe(10, 3),
+            // Postfacto 4.3.11 has no route that reads the database (api/config/routes.rb): ready
+            // means the database accepts connections, checked with the image's own Ruby.
+            readiness: { enabled: true, custom: true, spec: { exec: { command: ['ruby', '-rsocket', '-e', 'TCPSocket.new(ENV.fetch("DATABASE_HOST"), 5432).close'] }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 } },
+          },
           resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
           // The upstream image runs as root (files owned by root under /postfacto), so no runAsNonRoot.
           securityContext: dropAll,
         },
       },
     },
+    migrate: hookJob('pre-install,pre-upgrade', ['bundle', 'exec', 'rake', 'db:migrate']),
+    // The admin user of /admin (api/lib/tasks/add_admin_user.rake; it leaves an existing one alone).
+    admin: hookJob('post-install,post-upgrade', ['bundle', 'exec', 'rake', 'admin:create_user']),
     redis: {
       type: 'deployment',
       replicas: 1,
@@ -213,16 +276,51 @@ const base: Values = {
     redis: { controller: 'redis', ports: { redis: { port: REDIS_PORT } } },
   },
   persistence: {
-    'secrets-store': { type: 'custom', advancedMounts: { web: { app: [{ path: SECRETS_MOUNT, readOnly: true }] } } },
+    // Every pod that reads the synced Secret mounts the class itself: the Secrets Store CSI driver
+    // keeps a synced Secret only while some pod mounts its class.
+    'secrets-store': {
+      type: 'custom',
+      advancedMounts: { web: { app: [{ path: SECRETS_MOUNT, readOnly: true }] }, migrate: { main: [{ path: SECRETS_MOUNT, readOnly: true }] }, admin: { main: [{ path: SECRETS_MOUNT, readOnly: true }] } },
+    },
     'redis-data': { type: 'emptyDir', advancedMounts: { redis: { redis: [{ path: '/data' }] } } },
   },
 };
 
-/** What makes an instance itself: name, version, host, database, secrets, scaling bounds. */
-function instanceValues(env: Environment, p: PostfactoInstance): Values {
+/** The SecretProviderClass of an instance: database password, Rails secret and admin password, synced into one Secret. */
+function instanceSecrets(env: Environment, p: PostfactoInstance): KubeObject {
+  return secretProviderClass(env, p.release, p.namespace, [POSTGRESQL_PASSWORD_SECRET, secretKeyBaseSecret(p), adminPasswordSecret(p)], {
+    secretName: `${p.release}-secrets`,
+    keys: { 'database-password': POSTGRESQL_PASSWORD_SECRET, 'secret-key-base': secretKeyBaseSecret(p), 'admin-password': adminPasswordSecret(p) },
+  });
+}
+
+/** What Rails needs in a Postfacto process of an instance; only the web server talks to Action Cable's pub/sub. */
+function railsEnv(env: Environment, p: PostfactoInstance, web: boolean): Values {
   const secret = `${p.release}-secrets`;
+  const host = `${env.names.postgresqlServer}.postgres.database.azure.com`;
+  return {
+    DATABASE_HOST: host,
+    DATABASE_PASSWORD: { valueFrom: { secretKeyRef: { name: secret, key: 'database-password' } } },
+    DATABASE_URL: { value: `postgres://${POSTGRESQL_ADMIN_LOGIN}:$(DATABASE_PASSWORD)@${host}:5432/${p.database}?sslmode=require`, dependsOn: 'DATABASE_PASSWORD' },
+    SECRET_KEY_BASE: { valueFrom: { secretKeyRef: { name: secret, key: 'secret-key-base' } } },
+    ...(web && (p.actionCable === 'redis' ? { REDIS_URL: `redis://${p.release}-redis:${REDIS_PORT}/0` } : { USE_POSTGRES_FOR_ACTION_CABLE: 'true' })),
+    // TLS ends at the ingress: api/config.ru enables Rack::SSL in production unless this is set (to
+    // anything), and the kubelet's plain HTTP probes would get a redirect to https.
+    DISABLE_SSL_REDIRECT: 'true',
+    // Without it Rails logs into log/production.log inside the container (config/environments/production.rb).
+    RAILS_LOG_TO_STDOUT: 'true',
+    // The websocket origin check and URL (config/environments/production.rb reads ACTION_CABLE_HOST).
+    ACTION_CABLE_HOST: p.host,
+    CLIENT_ORIGIN: `https://${p.host}`,
+  };
+}
+
+/** What makes an instance itself: name, version, host, database, secrets, scaling bounds, Action Cable. */
+function instanceValues(env: Environment, p: PostfactoInstance): Values {
   const web = `${p.release}-web`;
-  const database = `postgres://${POSTGRESQL_ADMIN_LOGIN}:$(DATABASE_PASSWORD)@${env.names.postgresqlServer}.postgres.database.azure.com:5432/${p.database}?sslmode=require`;
+  const rails = railsEnv(env, p, false);
+  const redis = p.actionCable === 'redis';
+  const image = { tag: p.version };
   return {
     global: { fullnameOverride: p.release },
     controllers: {
@@ -231,7 +329,7 @@ function instanceValues(env: Environment, p: PostfactoInstance): Values {
           affinity: {
             podAntiAffinity: {
               // Never share a node with Redis: one node failure must not take both down.
-              requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: podsOf(p, 'redis') }, topologyKey: 'kubernetes.io/hostname' }],
+              ...(redis && { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: podsOf(p, 'redis') }, topologyKey: 'kubernetes.io/hostname' }] }),
               preferredDuringSchedulingIgnoredDuringExecution: [
                 { weight: 100, podAffinityTerm: { labelSelector: { matchLabels: podsOf(p, 'web') }, topologyKey: 'kubernetes.io/hostname' } },
               ],
@@ -239,20 +337,20 @@ function instanceValues(env: Environment, p: PostfactoInstance): Values {
           },
           topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: podsOf(p, 'web') } }],
         },
+        containers: { app: { image, env: railsEnv(env, p, true) } },
+      },
+      migrate: { containers: { main: { image, env: rails } } },
+      admin: {
         containers: {
-          app: {
-            image: { tag: p.version },
-            env: {
-              DATABASE_PASSWORD: { valueFrom: { secretKeyRef: { name: secret, key: 'database-password' } } },
-              DATABASE_URL: { value: database, dependsOn: 'DATABASE_PASSWORD' },
-              SECRET_KEY_BASE: { valueFrom: { secretKeyRef: { name: secret, key: 'secret-key-base' } } },
-              REDIS_URL: `redis://${p.release}-redis:${REDIS_PORT}/0`,
-              CLIENT_ORIGIN: `https://${p.host}`,
-            },
+          main: {
+            image,
+            env: { ...rails, ADMIN_EMAIL: p.adminEmail, ADMIN_PASSWORD: { valueFrom: { secretKeyRef: { name: `${p.release}-secrets`, key: 'admin-password' } } } },
           },
         },
       },
+      ...(!redis && { redis: { enabled: false } }),
     },
+    ...(!redis && { service: { redis: { enabled: false } }, }),
     ingress: {
       web: {
         className: INGRESS_CLASS,
@@ -261,7 +359,10 @@ function instanceValues(env: Environment, p: PostfactoInstance): Values {
         tls: [{ secretName: `${p.release}-tls`, hosts: [p.host] }],
       },
     },
-    persistence: { 'secrets-store': { volumeSpec: { csi: csiVolume('secrets-store', p.release).csi } } },
+    persistence: {
+      'secrets-store': { volumeSpec: { csi: csiVolume('secrets-store', p.release).csi } },
+      ...(!redis && { 'redis-data': { enabled: false } }),
+    },
     networkpolicies: {
       web: {
         controller: 'web',
@@ -269,28 +370,32 @@ function instanceValues(env: Environment, p: PostfactoInstance): Values {
         rules: {
           ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': INGRESS_NAMESPACE } } }], ports: [{ port: WEB_PORT, protocol: 'TCP' }] }],
           egress: [
-            { to: [{ podSelector: { matchLabels: podsOf(p, 'redis') } }], ports: [{ port: REDIS_PORT, protocol: 'TCP' }] },
-            { to: [{ ipBlock: { cidr: env.network.postgresqlSubnet } }], ports: [{ port: 5432, protocol: 'TCP' }] },
+            ...(redis ? [{ to: [{ podSelector: { matchLabels: podsOf(p, 'redis') } }], ports: [{ port: REDIS_PORT, protocol: 'TCP' }] }] : []),
+            databaseEgress(env),
             dnsEgress,
           ],
         },
       },
-      redis: {
-        controller: 'redis',
+      // The Jobs talk to the database only.
+      jobs: {
+        podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/controller', operator: 'In', values: ['migrate', 'admin'] }] },
         policyTypes: ['Ingress', 'Egress'],
-        rules: { ingress: [{ from: [{ podSelector: { matchLabels: podsOf(p, 'web') } }], ports: [{ port: REDIS_PORT, protocol: 'TCP' }] }], egress: [] },
+        rules: { ingress: [], egress: [databaseEgress(env), dnsEgress] },
       },
+      ...(redis
+        ? {
+            redis: {
+              controller: 'redis',
+              policyTypes: ['Ingress', 'Egress'],
+              rules: { ingress: [{ from: [{ podSelector: { matchLabels: podsOf(p, 'web') } }], ports: [{ port: REDIS_PORT, protocol: 'TCP' }] }], egress: [] },
+            },
+          }
+        : {}),
     },
     // app-template 4.1.1 writes a raw resource's `spec` value at the top level of the object, beside
     // metadata (common library templates/classes/_rawResource.tpl: `toYaml $resourceObject.spec`),
     // so the object's own spec goes one level down.
     rawResources: {
-      secrets: rawResource('secrets-store.csi.x-k8s.io/v1', 'SecretProviderClass', p.release, {
-        spec: secretProviderClassSpec(env, [POSTGRESQL_PASSWORD_SECRET, secretKeyBaseSecret(p)], {
-          secretName: secret,
-          keys: { 'database-password': POSTGRESQL_PASSWORD_SECRET, 'secret-key-base': secretKeyBaseSecret(p) },
-        }),
-      }),
       autoscaler: rawResource('autoscaling/v2', 'HorizontalPodAutoscaler', web, {
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: web },
@@ -303,6 +408,8 @@ function instanceValues(env: Environment, p: PostfactoInstance): Values {
     },
   };
 }
+
+const databaseEgress = (env: Environment) => ({ to: [{ ipBlock: { cidr: env.network.postgresqlSubnet } }], ports: [{ port: 5432, protocol: 'TCP' }] });
 
 /** An app-template raw resource: `body` is everything of the object but apiVersion, kind and metadata. */
 const rawResource = (apiVersion: string, kind: string, name: string, body: Values) => ({ apiVersion, kind, forceRename: name, spec: body });

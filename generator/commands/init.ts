@@ -26,7 +26,7 @@ import { parse } from './args.ts';
 import { EnvironmentError, UsageError, type Command, type Io } from './command.ts';
 
 /** Pinned where the examples pin them; the file says where to change them. */
-const DEFAULT_KUBERNETES_VERSION = '1.33';
+const DEFAULT_KUBERNETES_VERSION = '1.35';
 const DEFAULT_POSTFACTO_VERSION = '4.3.11';
 
 type Answers = Record<string, string | string[]>;

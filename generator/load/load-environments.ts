@@ -5,6 +5,7 @@ import { environmentSchema } from '../../schema/environment.ts';
 import type { OnProgress } from '../format/progress.ts';
 import { hasErrors, sortIssues, type Issue } from '../issues.ts';
 import type { Environment } from '../model/environment.ts';
+import { policyFor, type Policy } from '../model/kubernetes-versions.ts';
 import { normalize } from '../model/normalize.ts';
 import { checkEnvironment, type Finding } from '../model/rules/index.ts';
 import { fleetRules } from '../model/rules/fleet.ts';
@@ -39,12 +40,12 @@ export function listEnvironmentFiles(dir: string): string[] {
     .map((n) => toDisplayPath(path.join(dir, n)));
 }
 
-export function loadEnvironments(files: readonly string[], onProgress?: OnProgress): LoadResult {
-  return loadEnvironmentTexts(files.map((file) => ({ file, text: readText(file) })), onProgress);
+export function loadEnvironments(files: readonly string[], onProgress?: OnProgress, policy: Policy = policyFor()): LoadResult {
+  return loadEnvironmentTexts(files.map((file) => ({ file, text: readText(file) })), onProgress, policy);
 }
 
 /** Same as loadEnvironments for contents read elsewhere (e.g. from git); text undefined = unreadable. */
-export function loadEnvironmentTexts(inputs: ReadonlyArray<{ file: string; text: string | undefined }>, onProgress?: OnProgress): LoadResult {
+export function loadEnvironmentTexts(inputs: ReadonlyArray<{ file: string; text: string | undefined }>, onProgress?: OnProgress, policy: Policy = policyFor()): LoadResult {
   const environments: Environment[] = [];
   const issues: Issue[] = [];
   const acknowledged: AcknowledgedIssue[] = [];
@@ -52,7 +53,7 @@ export function loadEnvironmentTexts(inputs: ReadonlyArray<{ file: string; text:
   const fileOf = new Map<string, string>();
   for (const [index, { file, text }] of inputs.entries()) {
     onProgress?.(index + 1, inputs.length);
-    const result = loadEnvironment(file, text);
+    const result = loadEnvironment(file, text, policy);
     issues.push(...result.issues);
     acknowledged.push(...result.acknowledged);
     // x.yaml and x.yml would both render out/x/: the second one is refused, and not rendered.
@@ -105,7 +106,7 @@ interface FileResult {
   readonly acknowledged: AcknowledgedIssue[];
 }
 
-export function loadEnvironment(file: string, text: string | undefined = readText(file)): FileResult {
+export function loadEnvironment(file: string, text: string | undefined = readText(file), policy: Policy = policyFor()): FileResult {
   if (text === undefined) {
     return {
       issues: [{ code: 'FILE_NOT_FOUND', severity: 'error', message: `Cannot read ${file}.`, file, line: 0, column: 0, path: '', hint: 'Check the path; environment files live in environments/<name>.yaml.' }],
@@ -119,7 +120,7 @@ export function loadEnvironment(file: string, text: string | undefined = readTex
   if (!parsed.success) return { source, issues: schemaIssues(source, environmentSchema, parsed.error.issues), acknowledged: [] };
 
   const environment = normalize(parsed.data, file);
-  const findings = [...checkEnvironment(environment, parsed.data), ...fileFindings(environment, text)];
+  const findings = [...checkEnvironment(environment, parsed.data, policy), ...fileFindings(environment, text)];
   const entries = parsed.data.acknowledge ?? [];
   const fired = new Set(findings.map((f) => f.code));
   const located = [...findings, ...acknowledgmentFindings(entries, fired)].map((f) => locate(source, f));

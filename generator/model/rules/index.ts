@@ -2,6 +2,7 @@
 import type { EnvironmentInput } from '../../../schema/environment.ts';
 import { releaseRules } from '../../catalog/index.ts';
 import type { Environment } from '../environment.ts';
+import type { Policy } from '../kubernetes-versions.ts';
 import { accessRules } from './access.ts';
 import { advisoryRules } from './advisories.ts';
 import { apiServerRules } from './api-server.ts';
@@ -10,6 +11,7 @@ import { azureNameRules } from './azure-names.ts';
 import { dnsRules } from './dns.ts';
 import { environmentNameRules } from './environment-name.ts';
 import { hostRules } from './hosts.ts';
+import { kubernetesVersionRules } from './kubernetes-version.ts';
 import { namespaceRules } from './namespaces.ts';
 import { networkRules } from './network.ts';
 import type { Finding, Rule } from './rule.ts';
@@ -26,6 +28,7 @@ const rules: readonly Rule[] = [
   networkRules,
   apiServerRules,
   aksRules,
+  kubernetesVersionRules,
   namespaceRules,
   releaseRules,
   hostRules,
@@ -34,6 +37,6 @@ const rules: readonly Rule[] = [
   advisoryRules,
 ];
 
-export function checkEnvironment(env: Environment, input: EnvironmentInput): Finding[] {
-  return rules.flatMap((rule) => rule(env, input));
+export function checkEnvironment(env: Environment, input: EnvironmentInput, policy: Policy): Finding[] {
+  return rules.flatMap((rule) => rule(env, input, policy));
 }

@@ -4,6 +4,7 @@ import type { ErrorCode, WarningCode } from '../../../schema/acknowledge.ts';
 import type { EnvironmentInput } from '../../../schema/environment.ts';
 import type { Severity } from '../../issues.ts';
 import type { Environment } from '../environment.ts';
+import type { Policy } from '../kubernetes-versions.ts';
 
 export interface Finding {
   readonly code: string;
@@ -13,8 +14,8 @@ export interface Finding {
   readonly hint: string;
 }
 
-/** The input is there for rules that must tell a value the file gives from a default. */
-export type Rule = (env: Environment, input: EnvironmentInput) => Finding[];
+/** The input is there for rules that must tell a value the file gives from a default; the policy for rules that depend on the date. */
+export type Rule = (env: Environment, input: EnvironmentInput, policy: Policy) => Finding[];
 
 export const error = (code: ErrorCode, path: readonly PropertyKey[], message: string, hint: string): Finding => ({ code, severity: 'error', path, message, hint });
 export const warning = (code: WarningCode, path: readonly PropertyKey[], message: string, hint: string): Finding => ({ code, severity: 'warning', path, message, hint });
