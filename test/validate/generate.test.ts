@@ -19,7 +19,7 @@ describe('generate validates the manifests it writes', () => {
       writeSchemaFolder(strict, ['helm.toolkit.fluxcd.io/v2/HelmRelease'], (_, schema) => ({ ...schema, required: ['status'] }));
       const run = await runCli(['generate', '--schema-location', strict, '--schema-location', 'embedded']);
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/out\/numbers-prod\/flux\/infrastructure\/controllers\/ingress-nginx-values\.yaml error MANIFEST_INVALID HelmRelease ingress-nginx\/ingress-nginx: \/ must have required property 'status'/);
+      expect(run.stderr).toMatch(/out\/numbers-prod\/flux\/infrastructure\/controllers\/ingress-nginx-values\.yaml error MANIFEST_INVALID HelmRelease flux-system\/ingress-nginx: \/ must have required property 'status'/);
       expect(run.stderr).toContain('The rendered manifests are invalid; nothing was written to out/.');
       expect(snapshotTree(path.join(ws, 'out'))).toEqual(before);
     });
