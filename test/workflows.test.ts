@@ -40,7 +40,7 @@ describe('GitHub workflows', () => {
 
   it('runs the required checks', () => {
     const runs = steps.map((s) => s.step.run ?? '').join('\n');
-    for (const command of ['npm ci', 'npx slipway validate', 'npx slipway schema --check', 'npx slipway generate --check', 'npx slipway diff --base', 'kubeconform -strict', 'kubectl kustomize', 'terraform fmt -check', 'init -backend=false', 'validate', 'npm test', 'GITHUB_STEP_SUMMARY']) {
+    for (const command of ['npm ci', 'npx slipway validate', 'npx slipway verify', 'npx slipway schema --check', 'npx slipway generate --check', 'npx slipway diff --base', 'kubeconform -strict', 'kubectl kustomize', 'terraform fmt -check', 'init -backend=false', 'validate', 'npm test', 'GITHUB_STEP_SUMMARY']) {
       expect(runs, command).toContain(command);
     }
   });
