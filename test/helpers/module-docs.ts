@@ -1,6 +1,7 @@
 // A module's interface (variables with types, outputs) from its parsed HCL: written to
 // terraform/modules/interfaces.json for the renderer, and as tables into the module README.
-import { parseModule, type Body } from './hcl.ts';
+import path from 'node:path';
+import { blocksOf, parseModule, type Body } from './hcl.ts';
 
 export interface ModuleVariable {
   readonly type: string;
@@ -10,6 +11,8 @@ export interface ModuleVariable {
 export interface ModuleInterface {
   readonly variables: Record<string, ModuleVariable>;
   readonly outputs: Record<string, string>;
+  /** "resource.azurerm_x", "data.azurerm_y": what the module manages or reads, with the local modules it calls. */
+  readonly blockTypes: string[];
 }
 
 /** A type expression on one line: object fields, written one per line in HCL, joined with commas. */
@@ -29,7 +32,18 @@ export async function moduleInterface(dir: string): Promise<ModuleInterface> {
     { type: oneLineType(v!.type), required: !('default' in v!), description: String(v!.description) },
   ]);
   const outputs = byName(Object.entries((doc.output as Record<string, Body[]>) ?? {})).map(([name, [o]]): [string, string] => [name, String(o!.description)]);
-  return { variables: Object.fromEntries(variables), outputs: Object.fromEntries(outputs) };
+  return { variables: Object.fromEntries(variables), outputs: Object.fromEntries(outputs), blockTypes: await blockTypes(dir) };
+}
+
+/** The block types a module uses, following module blocks whose source is a local path. */
+async function blockTypes(dir: string): Promise<string[]> {
+  const doc = await parseModule(dir);
+  const used = new Set(['resource', 'data', 'ephemeral'].flatMap((kind) => blocksOf(doc, kind).map(([type]) => `${kind}.${type}`)));
+  for (const [, calls] of Object.entries((doc.module as Record<string, Body[]>) ?? {})) {
+    const source = String(calls[0]!.source);
+    if (source.startsWith('./') || source.startsWith('../')) for (const t of await blockTypes(path.join(dir, source))) used.add(t);
+  }
+  return [...used].sort();
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();

@@ -8,11 +8,13 @@ import { packagePath } from '../../package-root.ts';
 import { GENERATED_HEADER } from '../yaml.ts';
 import { alignAttributes, hclString } from './hcl.ts';
 import { moduleCopies, moduleSource } from './modules.ts';
+import { providersToRegister } from './resource-providers.ts';
 import { stacksOf, type ModuleCall, type Stack } from './stacks.ts';
 
 interface ModuleInterface {
   readonly variables: Record<string, { type: string; required: boolean; description: string }>;
   readonly outputs: Record<string, string>;
+  readonly blockTypes: readonly string[];
 }
 const interfaces = (JSON.parse(readFileSync(packagePath('terraform/modules/interfaces.json'), 'utf8')) as { modules: Record<string, ModuleInterface> }).modules;
 
@@ -53,6 +55,7 @@ export function renderTerraform(environments: readonly Environment[]): Map<strin
 }
 
 function versionsContext(env: Environment, stack: Stack, header: string) {
+  const register = providersToRegister(stack.modules.flatMap((call) => interfaces[call.module]!.blockTypes));
   const provider = (subscriptionId: string, alias?: string) => ({
     attributes: [
       ...(alias ? [['alias', hclString(alias)]] : []),
@@ -60,6 +63,14 @@ function versionsContext(env: Environment, stack: Stack, header: string) {
       ['tenant_id', hclString(env.azure.tenantId)],
       // Storage accounts have shared keys disabled: data-plane calls use Entra ID.
       ['storage_use_azuread', 'true'],
+      // An alias only touches what exists in another subscription, where the deployer may not
+      // register anything; the stack's own subscription gets what its resources call.
+      ...(alias
+        ? [['resource_provider_registrations', hclString('none')]]
+        : [
+            ['resource_provider_registrations', hclString('core')],
+            ['resource_providers_to_register', `[${register.map(hclString).join(', ')}]`],
+          ]),
     ],
   });
   return {

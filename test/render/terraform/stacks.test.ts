@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../../../generator/model/environment.ts';
 import { substitutionVariableNames } from '../../../generator/model/workload-identities.ts';
 import { renderTerraform } from '../../../generator/render/terraform/render.ts';
+import { providersToRegister } from '../../../generator/render/terraform/resource-providers.ts';
 import { STACKS } from '../../../generator/render/terraform/stacks.ts';
 import { parseFile, parseModule, terraformEnv, tfFiles, type Body, type Hcl } from '../../helpers/hcl.ts';
 import { examples } from '../../helpers/render.ts';
@@ -225,6 +226,29 @@ describe('terraform values come from the model', () => {
     expect(vars.workload_role_assignments).toEqual({});
     expect(vars.backup).toBeNull();
     expect(vars.flux.client_id_variables).not.toHaveProperty('velero');
+  });
+
+  // azurerm v4.73.0 internal/resourceproviders/required.go: no registration set holds
+  // Microsoft.KubernetesConfiguration, so the Flux extension fails with MissingSubscriptionRegistration
+  // unless a stack registers it; the "API Providers" section of each resource's doc names its provider.
+  it('registers the core set plus what each stack calls, and nothing in a parent subscription', () => {
+    const registered = (env: string, stack: string) => {
+      const text = files.get(`${env}/terraform/${stack}/versions.tf`)!;
+      const main = text.slice(0, text.indexOf('features'));
+      expect(main, `${env} ${stack}`).toMatch(/resource_provider_registrations = "core"/);
+      return JSON.parse(/resource_providers_to_register\s+= (\[.*\])/.exec(main)![1]!) as string[];
+    };
+    expect(registered('numbers-prod', 'aks')).toEqual(expect.arrayContaining(['Microsoft.ContainerService', 'Microsoft.KeyVault', 'Microsoft.KubernetesConfiguration', 'Microsoft.OperationalInsights']));
+    expect(registered('numbers-prod', 'postgresql')).toEqual(expect.arrayContaining(['Microsoft.DBforPostgreSQL', 'Microsoft.KeyVault']));
+    expect(registered('numbers-prod', 'state')).toEqual([]);
+    expect(registered('numbers-prod', 'dns')).toEqual([]);
+    expect(files.get('numbers-test/terraform/dns/versions.tf')).toMatch(/alias\s+= "parent"[^}]*resource_provider_registrations = "none"/);
+  });
+
+  it('knows the resource provider of every azurerm type the modules use', () => {
+    const interfaces = JSON.parse(readFileSync(path.join(repoRoot, 'terraform/modules/interfaces.json'), 'utf8')) as { modules: Record<string, { blockTypes: string[] }> };
+    for (const [name, m] of Object.entries(interfaces.modules)) expect(() => providersToRegister(m.blockTypes), name).not.toThrow();
+    expect(() => providersToRegister(['resource.azurerm_cdn_profile'])).toThrow(/No resource provider is known for azurerm_cdn_profile/);
   });
 
   it('chooses state replication by stage', () => {
