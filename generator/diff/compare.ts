@@ -3,6 +3,7 @@
 import { MANIFEST_FILE } from '../emit/manifest.ts';
 import { dangers, type Danger } from './dangers.ts';
 import { parseDocuments, type ParseCache } from '../kustomize/build.ts';
+import type { RenderedRelease } from './rendered.ts';
 import { changes, partition, same, semantic, type Change, type OutputFiles, type SemanticEnvironment } from './semantic.ts';
 
 /** Files relative to out/. */
@@ -28,6 +29,11 @@ export interface EnvironmentDiff {
     readonly removed: readonly string[];
     readonly changed: ReadonlyArray<{ key: string; paths: readonly string[] }>;
   };
+  /**
+   * What the releases' charts render differently (helm template), per release with a change; absent
+   * when rendered objects were not compared for this environment (see DiffReport.rendering).
+   */
+  readonly rendered?: readonly RenderedRelease[];
   /** Files of the environment that differ in a way the lists above do not show. */
   readonly files: FileChanges;
   readonly dangers: readonly Danger[];
@@ -41,6 +47,11 @@ export interface DiffReport {
   readonly files: FileChanges;
   /** What could not be compared, and why. */
   readonly problems: readonly string[];
+  /**
+   * Whether the objects the charts render were compared: off with --no-render, unavailable when
+   * helm or a chart could not be had (problems says why).
+   */
+  readonly rendering: 'compared' | 'off' | 'unavailable';
 }
 
 export interface Sides {

@@ -7,7 +7,8 @@ import type { SemanticEnvironment, SemanticRelease } from './semantic.ts';
 import { isDowngrade } from './semver.ts';
 
 export interface Danger {
-  readonly kind: 'prune' | 'reinstall' | 'downgrade' | 'replace' | 'backups' | 'environment';
+  /** immutable: a field the API server refuses to change, so the Helm upgrade fails (rendered-dangers.ts). */
+  readonly kind: 'prune' | 'reinstall' | 'downgrade' | 'replace' | 'immutable' | 'backups' | 'environment';
   readonly what: string;
   readonly reason: string;
 }
@@ -83,12 +84,14 @@ function terraformDangers(a: SemanticEnvironment, b: SemanticEnvironment): Dange
   const [pg0, pg1] = pair('postgresql.postgresql');
   if (pg0 && pg1) {
     if (Number(pg1.postgresql_version) < Number(pg0.postgresql_version)) out.push({ kind: 'replace', what: `PostgreSQL version ${pg0.postgresql_version} -> ${pg1.postgresql_version}`, reason: 'A downgrade replaces the server: its data is lost unless restored.' });
-    if (Number(pg1.storage_mb) < Number(pg0.storage_mb)) out.push({ kind: 'replace', what: `PostgreSQL storage ${pg0.storage_mb} MB -> ${pg1.storage_mb} MB`, reason: 'Storage cannot shrink: the server is replaced.' });
     if (changed(pg0.name, pg1.name)) out.push({ kind: 'replace', what: `PostgreSQL server renamed ${pg0.name} -> ${pg1.name}`, reason: 'The server and all its databases are destroyed and created again.' });
     if (changed(pg0.geo_redundant_backup, pg1.geo_redundant_backup)) out.push({ kind: 'replace', what: `PostgreSQL geo-redundant backup ${pg0.geo_redundant_backup} -> ${pg1.geo_redundant_backup}`, reason: 'This setting cannot change in place: the server is replaced.' });
-    const now = Array.isArray(pg1.databases) ? (pg1.databases as unknown[]) : undefined;
-    for (const db of Array.isArray(pg0.databases) && now ? (pg0.databases as unknown[]) : []) {
-      if (!now!.includes(db)) out.push({ kind: 'replace', what: `database ${String(db)} removed`, reason: 'Terraform refuses (prevent_destroy); dropping it means deleting its data.' });
+  }
+  // Storage only grows (auto-grow; the postgresql module ignores storage_mb after creation), so a smaller size is no danger.
+  const [db0, db1] = pair('databases.databases');
+  if (db0 && db1 && isMap(db0.databases) && isMap(db1.databases)) {
+    for (const db of Object.keys(db0.databases)) {
+      if (!(db in db1.databases)) out.push({ kind: 'replace', what: `database ${db} removed`, reason: 'Terraform refuses (prevent_destroy); dropping it means deleting its data.' });
     }
   }
   const [dns0, dns1] = pair('dns.dns_zone');

@@ -3,6 +3,7 @@
 import type { Issue } from '../issues.ts';
 import { redact } from '../secrets.ts';
 import type { DiffReport, EnvironmentDiff, FileChanges } from './compare.ts';
+import type { RenderedRelease } from './rendered.ts';
 import { isDowngrade } from './semver.ts';
 
 /** Hidden marker of the sticky comment (slipway comment finds its comment by it). */
@@ -17,7 +18,7 @@ const cell = (v: unknown) => {
   return `\`${short.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
 };
 
-function counts(e: EnvironmentDiff): string[] {
+function counts(e: EnvironmentDiff, rendered: boolean): string[] {
   const r = e.releases;
   const downgrades = r.versions.filter((v) => isDowngrade(v.old, v.new)).length;
   const bumps = r.versions.length - downgrades;
@@ -28,7 +29,37 @@ function counts(e: EnvironmentDiff): string[] {
     downgrades && `${downgrades} chart downgrade${downgrades === 1 ? '' : 's'}`,
     r.values.length && `${r.values.length} value${r.values.length === 1 ? '' : 's'}`,
   ].filter(Boolean);
-  return [e.name, e.status, String(e.terraform.length || '—'), releaseParts.join(', ') || '—', tally(e.objects), tally(e.files), e.dangers.length ? `**${e.dangers.length}**` : '—'];
+  return [
+    e.name,
+    e.status,
+    String(e.terraform.length || '—'),
+    releaseParts.join(', ') || '—',
+    tally(e.objects),
+    ...(rendered ? [e.rendered ? tally(renderedTotals(e.rendered)) : e.status === 'changed' ? 'not compared' : '—'] : []),
+    tally(e.files),
+    e.dangers.length ? `**${e.dangers.length}**` : '—',
+  ];
+}
+
+const renderedTotals = (releases: readonly RenderedRelease[]) => ({
+  added: releases.flatMap((r) => r.added),
+  removed: releases.flatMap((r) => r.removed),
+  changed: releases.flatMap((r) => r.changed),
+});
+
+/** Per release, its added, removed and changed objects, MAX_ROWS lines at most. */
+function renderedList(releases: readonly RenderedRelease[]): string[] {
+  const rows: string[] = [];
+  for (const r of releases) {
+    const name = `\`${redact(r.release)}\``;
+    for (const k of r.added) rows.push(`- ${name} added \`${redact(k)}\``);
+    for (const k of r.removed) rows.push(`- ${name} removed \`${redact(k)}\``);
+    for (const c of r.changed) {
+      const more = c.paths.length - 8 + (c.morePaths ?? 0);
+      rows.push(`- ${name} changed \`${redact(c.key)}\`: ${c.paths.slice(0, 8).map((p) => `\`${redact(p)}\``).join(', ')}${more > 0 ? ` and ${more} more` : ''}`);
+    }
+  }
+  return rows.length > MAX_ROWS ? [...rows.slice(0, MAX_ROWS), `- … and ${rows.length - MAX_ROWS} more`] : rows;
 }
 
 const tally = (c: { added: readonly unknown[]; removed: readonly unknown[]; changed: readonly unknown[] }) =>
@@ -69,6 +100,11 @@ function details(e: EnvironmentDiff): string {
     for (const c of o.changed.slice(0, MAX_ROWS)) out.push(`- changed \`${c.key}\`: ${c.paths.slice(0, 8).map((p) => `\`${p}\``).join(', ')}${c.paths.length > 8 ? ` and ${c.paths.length - 8} more` : ''}`);
     out.push('');
   }
+  if (e.rendered) {
+    out.push('**Rendered objects (helm template)** (release: kind/namespace/name)', '');
+    if (e.rendered.length) out.push(...renderedList(e.rendered), '');
+    else out.push('The charts render the same objects on both sides.', '');
+  }
   if (e.files.added.length + e.files.removed.length + e.files.changed.length) {
     out.push('**Other files** (what changed in them is not shown above)', '', ...fileList(e.files), '');
   }
@@ -88,8 +124,11 @@ export function toMarkdown(report: DiffReport, budget = DEFAULT_BUDGET): string 
   if (changed.length === 0 && shared === 0) head.push('No changes to the generated infrastructure, releases or manifests.', '');
   else if (changed.length === 0) head.push(`No environment changes; ${shared} shared file${shared === 1 ? '' : 's'} under out/ changed (listed below).`, '');
   else {
-    head.push('| environment | change | Terraform inputs | releases | Kubernetes objects | other files | dangers |', '| --- | --- | --- | --- | --- | --- | --- |');
-    for (const e of changed) head.push(`| ${counts(e).join(' | ')} |`);
+    // The rendered column only when charts were rendered, so --no-render gives the table it always gave.
+    const rendered = report.rendering === 'compared';
+    const columns = ['environment', 'change', 'Terraform inputs', 'releases', 'Kubernetes objects', ...(rendered ? ['rendered objects'] : []), 'other files', 'dangers'];
+    head.push(`| ${columns.join(' | ')} |`, `| ${columns.map(() => '---').join(' | ')} |`);
+    for (const e of changed) head.push(`| ${counts(e, rendered).join(' | ')} |`);
     head.push('');
   }
   const flagged = changed.flatMap((e) => e.dangers.map((d) => `- :warning: **${e.name}**: ${redact(d.what)}. ${d.reason}`));

@@ -8,9 +8,10 @@ import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironments, loadE
 import type { Environment } from '../model/environment.ts';
 import { renderAll } from '../render/registry.ts';
 import { BaseRenderError, renderWithGeneratorAt } from './base-render.ts';
-import { compareOutputs, type DiffReport } from './compare.ts';
+import { compareOutputs, type DiffReport, type EnvironmentDiff } from './compare.ts';
 import { environmentFilesAt, existsAt, filesAt, resolveRef } from './git.ts';
-import type { OutputFiles } from './semantic.ts';
+import { compareRendered, type RenderSettings } from './rendered.ts';
+import { partition, type OutputFiles } from './semantic.ts';
 
 /** Where generate writes by default, relative to the working directory (commands/generate.ts). */
 export const OUT_DIR = 'out';
@@ -21,9 +22,11 @@ export type DiffResult = { report: DiffReport } | { invalid: { base: string; hea
 export interface DiffOptions {
   readonly environmentsDir?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Render the releases' charts on both sides and compare the objects (rendered.ts); off when absent or false. */
+  readonly render?: RenderSettings | false;
 }
 
-export function diffAgainst(ref: string, options: DiffOptions = {}): DiffResult {
+export async function diffAgainst(ref: string, options: DiffOptions = {}): Promise<DiffResult> {
   const dir = options.environmentsDir ?? DEFAULT_ENVIRONMENTS_DIR;
   const env = options.env ?? process.env;
   const commit = resolveRef(ref);
@@ -34,7 +37,57 @@ export function diffAgainst(ref: string, options: DiffOptions = {}): DiffResult 
   const problems: string[] = [];
   const base = baseOutput(commit, ref, dir, env, problems);
   const compared = compareOutputs(base, head, { base: ref, head: HEAD_LABEL });
-  return { report: { base: ref, head: HEAD_LABEL, environments: compared.environments, files: compared.files, problems: [...problems, ...compared.problems] } };
+  problems.push(...compared.problems);
+  if (!options.render) return { report: { base: ref, head: HEAD_LABEL, environments: compared.environments, files: compared.files, problems, rendering: 'off' } };
+
+  const differing = [...new Set([...base.keys(), ...head.keys()])].filter((f) => base.get(f) !== head.get(f));
+  const shared = new Set([...partition(base).shared, ...partition(head).shared]);
+  const changed = loaded.environments.filter((m) => compared.environments.some((e) => e.name === m.name && e.status === 'changed') && rendersDiffer(m.name, differing, shared));
+  const result = await compareRendered(
+    { label: ref, files: base, environments: changed.map((m) => asOnBase(m, base)) },
+    { label: `the ${HEAD_LABEL}`, files: head, environments: changed },
+    options.render,
+    env,
+  );
+  if (!result.ok) {
+    problems.push(`Rendered objects are not compared (helm template): ${result.reason.replace(/\.$/, '')}. The rest of this diff is complete; --no-render skips rendering.`);
+    return { report: { base: ref, head: HEAD_LABEL, environments: compared.environments, files: compared.files, problems, rendering: 'unavailable' } };
+  }
+  problems.push(...result.problems);
+  const environments = compared.environments.map((e): EnvironmentDiff => {
+    if (e.status === 'unchanged' || (e.status === 'changed' && !changed.some((m) => m.name === e.name))) return { ...e, rendered: [] };
+    const r = result.environments.get(e.name);
+    return r ? { ...e, rendered: r.releases, dangers: [...e.dangers, ...r.dangers] } : e;
+  });
+  return { report: { base: ref, head: HEAD_LABEL, environments, files: compared.files, problems, rendering: 'compared' } };
+}
+
+/**
+ * Whether an environment's rendered objects can differ: equal inputs render equal objects, and the
+ * engine reads the Flux folders (with the shared bases they build on) and the Terraform stacks'
+ * inputs (post-build variables, client IDs, the Kubernetes version). A change elsewhere (a module's
+ * main.tf, helmfile) renders nothing new. Environments added or removed are not rendered: every
+ * object would be listed.
+ */
+function rendersDiffer(name: string, differing: readonly string[], shared: ReadonlySet<string>): boolean {
+  const read = (file: string) =>
+    file.startsWith(`${name}/flux/`) || (file.startsWith(`${name}/terraform/`) && file.endsWith('/terraform.tfvars.json')) || (shared.has(file) && /\.ya?ml$/.test(file));
+  return differing.some(read);
+}
+
+/**
+ * The model the engine renders the base side of an environment with: the base has no model of its
+ * own (its out/ may come from another generator), so the working tree's, with the Kubernetes
+ * version the base's aks stack sets (helm renders against it).
+ */
+function asOnBase(model: Environment, base: OutputFiles): Environment {
+  let version: unknown;
+  try {
+    version = (JSON.parse(base.get(`${model.name}/terraform/aks/terraform.tfvars.json`) ?? '{}') as { kubernetes_version?: unknown }).kubernetes_version;
+  } catch {
+    version = undefined;
+  }
+  return typeof version === 'string' && version !== model.aks.kubernetesVersion ? { ...model, aks: { ...model.aks, kubernetesVersion: version } } : model;
 }
 
 /** renderAll plus the manifest emit writes next to the files. */

