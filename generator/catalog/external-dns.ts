@@ -21,12 +21,24 @@ const identity: WorkloadIdentitySpec = {
   ],
 };
 
+/**
+ * Prefix of the TXT records that say which records external-dns owns. Without one the mapper names the
+ * TXT record by prefixing the host's first label (external-dns registry/mapper/mapper.go ToTXTName:
+ * "a-" + first label), so the apex retro.numbers.example.com gets a-retro.numbers.example.com, outside
+ * the zone: the A record is created once and never owned, updated or deleted. A prefix that holds
+ * %{record_type} and ends with a dot keeps every TXT record inside the zone
+ * (docs/registry/txt.md: "specify the record type substitution and that it ends in a period"):
+ * extdns-a.retro.numbers.example.com.
+ */
+export const DEFAULT_TXT_PREFIX = 'extdns-%{record_type}.';
+
 const base: Values = {
   // The federated credential names this service account.
   fullnameOverride: identity.serviceAccount,
   provider: { name: 'azure' },
   sources: ['service', 'ingress'],
   registry: 'txt',
+  txtPrefix: DEFAULT_TXT_PREFIX,
   serviceAccount: workloadIdentityServiceAccount(identity.clientIdVariable),
   podLabels: workloadIdentityPodLabels,
   extraVolumes: [{ name: 'azure-config-file', configMap: { name: EXTERNAL_DNS_CONFIG } }],
@@ -40,10 +52,25 @@ const input = z
   .strictObject({
     chartVersion: chartVersionPin,
     policy: z.enum(['upsert-only', 'sync']).optional().describe('upsert-only never deletes records; sync also deletes. Default: upsert-only.'),
+    txtPrefix: z
+      .string()
+      .max(40)
+      .regex(
+        /^([a-z0-9-]+\.)*[a-z0-9-]*%\{record_type\}[a-z0-9-]*\.$/,
+        'Use a prefix that contains %{record_type} and ends with a dot, such as "extdns-%{record_type}." (quoted): only then does the TXT record of a zone-apex host stay inside the zone.',
+      )
+      .optional()
+      .describe(
+        'Prefix of the TXT records external-dns writes to mark the records it owns (TXT registry). It must contain %{record_type} and end with a dot: otherwise the TXT record of a host at the zone apex falls outside the zone and external-dns never owns, updates or deletes that record (external-dns docs/registry/txt.md). Changing it after the first deploy orphans the existing ownership records. Quote it in YAML. Default: "extdns-%{record_type}.".',
+      ),
   })
   .optional();
 
-const settings = (given: z.output<typeof input>) => ({ chartVersion: given?.chartVersion ?? null, policy: given?.policy ?? ('upsert-only' as const) });
+const settings = (given: z.output<typeof input>) => ({
+  chartVersion: given?.chartVersion ?? null,
+  policy: given?.policy ?? ('upsert-only' as const),
+  txtPrefix: given?.txtPrefix ?? DEFAULT_TXT_PREFIX,
+});
 
 export const externalDns: PlatformDefinition<'externalDns', typeof input, ReturnType<typeof settings>> = platformRelease({
   key: 'externalDns',
@@ -55,7 +82,7 @@ export const externalDns: PlatformDefinition<'externalDns', typeof input, Return
   identity,
   needs: [MONITORING_RELEASE],
   crds: false,
-  values: (env) => ({ base, values: mergeValues(base, { policy: env.releases.externalDns.policy, txtOwnerId: env.name, domainFilters: [env.dns.zone] }) }),
+  values: (env) => ({ base, values: mergeValues(base, { policy: env.releases.externalDns.policy, txtOwnerId: env.name, txtPrefix: env.releases.externalDns.txtPrefix, domainFilters: [env.dns.zone] }) }),
   objects: (env) => ({ base: [azureConfig(env)] }),
 });
 

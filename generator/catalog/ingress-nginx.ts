@@ -11,6 +11,9 @@ import { mergeValues } from './values.ts';
 export const INGRESS_NAMESPACE = 'ingress-nginx';
 const selector = { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/instance': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' };
 
+/** One year, ingress-nginx's own default (internal/ingress/controller/config/config.go hstsMaxAge). */
+export const DEFAULT_HSTS_MAX_AGE = 31536000;
+
 const spread = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } });
 
 const base: Values = {
@@ -20,7 +23,17 @@ const base: Values = {
     resources: { requests: { cpu: '100m', memory: '128Mi' } },
     ingressClassResource: { name: INGRESS_CLASS, enabled: true, default: true },
     allowSnippetAnnotations: false,
-    config: { 'server-tokens': 'false', 'ssl-protocols': 'TLSv1.2 TLSv1.3', hsts: 'true' },
+    // HSTS on every TLS host; includeSubDomains off unless the environment turns it on: ingress-nginx
+    // defaults hsts-include-subdomains to "true" (docs/user-guide/nginx-configuration/configmap.md,
+    // controller-v1.15.1), which would also pin every name under this environment's hosts to HTTPS
+    // with a trusted certificate, other environments' included. ConfigMap values are strings.
+    config: {
+      'server-tokens': 'false',
+      'ssl-protocols': 'TLSv1.2 TLSv1.3',
+      hsts: 'true',
+      'hsts-include-subdomains': 'false',
+      'hsts-max-age': String(DEFAULT_HSTS_MAX_AGE),
+    },
     service: {
       // AKS's load balancer probes "/" by default, which the controller answers with 404.
       annotations: { 'service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path': '/healthz' },
@@ -33,10 +46,31 @@ const input = z
   .strictObject({
     chartVersion: chartVersionPin,
     replicas: z.int().min(1).max(20).optional().describe('Controller replicas. Default: 3 in prod, 1 otherwise.'),
+    hsts: z
+      .strictObject({
+        includeSubDomains: z
+          .boolean()
+          .optional()
+          .describe(
+            "Send HSTS with includeSubDomains: browsers then also refuse plain HTTP and untrusted certificates on every name under this environment's hosts, which no environment can take back for maxAge. Default: false, because another environment's hosts may sit under this one's (a test zone under prod's apex, with Let's Encrypt staging certificates); turn it on only when every name below is yours and served over trusted HTTPS (validate warns with FLEET_HSTS_SUBDOMAINS when another environment's hosts sit below).",
+          ),
+        maxAge: z
+          .int()
+          .min(0)
+          .max(63072000)
+          .optional()
+          .describe('HSTS max-age in seconds: how long browsers remember to use only HTTPS. Default: 31536000 (one year, ingress-nginx\'s default).'),
+      })
+      .optional()
+      .describe('Strict-Transport-Security header ingress-nginx sends on every TLS host (always on).'),
   })
   .optional();
 
-const settings = (given: z.output<typeof input>, { byStage }: DefaultsContext) => ({ chartVersion: given?.chartVersion ?? null, replicas: given?.replicas ?? byStage(3, 1) });
+const settings = (given: z.output<typeof input>, { byStage }: DefaultsContext) => ({
+  chartVersion: given?.chartVersion ?? null,
+  replicas: given?.replicas ?? byStage(3, 1),
+  hsts: { includeSubDomains: given?.hsts?.includeSubDomains ?? false, maxAge: given?.hsts?.maxAge ?? DEFAULT_HSTS_MAX_AGE },
+});
 
 export const ingressNginx: PlatformDefinition<'ingressNginx', typeof input, ReturnType<typeof settings>> = platformRelease({
   key: 'ingressNginx',
@@ -50,7 +84,17 @@ export const ingressNginx: PlatformDefinition<'ingressNginx', typeof input, Retu
   values: (env) => {
     const replicas = env.releases.ingressNginx.replicas;
     // The chart only creates the PodDisruptionBudget with more than one replica.
-    return { base, values: mergeValues(base, { controller: { replicaCount: replicas, minAvailable: Math.max(1, replicas - 1) } }) };
+    const hsts = env.releases.ingressNginx.hsts;
+    return {
+      base,
+      values: mergeValues(base, {
+        controller: {
+          replicaCount: replicas,
+          minAvailable: Math.max(1, replicas - 1),
+          config: { 'hsts-include-subdomains': String(hsts.includeSubDomains), 'hsts-max-age': String(hsts.maxAge) },
+        },
+      }),
+    };
   },
   rules: (env) => [
     warning('INGRESS_NGINX_RETIRED', ['releases', 'ingressNginx'], 'ingress-nginx is retired upstream: no releases or security fixes since March 2026.', 'Slipway keeps it for now; plan a move to a Gateway API implementation.'),

@@ -34,5 +34,9 @@ export function secretProviderClass(env: Environment, name: string, namespace: s
   return { apiVersion: 'secrets-store.csi.x-k8s.io/v1', kind: 'SecretProviderClass', metadata: { name, namespace }, spec: secretProviderClassSpec(env, objects, synced) };
 }
 
-/** A pod volume that mounts a SecretProviderClass. */
+/**
+ * A pod volume that mounts a SecretProviderClass. Every workload that reads the class's synced Secret
+ * needs one itself: the driver deletes that Secret with the last pod that mounts the class
+ * (verify: VERIFY_REFERENCE_SECRET_SYNC).
+ */
 export const csiVolume = (name: string, secretProviderClass: string) => ({ name, csi: { driver: CSI_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass } } });

@@ -8,8 +8,10 @@ import type { Environment } from '../model/environment.ts';
 import { policyFor, type Policy } from '../model/kubernetes-versions.ts';
 import { normalize } from '../model/normalize.ts';
 import { checkEnvironment, type Finding } from '../model/rules/index.ts';
+import { deepFreeze } from '../model/freeze.ts';
 import { fleetRules } from '../model/rules/fleet.ts';
 import { error, warning } from '../model/rules/rule.ts';
+import type { Acknowledgment } from '../../schema/acknowledge.ts';
 import { acknowledgmentFindings, applyAcknowledgments, type AcknowledgedIssue } from './acknowledgments.ts';
 import { position } from './locate.ts';
 import { SCHEMA_COMMENT, schemaCommentLine } from './schema-comment.ts';
@@ -69,12 +71,23 @@ export function loadEnvironmentTexts(inputs: ReadonlyArray<{ file: string; text:
       sources.set(result.environment.name, result.source);
     }
   }
-  issues.push(...fleetIssues(environments, sources));
+  const fleet = acknowledgeFleet(fleetIssues(environments, sources), sources);
+  acknowledged.push(...fleet.acknowledged);
   return {
-    environments: environments.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    issues: sortIssues(issues),
+    environments: withParentOwners(environments).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    issues: sortIssues([...issues.filter((i) => !fleet.stale.has(`${i.file} ${i.path}`)), ...fleet.issues]),
     acknowledged: sortIssues(acknowledged) as AcknowledgedIssue[],
   };
+}
+
+/** What an environment knows only from the others: which of them manages its parent zone. */
+function withParentOwners(environments: readonly Environment[]): Environment[] {
+  const owners = new Map(environments.map((e) => [e.dns.zone, e.name]));
+  return environments.map((e) => {
+    const parent = e.dns.parent;
+    const owner = parent ? (owners.get(parent.zone) ?? null) : null;
+    return parent && owner !== parent.owner ? deepFreeze({ ...e, dns: { ...e.dns, parent: { ...parent, owner } } }) : e;
+  });
 }
 
 function duplicateFileIssue(first: string, file: string, source: YamlSource | undefined): Issue {
@@ -150,6 +163,25 @@ function fileFindings(env: Environment, text: string): Finding[] {
 /** Problems between environments (model/rules/fleet.ts), located in the file of the environment concerned. */
 function fleetIssues(environments: readonly Environment[], sources: ReadonlyMap<string, YamlSource>): Issue[] {
   return fleetRules(environments).map(({ environment, finding }) => locate(sources.get(environment.name)!, finding));
+}
+
+/**
+ * Fleet warnings go through the acknowledge list of the file they are reported in, like its own:
+ * an acknowledged one is reported once with its reason, and the entry that names it is not stale
+ * (per file, only the file's own warnings were known when staleness was judged).
+ */
+function acknowledgeFleet(fleet: readonly Issue[], sources: ReadonlyMap<string, YamlSource>): { issues: Issue[]; acknowledged: AcknowledgedIssue[]; stale: Set<string> } {
+  const entriesOf = new Map([...sources.values()].map((s) => [s.file, ((s.data as { acknowledge?: Acknowledgment[] } | undefined)?.acknowledge ?? []) as Acknowledgment[]]));
+  const issues: Issue[] = [];
+  const acknowledged: AcknowledgedIssue[] = [];
+  const stale = new Set<string>();
+  for (const [file, entries] of entriesOf) {
+    const applied = applyAcknowledgments(fleet.filter((i) => i.file === file), entries);
+    issues.push(...applied.issues);
+    acknowledged.push(...applied.acknowledged);
+    for (const a of applied.acknowledged) entries.forEach((e, i) => e.code === a.code && stale.add(`${file} acknowledge.${i}`));
+  }
+  return { issues, acknowledged, stale };
 }
 
 function locate(source: YamlSource, f: Finding): Issue {

@@ -1,6 +1,7 @@
 // The checks of `slipway verify`, each a pure function of the cluster state (DESIGN.md step 6).
 // They share one index of the state (model/cluster.ts), built on first use.
 import type { Check } from '../types.ts';
+import { dnsOwnershipCheck } from './dns-ownership.ts';
 import { ingressCheck } from './reference-ingress.ts';
 import { orderCrdsCheck } from './order-crds.ts';
 import { orderGraphsCheck } from './order-graphs.ts';
@@ -20,6 +21,7 @@ export const checks: readonly Check[] = [
   ingressCheck,
   serviceMonitorCheck,
   podInputsCheck,
+  dnsOwnershipCheck,
   reachabilityCheck,
   orderGraphsCheck,
   orderCrdsCheck,

@@ -2,9 +2,11 @@
 // everything a pod reads exists when it starts. A Secret or ConfigMap is in the render, or is
 // created by a known component (model/external.ts), or, for a Secret, is synced by the Secrets Store
 // CSI driver from a SecretProviderClass's secretObjects. The driver creates that Secret only when a
-// pod mounts the class, and deletes it when the last such pod is gone
-// (https://secrets-store-csi-driver.sigs.k8s.io/topics/sync-as-kubernetes-secret.html), so the
-// reader should mount the class itself.
+// pod mounts the class, and deletes it when the last such pod is gone ("When all the pods consuming
+// the secret are deleted, the Kubernetes secret is also deleted": the pods own it,
+// https://secrets-store-csi-driver.sigs.k8s.io/topics/sync-as-kubernetes-secret.html), so every
+// reader (env, envFrom or volume) mounts the class itself: relying on another workload's mount is an
+// error too.
 import type { Check, VerifyFinding } from '../types.ts';
 import { indexOf, type ClusterIndex } from './model/cluster.ts';
 import { at, isMap, joinAnd, map, maps, text } from './model/data.ts';
@@ -108,11 +110,13 @@ function secret(index: ClusterIndex, pod: PodModel, ref: PodReference, who: stri
         hint: `Have ${workloadName(pod)} ${mount} through the CSI driver (a volume with driver secrets-store.csi.k8s.io), so the Secret exists whenever it starts.`,
       };
     }
+    // An error, not a warning: the Secret goes with the last mounting pod (a drain, an upgrade, a
+    // single replica rescheduled), and the reader then fails on its next restart.
     return {
       code: REFERENCE_SECRET_SYNC,
-      severity: 'warning',
-      message: `${who}; the CSI driver syncs that Secret from SecretProviderClass ${joinAnd(classes)} only while a pod mounts the class, and ${workloadName(pod)} does not: it depends on ${joinAnd([...new Set(mounters.map(workloadName))])} running, and fails to start when those pods are not (first install, rollouts, rescheduling).`,
-      hint: `Have ${workloadName(pod)} ${mount} itself (a volume with driver secrets-store.csi.k8s.io).`,
+      severity: 'error',
+      message: `${who}; the CSI driver syncs that Secret from SecretProviderClass ${joinAnd(classes)} only while a pod mounts the class and deletes it with the last such pod, and ${workloadName(pod)} does not mount it: it depends on ${joinAnd([...new Set(mounters.map(workloadName))])} running, so when those pods are gone (first install, drain, upgrade) the Secret is too and ${blocked}.`,
+      hint: `Have ${workloadName(pod)} ${mount} itself (a volume with driver secrets-store.csi.k8s.io), as every reader of a synced Secret must.`,
     };
   }
   if (externalObject(index, 'Secret', ns, ref.name)) return undefined;

@@ -26,6 +26,13 @@ const spc: KubeObject = {
   metadata: { name: 'monitoring-secrets', namespace: ns },
   spec: { provider: 'azure', parameters: {}, secretObjects: [{ secretName: 'grafana-admin', type: 'Opaque', data: [{ key: 'admin-password', objectName: 'grafana-admin-password' }] }] },
 };
+const otherSpc: KubeObject = { ...spc, metadata: { name: 'other-secrets', namespace: ns }, spec: { provider: 'azure', parameters: {} } };
+const job = (containers: unknown[], volumes: unknown[] = []): KubeObject => ({
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { name: 'migrate', namespace: ns },
+  spec: { template: { spec: { restartPolicy: 'Never', containers, volumes } } },
+});
 const alertmanager = (volumes: unknown[]): KubeObject => ({ apiVersion: 'monitoring.coreos.com/v1', kind: 'Alertmanager', metadata: { name: 'kps-alertmanager', namespace: ns }, spec: { volumes } });
 const release = (...objects: KubeObject[]) => clusterState(inRelease('monitoring/kube-prometheus-stack', 'infrastructure-controllers', ...objects));
 
@@ -64,12 +71,27 @@ describe('what pods read', () => {
       says: /only the secretObjects of SecretProviderClass monitoring-secrets create that Secret.*which no pod does, so it never exists/,
     },
     {
+      // An error: the driver deletes the synced Secret with the last pod that mounts the class, so
+      // Grafana fails on its next restart once Alertmanager's pods are gone (issue 17, point 2).
       name: 'Grafana relying on Alertmanager to mount the class',
       code: REFERENCE_SECRET_SYNC,
-      severity: 'warning',
       broken: () => release(grafana(), spc, alertmanager([csi('monitoring-secrets')])),
       fixed: () => release(grafana({ volumes: [csi('monitoring-secrets')] }), spc, alertmanager([csi('monitoring-secrets')])),
-      says: /depends on Alertmanager monitoring\/kps-alertmanager running/,
+      says: /does not mount it: it depends on Alertmanager monitoring\/kps-alertmanager running, so when those pods are gone .* CreateContainerConfigError/,
+    },
+    {
+      name: 'a Secret volume of the synced Secret, in a pod that mounts another class',
+      code: REFERENCE_SECRET_SYNC,
+      broken: () => release(deployment(ns, 'reader', { app: 'reader' }, { volumes: [{ name: 'admin', secret: { secretName: 'grafana-admin' } }, csi('other-secrets')] }), spc, otherSpc, alertmanager([csi('monitoring-secrets')])),
+      fixed: () => release(deployment(ns, 'reader', { app: 'reader' }, { volumes: [{ name: 'admin', secret: { secretName: 'grafana-admin' } }, csi('monitoring-secrets')] }), spc, otherSpc),
+      says: /reads Secret monitoring\/grafana-admin at spec\.template\.spec\.volumes\[admin\]\.secret.*pods stay in ContainerCreating/,
+    },
+    {
+      name: "a Job reading the synced Secret through envFrom while a Deployment mounts the class",
+      code: REFERENCE_SECRET_SYNC,
+      broken: () => release(job([{ name: 'migrate', envFrom: [{ secretRef: { name: 'grafana-admin' } }] }]), spc, grafana({ volumes: [csi('monitoring-secrets')] })),
+      fixed: () => release(job([{ name: 'migrate', envFrom: [{ secretRef: { name: 'grafana-admin' } }] }], [csi('monitoring-secrets')]), spc, grafana({ volumes: [csi('monitoring-secrets')] })),
+      says: /Job monitoring\/migrate reads Secret monitoring\/grafana-admin at spec\.template\.spec\.containers\[migrate\]\.envFrom\[0\]\.secretRef.*depends on Deployment monitoring\/grafana running/,
     },
     {
       name: 'a key the synced Secret does not have',
