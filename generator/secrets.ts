@@ -3,8 +3,8 @@
 export const SECRET_PATTERNS: ReadonlyArray<readonly [string, RegExp]> = [
   ['private key block', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
   ['storage account key or connection string', /AccountKey=|SharedAccessSignature=|[?&]sig=[A-Za-z0-9%]{20,}/],
-  // A value on the same line; references ($(VAR), ${VAR}, templates) and file paths are not values.
-  ['password value', /(password|passwd|pwd)["']?[ \t]*[:=][ \t]*["']?(?!\$\(|\$\{|\{\{|replace-me|\/)[^\s"',}]{6,}/i],
+  // A value on the same line; references ($(VAR), ${VAR}, templates, Terraform's ephemeral./var./...) and file paths are not values.
+  ['password value', /(password|passwd|pwd)["']?[ \t]*[:=][ \t]*["']?(?!\$\(|\$\{|\{\{|replace-me|\/|(?:ephemeral|var|local|data|module)\.)[^\s"',}]{6,}/i],
   ['client secret', /client[_-]?secret["']?[ \t]*[:=][ \t]*["']?[^\s"',}]{8,}/i],
   ['Slack token or webhook', /xox[abposr]-[A-Za-z0-9-]{10,}|hooks\.slack\.com\/services\/[A-Z0-9]/],
   ['GitHub token', /\bgh[pousr]_[A-Za-z0-9]{30,}/],

@@ -53,7 +53,12 @@ export const aksSchema = z
         retentionDays: z.int().min(30).max(730).optional().describe('Workspace retention in days (30-730). Default: 30.'),
       })
       .optional(),
-    upgradeChannel: z.enum(['none', 'patch', 'stable', 'rapid', 'node-image']).optional().describe('Automatic upgrade channel. Default: stable in prod, patch otherwise.'),
+    upgradeChannel: z
+      .enum(['none', 'patch', 'stable', 'rapid', 'node-image'])
+      .optional()
+      .describe(
+        'Automatic upgrade channel. patch (default): AKS applies patches in the maintenance window; a minor upgrade is a change of kubernetesVersion (the minor only, such as "1.36"). stable/rapid: AKS also moves minor versions and owns the version (Terraform passes none; kubernetesVersion is what Slipway renders and checks for). none/node-image: Terraform sets the exact version. Default: patch.',
+      ),
     maintenanceWindow: z
       .strictObject({
         day: weekday.describe('Day of the weekly window.'),

@@ -16,5 +16,11 @@ export const azureSchema = z
     tenantId: guid.describe('Microsoft Entra tenant ID.'),
     location: z.enum(azureRegions).describe('Azure region (one with availability zones).'),
     tags: tags.optional().describe('Tags added to every Azure resource, next to environment, stage and managed-by.'),
+    deleteLocks: z
+      .boolean()
+      .optional()
+      .describe(
+        'CanNotDelete locks on what holds data: the PostgreSQL server and the DNS zone (on its SOA record set, so records stay editable). The state and backup storage accounts are locked in every stage. Default: true in prod, false otherwise.',
+      ),
   })
   .describe('Azure subscription, tenant, region and tags.');

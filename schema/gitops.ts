@@ -14,5 +14,11 @@ export const gitopsSchema = z
       .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'Use a Kubernetes Secret name such as gitops-credentials.')
       .optional()
       .describe('Secret in flux-system with the credentials of a private repository (created out of band, never in git). Default: none (public repository).'),
+    secretCreated: z
+      .boolean()
+      .optional()
+      .describe(
+        "false until an operator has created secretName in flux-system (the aks stack's output git_credentials_command does); the gitops stack refuses to start Flux before. Default: false.",
+      ),
   })
   .describe('Where Flux reads this environment from.');

@@ -1,6 +1,6 @@
 // Derives test/fixtures/provider-schema.json: the arguments and nested blocks of every provider
 // resource, data source and ephemeral resource that terraform/modules uses, from the jsii type
-// descriptions in the @cdktn provider packages (which mirror the provider schemas exactly).
+// descriptions in the @cdktn / @cdktf provider packages (which mirror the provider schemas exactly).
 // The packages are large (azurerm: ~270 MB unpacked), so they are fetched here, once, and never
 // at test time:   npx tsx scripts/provider-schema.ts
 import { execFileSync } from 'node:child_process';
@@ -10,10 +10,23 @@ import path from 'node:path';
 import { moduleBlockTypes } from '../test/helpers/hcl.ts';
 
 const PACKAGES = [
-  { name: '@cdktn/provider-azurerm', version: '16.1.0', provider: 'azurerm' },
-  { name: '@cdktn/provider-random', version: '15.0.1', provider: 'random' },
+  { name: '@cdktn/provider-azurerm', version: '16.1.0', owner: 'hashicorp', provider: 'azurerm' },
+  { name: '@cdktn/provider-random', version: '15.0.1', owner: 'hashicorp', provider: 'random' },
+  { name: '@cdktf/provider-time', version: '11.0.1', owner: 'hashicorp', provider: 'time' },
+  { name: '@cdktf/provider-postgresql', version: '12.1.1', owner: 'cyrilgdn', provider: 'postgresql' },
 ];
 const OUTPUT = 'test/fixtures/provider-schema.json';
+
+/**
+ * Types the packages lack: the @cdktn azurerm package generates no ephemeral resources. Arguments
+ * from hashicorp/terraform-provider-azurerm website/docs/ephemeral-resources/<type>.html.markdown.
+ */
+const DOCUMENTED: Record<string, SchemaBlock> = {
+  'ephemeral.azurerm_key_vault_secret': {
+    attributes: { key_vault_id: { type: 'string', required: true }, name: { type: 'string', required: true }, version: { type: 'string', required: false } },
+    blocks: {},
+  },
+};
 
 interface TypeRef {
   primitive?: string;
@@ -40,10 +53,10 @@ export interface SchemaBlock {
   blocks: Record<string, { nesting: 'single' | 'list'; required: boolean; block: SchemaBlock }>;
 }
 
-function derive(types: Record<string, JsiiType>, wanted: Set<string>, provider: string) {
+function derive(types: Record<string, JsiiType>, wanted: Set<string>, owner: string, provider: string) {
   const found: Record<string, { kind: string; version: string; schema: SchemaBlock }> = {};
-  const docLink = new RegExp(`/providers/hashicorp/${provider}/([\\d.]+)/docs/(resources|data-sources|ephemeral-resources)/(\\w+)#`);
-  const roots = new Set(['cdktn.TerraformResource', 'cdktn.TerraformDataSource', 'cdktn.TerraformEphemeralResource']);
+  const docLink = new RegExp(`/providers/${owner}/${provider}/([\\d.]+)/docs/(resources|data-sources|ephemeral-resources)/(\\w+)#`);
+  const roots = new Set(['cdktn', 'cdktf'].flatMap((lib) => [`${lib}.TerraformResource`, `${lib}.TerraformDataSource`, `${lib}.TerraformEphemeralResource`]));
   for (const [fqn, t] of Object.entries(types)) {
     // <X>Config describes resource <X> only when class <X> is a resource; nested blocks such as
     // KubernetesClusterDefaultNodePoolKubeletConfig end in "Config" too.
@@ -84,7 +97,7 @@ type Shape = { kind: 'attr'; type: string } | { kind: 'block'; nesting: 'single'
 
 function classify(types: Record<string, JsiiType>, ref: TypeRef): Shape {
   if (ref.union) {
-    const rest = ref.union.types.filter((t) => t.fqn !== 'cdktn.IResolvable');
+    const rest = ref.union.types.filter((t) => t.fqn !== 'cdktn.IResolvable' && t.fqn !== 'cdktf.IResolvable');
     return rest.length === 1 ? classify(types, rest[0]!) : { kind: 'attr', type: 'any' };
   }
   if (ref.primitive) return { kind: 'attr', type: ref.primitive === 'boolean' ? 'bool' : ref.primitive };
@@ -113,15 +126,16 @@ async function main() {
       const tgz = execFileSync('npm', ['pack', `${pkg.name}@${pkg.version}`, '--pack-destination', tmp, '--silent'], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
       execFileSync('tar', ['xzf', path.join(tmp, tgz), '-C', tmp, 'package/.jsii']);
       const jsii = JSON.parse(readFileSync(path.join(tmp, 'package/.jsii'), 'utf8')) as { types: Record<string, JsiiType> };
-      const found = derive(jsii.types, wanted, pkg.provider);
+      const found = derive(jsii.types, wanted, pkg.owner, pkg.provider);
       const version = Object.values(found)[0]?.version ?? 'unknown';
-      sources.push(`${pkg.name}@${pkg.version} (hashicorp/${pkg.provider} ${version})`);
+      sources.push(`${pkg.name}@${pkg.version} (${pkg.owner}/${pkg.provider} ${version})`);
       for (const [key, value] of Object.entries(found)) result[key] = value.schema;
       rmSync(path.join(tmp, 'package'), { recursive: true, force: true });
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+  for (const [key, schema] of Object.entries(DOCUMENTED)) if (wanted.has(key) && !(key in result)) result[key] = schema;
   const missing = [...wanted].filter((w) => !(w in result));
   if (missing.length) throw new Error(`Not found in the provider packages: ${missing.join(', ')}`);
   const sorted = Object.fromEntries(Object.entries(result).sort(([a], [b]) => (a < b ? -1 : 1)));

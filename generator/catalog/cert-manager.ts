@@ -15,7 +15,19 @@ const identity: WorkloadIdentitySpec = {
   key: 'cert-manager',
   serviceAccount: 'cert-manager',
   clientIdVariable: 'CERT_MANAGER_CLIENT_ID',
-  roles: (env) => (env.releases.certManager.solver === 'dns01' ? [{ role: 'DNS Zone Contributor', scope: 'dns-zone' }] : []),
+  // The DNS-01 solver writes and deletes the TXT record set _acme-challenge.<name> and nothing else
+  // (cert-manager pkg/issuer/acme/dns/azuredns: Present and CleanUp on RecordTypeTXT; the zone is
+  // read only without hostedZoneName). DNS Zone Contributor could delete the zone or its NS records.
+  roles: (env) =>
+    env.releases.certManager.solver === 'dns01'
+      ? [
+          {
+            role: 'cert-manager DNS-01 TXT records',
+            scope: 'dns-zone',
+            actions: ['Microsoft.Network/dnszones/read', 'Microsoft.Network/dnszones/TXT/read', 'Microsoft.Network/dnszones/TXT/write', 'Microsoft.Network/dnszones/TXT/delete'],
+          },
+        ]
+      : [],
 };
 
 const base: Values = {

@@ -39,8 +39,11 @@ export interface NamespaceSpec {
  * resource group or the backup storage account (granted by the aks module).
  */
 export interface AzureRole {
+  /** A built-in role, or with actions the name of a custom role made for this cluster. */
   readonly role: string;
   readonly scope: 'dns-zone' | 'dns-resource-group' | 'node-resource-group' | 'backup-storage';
+  /** The custom role's permissions: only what the release calls, where a built-in role would grant more. */
+  readonly actions?: readonly string[];
 }
 
 /** A user-assigned identity federated with one service account (Azure workload identity). */
@@ -60,6 +63,12 @@ export interface ReleaseObjects {
   readonly config?: readonly KubeObject[];
 }
 
+/** A database and its owner role (same name), whose password Terraform writes to the key vault secret passwordSecret. */
+export interface AppDatabase {
+  readonly name: string;
+  readonly passwordSecret: string;
+}
+
 /** Hosts a release serves, with the field that names each (for the host rules). */
 export interface ServedHost {
   readonly host: string;
@@ -74,6 +83,8 @@ interface Common {
   objects?(env: Environment): ReleaseObjects;
   /** Key Vault secrets Terraform writes for the release and its pods read. */
   vaultSecrets?(env: Environment): readonly VaultSecret[];
+  /** Databases on the environment's PostgreSQL server, each owned by a login role of its name (databases stack). */
+  databases?(env: Environment): readonly AppDatabase[];
   /** What validation adds for this release (stage policy, advisories), as findings on input paths. */
   rules?(env: Environment): readonly Finding[];
   hosts?(env: Environment): readonly ServedHost[];

@@ -8,7 +8,7 @@ import type { VaultSecret } from '../model/key-vault-secrets.ts';
 import type { Finding } from '../model/rules/rule.ts';
 import { prometheusRule } from './alert-rules.ts';
 import { certManager } from './cert-manager.ts';
-import type { DefaultsContext, NamespaceSpec, ServedHost } from './definition.ts';
+import type { AppDatabase, DefaultsContext, NamespaceSpec, ServedHost } from './definition.ts';
 import { externalDns } from './external-dns.ts';
 import { ingressNginx } from './ingress-nginx.ts';
 import { kubePrometheusStack } from './kube-prometheus-stack.ts';
@@ -133,6 +133,9 @@ export function releaseObjects(env: Environment): { base: KubeObject[]; config: 
 
 /** Secrets in the environment's key vault that the releases' pods read (Terraform writes them). */
 export const releaseVaultSecrets = (env: Environment): VaultSecret[] => definitions(env).flatMap((d) => d.vaultSecrets?.(env) ?? []);
+
+/** Databases the releases use, each owned by its own role (the databases stack makes them). */
+export const releaseDatabases = (env: Environment): AppDatabase[] => definitions(env).flatMap((d) => d.databases?.(env) ?? []);
 
 /** What the releases add to validation; a release switched off still has its say (prod needs backups). */
 export const releaseRules = (env: Environment): Finding[] => [...platform, ...apps].flatMap((d) => d.rules?.(env) ?? []);

@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { chartVersionPin, dnsLabel, email, hostname } from '../../schema/common.ts';
 import type { Environment } from '../model/environment.ts';
-import { POSTGRESQL_ADMIN_LOGIN, POSTGRESQL_PASSWORD_SECRET } from '../model/key-vault-secrets.ts';
 import { duplicates, error, type Finding } from '../model/rules/rule.ts';
 import { alert } from './alert-rules.ts';
 import { charts, clusterIssuerName, dataPoolToleration, INGRESS_CLASS, onPool, REDIS_IMAGE } from './charts.ts';
@@ -34,6 +33,8 @@ export interface PostfactoInstance {
 
 export const secretKeyBaseSecret = (p: PostfactoInstance) => `${p.release}-secret-key-base`;
 export const adminPasswordSecret = (p: PostfactoInstance) => `${p.release}-admin-password`;
+/** The password of the instance's own database role (named like its database), written by the databases stack. */
+export const databasePasswordSecret = (p: PostfactoInstance) => `${p.release}-database-password`;
 
 const WEB_PORT = 3000;
 const REDIS_PORT = 6379;
@@ -117,6 +118,7 @@ export const postfacto: AppDefinition<'postfacto', typeof item, PostfactoInstanc
     config: env.apps.postfacto.flatMap((p) => [defaultDeny(p), ...http01SolverPolicy(env, p.namespace)]),
   }),
   vaultSecrets: (env) => env.apps.postfacto.flatMap((p) => [{ name: secretKeyBaseSecret(p), generate: true }, { name: adminPasswordSecret(p), generate: true }]),
+  databases: (env) => env.apps.postfacto.map((p) => ({ name: p.database, passwordSecret: databasePasswordSecret(p) })),
   alerts: (env) => [
     {
       name: 'postfacto',
@@ -286,11 +288,11 @@ const base: Values = {
   },
 };
 
-/** The SecretProviderClass of an instance: database password, Rails secret and admin password, synced into one Secret. */
+/** The SecretProviderClass of an instance: its own database role's password, Rails secret and admin password, synced into one Secret. */
 function instanceSecrets(env: Environment, p: PostfactoInstance): KubeObject {
-  return secretProviderClass(env, p.release, p.namespace, [POSTGRESQL_PASSWORD_SECRET, secretKeyBaseSecret(p), adminPasswordSecret(p)], {
+  return secretProviderClass(env, p.release, p.namespace, [databasePasswordSecret(p), secretKeyBaseSecret(p), adminPasswordSecret(p)], {
     secretName: `${p.release}-secrets`,
-    keys: { 'database-password': POSTGRESQL_PASSWORD_SECRET, 'secret-key-base': secretKeyBaseSecret(p), 'admin-password': adminPasswordSecret(p) },
+    keys: { 'database-password': databasePasswordSecret(p), 'secret-key-base': secretKeyBaseSecret(p), 'admin-password': adminPasswordSecret(p) },
   });
 }
 
@@ -301,7 +303,8 @@ function railsEnv(env: Environment, p: PostfactoInstance, web: boolean): Values 
   return {
     DATABASE_HOST: host,
     DATABASE_PASSWORD: { valueFrom: { secretKeyRef: { name: secret, key: 'database-password' } } },
-    DATABASE_URL: { value: `postgres://${POSTGRESQL_ADMIN_LOGIN}:$(DATABASE_PASSWORD)@${host}:5432/${p.database}?sslmode=require`, dependsOn: 'DATABASE_PASSWORD' },
+    // The instance's own role, which owns its database and nothing else (databases stack).
+    DATABASE_URL: { value: `postgres://${p.database}:$(DATABASE_PASSWORD)@${host}:5432/${p.database}?sslmode=require`, dependsOn: 'DATABASE_PASSWORD' },
     SECRET_KEY_BASE: { valueFrom: { secretKeyRef: { name: secret, key: 'secret-key-base' } } },
     ...(web && (p.actionCable === 'redis' ? { REDIS_URL: `redis://${p.release}-redis:${REDIS_PORT}/0` } : { USE_POSTGRES_FOR_ACTION_CABLE: 'true' })),
     // TLS ends at the ingress: api/config.ru enables Rack::SSL in production unless this is set (to

@@ -29,8 +29,22 @@ const identity: WorkloadIdentitySpec = {
     // Backups as blobs, with Entra ID (shared keys are off); Reader to find the account.
     { role: 'Storage Blob Data Contributor', scope: 'backup-storage' },
     { role: 'Reader', scope: 'backup-storage' },
-    // Disk snapshots live next to the disks.
-    { role: 'Contributor', scope: 'node-resource-group' },
+    // Disk snapshots live next to the disks. Contributor there could also delete the nodes: the
+    // custom role holds what the Azure plugin calls for snapshots and restores, nothing more
+    // (velero-plugin-for-microsoft-azure README, "Snapshot Management" and "Disk Management").
+    {
+      role: 'Velero disk snapshots',
+      scope: 'node-resource-group',
+      actions: [
+        'Microsoft.Compute/disks/read',
+        'Microsoft.Compute/disks/write',
+        'Microsoft.Compute/disks/beginGetAccess/action',
+        'Microsoft.Compute/disks/endGetAccess/action',
+        'Microsoft.Compute/snapshots/read',
+        'Microsoft.Compute/snapshots/write',
+        'Microsoft.Compute/snapshots/delete',
+      ],
+    },
   ],
 };
 

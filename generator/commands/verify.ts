@@ -34,7 +34,7 @@ Options:
   --charts DIR            Folder of chart archives named <chart>-<version>.tgz. Default:
                           SLIPWAY_CHART_DIR, then chartDir in slipway.config.json, then helm pull
                           of the pinned versions into the cache (needs the network).
-  --substitutions FILE    Values (JSON or YAML map) for Flux's post-build variables, e.g. the aks
+  --substitutions FILE    Values (JSON or YAML map) for Flux's post-build variables, e.g. the gitops
                           stack's "terraform output -json flux_substitutions"; default: placeholders
                           of the right shape.
   --format text|json      Output format (default: text).

@@ -58,6 +58,7 @@ export interface Environment {
     readonly location: string;
     /** The environment's tags plus environment, stage and managed-by, sorted by key. */
     readonly tags: Readonly<Record<string, string>>;
+    readonly deleteLocks: boolean;
   };
   readonly state: { readonly resourceGroup: string; readonly storageAccount: string; readonly container: string; readonly bootstrapped: boolean; readonly replication: 'GZRS' | 'ZRS' | 'LRS' };
   readonly terraform: {
@@ -66,7 +67,13 @@ export interface Environment {
   };
   readonly dns: {
     readonly zone: string;
-    readonly parent?: { readonly zone: string; readonly resourceGroup: string; readonly subscriptionId: string };
+    readonly parent?: {
+      readonly zone: string;
+      readonly resourceGroup: string;
+      readonly subscriptionId: string;
+      /** The environment that manages the parent zone, when one of the fleet does: its dns stack is applied first. */
+      readonly owner: string | null;
+    };
   };
   readonly network: { readonly vnetCidr: string; readonly aksSubnet: string; readonly postgresqlSubnet: string };
   readonly aks: {
@@ -97,8 +104,9 @@ export interface Environment {
     readonly backupRetentionDays: number;
     readonly geoRedundantBackup: boolean;
     readonly maintenanceWindow: { readonly day: string; readonly startTime: string };
+    readonly administratorGroup: { readonly objectId: string; readonly name: string } | null;
   };
-  readonly gitops: { readonly repository: string; readonly branch: string; readonly interval: string; readonly path: string; readonly secretName: string | null };
+  readonly gitops: { readonly repository: string; readonly branch: string; readonly interval: string; readonly path: string; readonly secretName: string | null; readonly secretCreated: boolean };
   /** Every release's settings with its defaults (catalog/index.ts), and the chart pin of each app kind. */
   readonly releases: ReleaseSettings;
   /** The instances of every app kind, defaults applied. */

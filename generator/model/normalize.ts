@@ -84,6 +84,7 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
       tenantId: input.azure.tenantId.toLowerCase(),
       location: input.azure.location,
       tags: sortedRecord({ ...input.azure.tags, environment: input.name, stage: input.stage, 'managed-by': 'slipway' }),
+      deleteLocks: input.azure.deleteLocks ?? prod,
     },
     state: {
       resourceGroup: input.state.resourceGroup,
@@ -103,6 +104,8 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
           zone: input.dns.parent.zone,
           resourceGroup: input.dns.parent.resourceGroup,
           subscriptionId: (input.dns.parent.subscriptionId ?? input.azure.subscriptionId).toLowerCase(),
+          // Known only across the fleet: set by loadEnvironments (withParentOwners).
+          owner: null,
         },
       }),
     },
@@ -128,7 +131,7 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
       apiServerAuthorizedRanges: aks.apiServer.authorizedRanges,
       adminGroupObjectIds: aks.adminGroupObjectIds.map((g) => g.toLowerCase()),
       logAnalytics: { enabled: aks.logAnalytics?.enabled ?? true, retentionDays: aks.logAnalytics?.retentionDays ?? 30 },
-      upgradeChannel: aks.upgradeChannel ?? byStage('stable', 'patch'),
+      upgradeChannel: aks.upgradeChannel ?? 'patch',
       maintenanceWindow: {
         day: aks.maintenanceWindow?.day ?? 'Sunday',
         startTime: aks.maintenanceWindow?.startTime ?? '00:00',
@@ -144,6 +147,7 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
       backupRetentionDays: pg.backupRetentionDays ?? byStage(35, 7),
       geoRedundantBackup: pg.geoRedundantBackup ?? prod,
       maintenanceWindow: pg.maintenanceWindow ?? { day: 'Sunday', startTime: '02:00' },
+      administratorGroup: pg.administratorGroup ?? null,
     },
     gitops: {
       repository: input.gitops.repository,
@@ -151,6 +155,7 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
       interval: input.gitops.interval ?? '1m',
       path: `out/${input.name}/flux`,
       secretName: input.gitops.secretName ?? null,
+      secretCreated: input.gitops.secretCreated ?? false,
     },
     releases: releaseSettings(input.releases, defaults),
     apps: appInstances(input.apps, defaults),

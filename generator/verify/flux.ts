@@ -21,7 +21,7 @@ import { crdApiVersions, crdKind, groupOf } from './cluster-apis.ts';
 import { takeOrigin, type OriginFiles } from './origins.ts';
 import type { RenderedDocument, RenderRequest } from './render.ts';
 import { referencedVariables, SubstitutionError, substituteObject, type Variables } from './substitute.ts';
-import { aksTfvars } from './terraform-inputs.ts';
+import { gitopsTfvars } from './terraform-inputs.ts';
 
 /** The Kustomization terraform/modules/aks creates: kustomizations { name = "slipway" } of the configuration. */
 export const ROOT_KUSTOMIZATION = `${FLUX_CONFIGURATION}-slipway`;
@@ -66,7 +66,7 @@ export function fluxSync(files: OriginFiles, env: Environment, variables: Variab
   const root: FluxKustomization = { name: ROOT_KUSTOMIZATION, path: `./${env.gitops.path}`, dependsOn: [], wait: true, timeout: ROOT_TIMEOUT };
 
   const queue: Array<{ node: FluxKustomization; dir: string | undefined; variables: Variables; file: string; spec: Record<string, any> }> = [
-    { node: root, dir: tree.dir, variables, file: aksTfvars(env), spec: {} },
+    { node: root, dir: tree.dir, variables, file: gitopsTfvars(env), spec: {} },
   ];
   const seen = new Set<string>();
   while (queue.length > 0) {

@@ -1,6 +1,7 @@
 // What the cluster gets from Terraform, read from the stacks' generated inputs: the Flux post-build
-// variables the aks stack sets (its tfvars: flux.substitute, whose values are known now, plus the
-// client IDs it creates), and the Key Vault secrets the postgresql stack writes. Values known only
+// variables the gitops stack sets (its tfvars: substitute, whose values are known now, plus the
+// client IDs the aks stack creates), and the Key Vault secrets the postgresql and databases stacks
+// write. Values known only
 // after apply are replaced by placeholders of the right shape (client IDs: GUIDs), or taken from a
 // --substitutions file, so that what verify renders has the shape the cluster will see.
 import { createHash } from 'node:crypto';
@@ -10,7 +11,7 @@ import { EnvironmentError, UsageError } from '../commands/command.ts';
 import type { Environment } from '../model/environment.ts';
 
 export interface TerraformInputs {
-  /** Variables the aks stack's Flux configuration sets (names, sorted). */
+  /** Variables the gitops stack's Flux configuration sets (names, sorted). */
   readonly substitutions: readonly string[];
   /** The value each variable has when Flux substitutes it (placeholders for values known after apply). */
   readonly values: Readonly<Record<string, string>>;
@@ -18,15 +19,21 @@ export interface TerraformInputs {
   readonly vaultSecrets: readonly string[];
 }
 
-export const aksTfvars = (env: Environment) => `${env.name}/terraform/aks/terraform.tfvars.json`;
-export const postgresqlTfvars = (env: Environment) => `${env.name}/terraform/postgresql/terraform.tfvars.json`;
+export const gitopsTfvars = (env: Environment) => `${env.name}/terraform/gitops/terraform.tfvars.json`;
+const postgresqlTfvars = (env: Environment) => `${env.name}/terraform/postgresql/terraform.tfvars.json`;
+const databasesTfvars = (env: Environment) => `${env.name}/terraform/databases/terraform.tfvars.json`;
 
-interface AksInputs {
-  flux?: { substitute?: Record<string, string>; client_id_variables?: Record<string, string>; secrets_provider_client_id_variable?: string };
+interface GitopsInputs {
+  substitute?: Record<string, string>;
+  client_id_variables?: Record<string, string>;
+  secrets_provider_client_id_variable?: string;
 }
 interface PostgresqlInputs {
   app_secrets?: Record<string, unknown>;
   password_secret_name?: string;
+}
+interface DatabasesInputs {
+  databases?: Record<string, { password_secret_name?: string }>;
 }
 
 function json<T>(files: ReadonlyMap<string, string>, file: string): T | undefined {
@@ -47,18 +54,19 @@ export function placeholderGuid(name: string): string {
 
 /** The contract of an environment; `given` (from --substitutions) overrides any value. */
 export function terraformInputs(files: ReadonlyMap<string, string>, env: Environment, given: Readonly<Record<string, string>> = {}): TerraformInputs {
-  const aks = json<AksInputs>(files, aksTfvars(env))?.flux ?? {};
-  const known = aks.substitute ?? {};
-  const clientIds = [...Object.values(aks.client_id_variables ?? {}), ...(aks.secrets_provider_client_id_variable ? [aks.secrets_provider_client_id_variable] : [])];
+  const gitops = json<GitopsInputs>(files, gitopsTfvars(env)) ?? {};
+  const known = gitops.substitute ?? {};
+  const clientIds = [...Object.values(gitops.client_id_variables ?? {}), ...(gitops.secrets_provider_client_id_variable ? [gitops.secrets_provider_client_id_variable] : [])];
   const values: Record<string, string> = { ...known };
   for (const name of clientIds) values[name] = placeholderGuid(name);
   // Flux drops newlines from variable values.
   for (const [name, value] of Object.entries(given)) values[name] = value.replace(/\n/g, '');
   const pg = json<PostgresqlInputs>(files, postgresqlTfvars(env)) ?? {};
+  const roles = Object.values(json<DatabasesInputs>(files, databasesTfvars(env))?.databases ?? {}).flatMap((d) => (d.password_secret_name ? [d.password_secret_name] : []));
   return {
     substitutions: [...new Set([...Object.keys(known), ...clientIds])].sort(),
     values,
-    vaultSecrets: [...new Set([...Object.keys(pg.app_secrets ?? {}), ...(pg.password_secret_name ? [pg.password_secret_name] : [])])].sort(),
+    vaultSecrets: [...new Set([...Object.keys(pg.app_secrets ?? {}), ...(pg.password_secret_name ? [pg.password_secret_name] : []), ...roles])].sort(),
   };
 }
 

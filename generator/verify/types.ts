@@ -55,7 +55,7 @@ export interface ClusterState {
   readonly kustomizations: readonly FluxKustomization[];
   readonly releases: readonly HelmReleaseNode[];
   readonly helmfile: readonly HelmfileNode[];
-  /** Post-build variables the aks stack's Flux configuration sets (names). */
+  /** Post-build variables the gitops stack's Flux configuration sets (names). */
   readonly substitutions: readonly string[];
   /** Key Vault secrets some Terraform stack writes (names). */
   readonly vaultSecrets: readonly string[];

@@ -1,4 +1,5 @@
-// The key vault contract: every secret a SecretProviderClass reads is one Terraform creates.
+// The key vault contract: every secret a SecretProviderClass reads is one Terraform creates, and no
+// pod reads the PostgreSQL administrator's password.
 import { describe, expect, it } from 'vitest';
 import { releasesOf } from '../../generator/catalog/index.ts';
 import { platformObjects } from '../../generator/catalog/objects.ts';
@@ -16,12 +17,14 @@ function providerObjects(value: unknown): string[] {
 }
 
 describe('key vault secrets', () => {
-  it.each(environments.map((e) => e.name))('%s: every secret the pods read is created by the postgresql stack', (name) => {
+  it.each(environments.map((e) => e.name))('%s: every secret the pods read is created by the postgresql or databases stack', (name) => {
     const env = environments.find((e) => e.name === name)!;
     const read = new Set(providerObjects([releasesOf(env).map((r) => r.values), platformObjects(env).base, platformObjects(env).config]));
     const tfvars = JSON.parse(files.get(`${name}/terraform/postgresql/terraform.tfvars.json`)!);
-    const created = new Set([tfvars.password_secret_name, ...Object.keys(tfvars.app_secrets)]);
+    const roles = JSON.parse(files.get(`${name}/terraform/databases/terraform.tfvars.json`)!).databases as Record<string, { password_secret_name: string }>;
+    const created = new Set([...Object.keys(tfvars.app_secrets), ...Object.values(roles).map((d) => d.password_secret_name)]);
     expect(read.size).toBeGreaterThan(3);
     expect([...read].filter((s) => !created.has(s))).toEqual([]);
+    expect(read.has(tfvars.password_secret_name)).toBe(false);
   });
 });

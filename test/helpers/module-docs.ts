@@ -13,6 +13,8 @@ export interface ModuleInterface {
   readonly outputs: Record<string, string>;
   /** "resource.azurerm_x", "data.azurerm_y": what the module manages or reads, with the local modules it calls. */
   readonly blockTypes: string[];
+  /** required_providers of the module and the local modules it calls: name → source and version constraint. */
+  readonly requiredProviders: Record<string, { source: string; version: string }>;
 }
 
 /** A type expression on one line: object fields, written one per line in HCL, joined with commas. */
@@ -32,18 +34,33 @@ export async function moduleInterface(dir: string): Promise<ModuleInterface> {
     { type: oneLineType(v!.type), required: !('default' in v!), description: String(v!.description) },
   ]);
   const outputs = byName(Object.entries((doc.output as Record<string, Body[]>) ?? {})).map(([name, [o]]): [string, string] => [name, String(o!.description)]);
-  return { variables: Object.fromEntries(variables), outputs: Object.fromEntries(outputs), blockTypes: await blockTypes(dir) };
+  const uses = await usesOf(dir);
+  return {
+    variables: Object.fromEntries(variables),
+    outputs: Object.fromEntries(outputs),
+    blockTypes: [...uses.blockTypes].sort(),
+    requiredProviders: Object.fromEntries(byName([...uses.providers])),
+  };
 }
 
-/** The block types a module uses, following module blocks whose source is a local path. */
-async function blockTypes(dir: string): Promise<string[]> {
+/** Block types and required providers of a module, following module blocks whose source is a local path. */
+async function usesOf(dir: string): Promise<{ blockTypes: Set<string>; providers: Map<string, { source: string; version: string }> }> {
   const doc = await parseModule(dir);
-  const used = new Set(['resource', 'data', 'ephemeral'].flatMap((kind) => blocksOf(doc, kind).map(([type]) => `${kind}.${type}`)));
+  const blockTypes = new Set(['resource', 'data', 'ephemeral'].flatMap((kind) => blocksOf(doc, kind).map(([type]) => `${kind}.${type}`)));
+  const providers = new Map<string, { source: string; version: string }>();
+  for (const terraform of (doc.terraform as Body[]) ?? []) {
+    for (const required of (terraform.required_providers as Body[]) ?? []) {
+      for (const [name, p] of Object.entries(required as Record<string, { source: string; version: string }>)) providers.set(name, { source: p.source, version: p.version });
+    }
+  }
   for (const [, calls] of Object.entries((doc.module as Record<string, Body[]>) ?? {})) {
     const source = String(calls[0]!.source);
-    if (source.startsWith('./') || source.startsWith('../')) for (const t of await blockTypes(path.join(dir, source))) used.add(t);
+    if (!source.startsWith('./') && !source.startsWith('../')) continue;
+    const called = await usesOf(path.join(dir, source));
+    for (const t of called.blockTypes) blockTypes.add(t);
+    for (const [name, p] of called.providers) providers.set(name, p);
   }
-  return [...used].sort();
+  return { blockTypes, providers };
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();

@@ -1,12 +1,15 @@
 // The hand-written modules: formatted, parseable, AVM-shaped, documented, bounded, and every
 // argument and nested block checked against the azurerm 4.73 / random 3.9 provider schemas.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blocksOf, moduleBlockTypes, moduleDirs, parseModule, terraformEnv, type Body } from '../helpers/hcl.ts';
 import { moduleReadmeTables } from '../helpers/module-docs.ts';
 import { providerSchema, schemaProblems } from '../helpers/provider-schema.ts';
+import { evaluateExpressions, evaluatePreconditions } from '../helpers/terraform-conditions.ts';
+import { planTimeProblems, planTimeVariables } from '../helpers/plan-time.ts';
 import { repoRoot } from '../helpers/workspace.ts';
 
 const modulesDir = path.join(repoRoot, 'terraform/modules');
@@ -15,8 +18,8 @@ const rel = (p: string) => path.relative(modulesDir, p);
 
 
 describe('terraform modules', () => {
-  it('are the four modules plus the dns-zone access submodule', () => {
-    expect(modules.map(rel).sort()).toEqual(['aks', 'dns-zone', 'dns-zone/modules/access', 'postgresql', 'remote-state']);
+  it('are the four modules plus their submodules (Flux configuration, DNS access, databases)', () => {
+    expect(modules.map(rel).sort()).toEqual(['aks', 'aks/modules/flux-configuration', 'dns-zone', 'dns-zone/modules/access', 'postgresql', 'postgresql/modules/databases', 'remote-state']);
   });
 
   it('pass terraform fmt -check', () => {
@@ -74,13 +77,12 @@ describe('terraform modules', () => {
 });
 
 describe('provider schema', () => {
-  it('was derived from the azurerm 4.73.0 and random 3.9.1 provider packages', () => {
-    expect(providerSchema.sources.join(' ')).toContain('hashicorp/azurerm 4.73.0');
-    expect(providerSchema.sources.join(' ')).toContain('hashicorp/random 3.9.1');
+  it('was derived from the azurerm 4.73.0, random 3.9.1, time 0.13.1 and postgresql 1.26.0 provider packages', () => {
+    for (const p of ['hashicorp/azurerm 4.73.0', 'hashicorp/random 3.9.1', 'hashicorp/time 0.13.1', 'cyrilgdn/postgresql 1.26.0']) expect(providerSchema.sources.join(' ')).toContain(p);
   });
 
   it('covers every provider type the modules use (else rerun scripts/provider-schema.ts)', async () => {
-    const used = (await moduleBlockTypes(modulesDir)).filter((t) => /\.(azurerm|random)_/.test(t));
+    const used = (await moduleBlockTypes(modulesDir)).filter((t) => /\.(azurerm|random|time|postgresql)_/.test(t));
     expect(used.filter((t) => !(t in providerSchema.types))).toEqual([]);
   });
 
@@ -149,7 +151,10 @@ describe('secure defaults (DESIGN.md): loosening any of these needs a new enviro
     expect(pg.public_network_access_enabled).toBe(false);
     expect(pg.delegated_subnet_id).toBeDefined();
     expect(pg.administrator_password).toBeUndefined();
-    expect(pg.administrator_password_wo).toBe('${ephemeral.random_password.administrator.result}');
+    // One password: the key vault holds it, the server gets what the vault holds (read back ephemerally).
+    expect(pg.administrator_password_wo).toBe('${ephemeral.azurerm_key_vault_secret.administrator_password.value}');
+    expect((await literal('postgresql', 'resource', 'azurerm_key_vault_secret', 'administrator_password')).value_wo).toBe('${ephemeral.random_password.administrator.result}');
+    expect((await literal('postgresql', 'ephemeral', 'azurerm_key_vault_secret', 'administrator_password')).depends_on).toEqual(['${azurerm_key_vault_secret.administrator_password}']);
     expect((await literal('postgresql', 'resource', 'azurerm_postgresql_flexible_server_configuration', 'require_secure_transport')).value).toBe('on');
     expect((await literal('postgresql', 'resource', 'azurerm_postgresql_flexible_server_configuration', 'ssl_min_protocol_version')).value).toBe('TLSv1.2');
     const secret = await literal('postgresql', 'resource', 'azurerm_key_vault_secret', 'administrator_password');
@@ -157,5 +162,117 @@ describe('secure defaults (DESIGN.md): loosening any of these needs a new enviro
     expect(secret.value_wo).toBeDefined();
     const outputs = readFileSync(path.join(modulesDir, 'postgresql/outputs.tf'), 'utf8');
     expect(outputs).not.toMatch(/random_password|password_wo|\.value\b/);
+  });
+});
+
+describe('first apply and day two', () => {
+  const resource = async (m: string, type: string, name: string): Promise<Body> => blocksOf(await parseModule(path.join(modulesDir, m)), 'resource').find(([t, n]) => t === type && n === name)![2];
+
+  // AKS managed-identity-overview: the control plane needs Managed Identity Operator on the kubelet
+  // identity at create; CustomKubeletIdentityMissingPermissionError while it propagates.
+  it('creates the cluster only after its role assignments had time to propagate', async () => {
+    const sleep = await resource('aks', 'time_sleep', 'role_propagation');
+    expect(sleep.create_duration).toBe('60s');
+    expect(Object.values(sleep.triggers as Record<string, string>).sort()).toEqual(['${azurerm_role_assignment.control_plane_kubelet_operator.id}', '${azurerm_role_assignment.control_plane_network.id}']);
+    expect((await resource('aks', 'azurerm_kubernetes_cluster', 'this')).depends_on).toEqual(['${time_sleep.role_propagation}']);
+  });
+
+  it('destroys the Flux extension before the user pools its cleanup job runs on', async () => {
+    expect((await resource('aks', 'azurerm_kubernetes_cluster_extension', 'flux')).depends_on).toEqual(['${azurerm_kubernetes_cluster_node_pool.user}']);
+  });
+
+  it('leaves the Kubernetes version to AKS when its channel moves minors, and to Terraform otherwise', async () => {
+    const expression = unwrapExpression((await resource('aks', 'azurerm_kubernetes_cluster', 'this')).kubernetes_version);
+    const versionFor = async (channel: string, version: string) => (await evaluateExpressions(path.join(modulesDir, 'aks'), [expression], { upgrade_channel: channel, kubernetes_version: version }))[0];
+    expect(await versionFor('patch', '1.35')).toBe('1.35');
+    expect(await versionFor('none', '1.35.2')).toBe('1.35.2');
+    expect(await versionFor('stable', '1.35')).toBeNull();
+    expect(await versionFor('rapid', '1.35')).toBeNull();
+  });
+});
+
+const unwrapExpression = (expr: unknown) => String(expr).replace(/^\$\{([\s\S]*)\}$/, '$1');
+
+describe('least privilege, locks and what Azure changes on its own', () => {
+  const resource = async (m: string, kind: string, type: string, name: string): Promise<Body> =>
+    blocksOf(await parseModule(path.join(modulesDir, m)), kind).find(([t, n]) => t === type && n === name)![2];
+
+  it('makes a role named with actions a custom role of the cluster, assignable only where it is granted', async () => {
+    for (const [m, scopes] of [['aks', 'local.workload_role_scopes'], ['dns-zone/modules/access', 'local.scopes']] as const) {
+      const definition = await resource(m, 'resource', 'azurerm_role_definition', m === 'aks' ? 'workload' : 'this');
+      expect(String(definition.for_each), m).toMatch(/if a\.actions != null/);
+      expect(definition.assignable_scopes, m).toEqual([`\${${scopes}[each.value.scope]}`]);
+      expect(String(definition.name), m).toMatch(/^\$\{each\.value\.role\} \(\$\{var\.name\}\)$/);
+      const assignment = await resource(m, 'resource', 'azurerm_role_assignment', m === 'aks' ? 'workload' : 'this');
+      expect(String(assignment.role_definition_id), m).toContain('role_definition_resource_id');
+    }
+  });
+
+  // Azure DNS, dns-protect-zones-recordsets: "Locks are inherited by child resources. A lock
+  // prevents any record sets in the zone from being deleted"; lock the SOA record set instead.
+  it('locks a DNS zone through its SOA record set, so controllers can still delete records', async () => {
+    const lock = await resource('dns-zone', 'resource', 'azurerm_management_lock', 'zone');
+    expect(lock.scope).toBe('${azurerm_dns_zone.this.id}/SOA/@');
+    expect(lock.lock_level).toBe('CanNotDelete');
+    expect((await resource('postgresql', 'resource', 'azurerm_management_lock', 'server')).scope).toBe('${azurerm_postgresql_flexible_server.this.id}');
+  });
+
+  it("stops a delegation whose parent zone does not exist, naming whose dns stack to apply first", async () => {
+    const values = { resource_group_name: 'rg-numbers-test-dns', location: 'westeurope', zone_name: 'test.retro.numbers.example.com', parent_zone: { name: 'retro.numbers.example.com', resource_group_name: 'rg-numbers-prod-dns', owner: 'numbers-prod' } };
+    const dir = path.join(modulesDir, 'dns-zone');
+    const [missing] = await evaluatePreconditions(dir, 'azurerm_dns_ns_record.delegation', values, { parent_zone_found: false });
+    expect(missing).toEqual({ condition: false, message: 'The parent zone retro.numbers.example.com does not exist in resource group rg-numbers-prod-dns of the parent subscription: apply the dns stack of numbers-prod first, then apply this stack again.' });
+    const [external] = await evaluatePreconditions(dir, 'azurerm_dns_ns_record.delegation', { ...values, parent_zone: { ...values.parent_zone, owner: null } }, { parent_zone_found: false });
+    expect(external!.message).toContain('create it first');
+    // The lookup lists zones by name across the subscription (an empty list, not an error, when there
+    // is none) and matches the resource group case-insensitively, as Azure IDs vary in case.
+    const found = (await parseModule(dir)).locals as Body[];
+    const expression = String(found.find((l) => 'parent_zone_found' in l)!.parent_zone_found).replace(/^\$\{([\s\S]*)\}$/, '$1');
+    const answer = (ids: string[]) => expression.replace('data.azurerm_resources.parent_zone[0].resources', JSON.stringify(ids.map((id) => ({ id }))).replace(/"id":/g, 'id ='));
+    const zone = '/subscriptions/s/resourceGroups/RG-NUMBERS-PROD-DNS/providers/Microsoft.Network/dnszones/retro.numbers.example.com';
+    const other = '/subscriptions/s/resourceGroups/rg-elsewhere/providers/Microsoft.Network/dnszones/retro.numbers.example.com';
+    expect(await evaluateExpressions(dir, [answer([zone]), answer([other]), answer([])], values)).toEqual([true, false, false]);
+  });
+
+  it('gives each instance a login role that owns its database, with CONNECT taken from PUBLIC', async () => {
+    const m = 'postgresql/modules/databases';
+    expect((await resource(m, 'resource', 'postgresql_database', 'this')).owner).toBe('${postgresql_role.this[each.key].name}');
+    expect((await resource(m, 'resource', 'postgresql_role', 'this')).password_wo).toBe('${ephemeral.azurerm_key_vault_secret.role[each.key].value}');
+    expect(await resource(m, 'resource', 'postgresql_grant', 'revoke_public_connect')).toMatchObject({ role: 'public', object_type: 'database', privileges: [] });
+    expect((await resource(m, 'resource', 'postgresql_role', 'this')).password).toBeUndefined();
+  });
+
+  it('leaves storage growth to Azure and forgets the databases the postgresql module used to hold without dropping them', async () => {
+    const server = await resource('postgresql', 'resource', 'azurerm_postgresql_flexible_server', 'this');
+    expect(server.auto_grow_enabled).toBe(true);
+    expect((server.lifecycle as Body[])[0]!.ignore_changes).toEqual(expect.arrayContaining(['${storage_mb}']));
+    const removed = ((await parseModule(path.join(modulesDir, 'postgresql'))).removed as Body[])[0]!;
+    expect(removed.from).toBe('${azurerm_postgresql_flexible_server_database.this}');
+    expect((removed.lifecycle as Body[])[0]!.destroy).toBe(false);
+  });
+
+  it('collects Container Insights and the control-plane audit into the workspace when Log Analytics is on', async () => {
+    const association = await resource('aks', 'resource', 'azurerm_monitor_data_collection_rule_association', 'container_insights');
+    expect(association.target_resource_id).toBe('${azurerm_kubernetes_cluster.this.id}');
+    const diagnostics = await resource('aks', 'resource', 'azurerm_monitor_diagnostic_setting', 'cluster');
+    expect(diagnostics.log_analytics_destination_type).toBe('Dedicated');
+    expect(String(diagnostics.count)).toBe('${var.log_analytics.enabled ? 1 : 0}');
+    const categories = ((diagnostics.dynamic as Record<string, Body[]>).enabled_log![0]!.for_each as string);
+    for (const c of ['kube-audit-admin', 'kube-apiserver', 'guard']) expect(categories).toContain(c);
+  });
+});
+
+// terraform plan fails with "Invalid count argument" / "Invalid for_each argument" when count or a
+// for_each key depends on something known only after apply (an identity created in the same run).
+describe('count and for_each are known at plan time', () => {
+  it.each(modules.map(rel))('%s reads only variables and locals built from them', async (m) => {
+    expect(await planTimeProblems(path.join(modulesDir, m))).toEqual([]);
+  });
+
+  it('catches a count that reads an identity created in the same apply (the check can fail)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'slipway-count-'));
+    writeFileSync(path.join(dir, 'main.tf'), 'variable "ids" {\n  type = map(string)\n}\nresource "azurerm_role_assignment" "x" {\n  count = var.ids["cert-manager"] == null ? 0 : 1\n}\nresource "azurerm_role_assignment" "y" {\n  count = module.aks.principal_ids["cert-manager"] == null ? 0 : 1\n}\n');
+    expect(await planTimeProblems(dir)).toEqual(['resource.azurerm_role_assignment.y.count: ${module.aks.principal_ids["cert-manager"] == null ? 0 : 1}']);
+    expect(await planTimeVariables(dir)).toEqual(['ids']);
   });
 });

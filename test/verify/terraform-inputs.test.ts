@@ -14,18 +14,18 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'slipway-substitutions-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('terraformInputs', () => {
-  it('names every variable the aks stack sets, with the value Terraform passes or a GUID-shaped placeholder for a client ID', () => {
+  it('names every variable the gitops stack sets, with the value Terraform passes or a GUID-shaped placeholder for a client ID', () => {
     const inputs = terraformInputs(files, prod);
-    const tfvars = JSON.parse(files.get('numbers-prod/terraform/aks/terraform.tfvars.json')!) as { flux: { substitute: Record<string, string>; client_id_variables: Record<string, string> } };
-    expect(inputs.substitutions).toEqual([...Object.keys(tfvars.flux.substitute), ...Object.values(tfvars.flux.client_id_variables), 'SECRETS_PROVIDER_CLIENT_ID'].sort());
+    const tfvars = JSON.parse(files.get('numbers-prod/terraform/gitops/terraform.tfvars.json')!) as { substitute: Record<string, string>; client_id_variables: Record<string, string> };
+    expect(inputs.substitutions).toEqual([...Object.keys(tfvars.substitute), ...Object.values(tfvars.client_id_variables), 'SECRETS_PROVIDER_CLIENT_ID'].sort());
     expect(inputs.values.DNS_ZONE_NAME).toBe('retro.numbers.example.com');
     expect(inputs.values.VELERO_CLIENT_ID).toBe(placeholderGuid('VELERO_CLIENT_ID'));
     expect(inputs.values.VELERO_CLIENT_ID).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(inputs.values.VELERO_CLIENT_ID).not.toBe(inputs.values.CERT_MANAGER_CLIENT_ID);
   });
 
-  it('lists the Key Vault secrets the postgresql stack writes', () => {
-    expect(terraformInputs(files, prod).vaultSecrets).toEqual(expect.arrayContaining(['postgresql-administrator-password', 'postfacto-v4-3-11-secret-key-base', 'grafana-admin-user']));
+  it('lists the Key Vault secrets the postgresql and databases stacks write', () => {
+    expect(terraformInputs(files, prod).vaultSecrets).toEqual(expect.arrayContaining(['postgresql-administrator-password', 'postfacto-v4-3-11-secret-key-base', 'grafana-admin-user', 'postfacto-v4-3-11-database-password']));
   });
 
   it('takes given values over placeholders, without newlines as Flux does', () => {

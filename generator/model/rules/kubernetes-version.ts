@@ -7,6 +7,29 @@ const NOTICE_DAYS = 60;
 
 /** The cluster runs a Kubernetes minor version AKS supports today, and says so before that ends. */
 export function kubernetesVersionRules(env: Environment, _input: unknown, policy: Policy): Finding[] {
+  return [...channelRules(env), ...calendarRules(env, policy)];
+}
+
+/**
+ * With an upgrade channel that moves patches, a pinned patch version drifts the first time AKS
+ * upgrades, and the next plan would try to downgrade (AKS rejects it). The minor alone ("1.35")
+ * matches whatever patch AKS applied.
+ */
+function channelRules(env: Environment): Finding[] {
+  const { kubernetesVersion: version, upgradeChannel: channel } = env.aks;
+  if (!['patch', 'stable', 'rapid'].includes(channel) || version.split('.').length < 3) return [];
+  const minor = version.split('.').slice(0, 2).join('.');
+  return [
+    error(
+      'KUBERNETES_PATCH_WITH_CHANNEL',
+      ['aks', 'kubernetesVersion'],
+      `Kubernetes ${version} pins a patch version, but upgradeChannel ${channel} lets AKS move patches: the next plan would try to move the cluster back.`,
+      `Write the minor version only ("${minor}"), or set aks.upgradeChannel: none to upgrade patches yourself.`,
+    ),
+  ];
+}
+
+function calendarRules(env: Environment, policy: Policy): Finding[] {
   const minor = env.aks.kubernetesVersion.split('.').slice(0, 2).join('.');
   const path = ['aks', 'kubernetesVersion'];
   const supported = Object.entries(policy.kubernetesVersions)

@@ -182,6 +182,8 @@ function buildLayout(env: Environment): Layout {
 }
 
 export const KUSTOMIZATION_NAMES = { controllers: 'infrastructure-controllers', configs: 'infrastructure-configs', apps: 'apps' } as const;
+/** How long each layer may take to apply and become ready; the Flux configuration waits for all three. */
+export const LAYER_TIMEOUTS = { controllers: '20m', configs: '5m', apps: '15m' } as const;
 
 /** infrastructure-controllers -> infrastructure-configs -> apps, each passing the substitution variables on. */
 function fluxKustomizations(env: Environment): KubeObject[] {
@@ -205,9 +207,9 @@ function fluxKustomizations(env: Environment): KubeObject[] {
     },
   });
   return [
-    layer(KUSTOMIZATION_NAMES.controllers, 'infrastructure/controllers', '20m'),
-    layer(KUSTOMIZATION_NAMES.configs, 'infrastructure/configs', '5m', KUSTOMIZATION_NAMES.controllers),
-    layer(KUSTOMIZATION_NAMES.apps, 'apps', '15m', KUSTOMIZATION_NAMES.configs),
+    layer(KUSTOMIZATION_NAMES.controllers, 'infrastructure/controllers', LAYER_TIMEOUTS.controllers),
+    layer(KUSTOMIZATION_NAMES.configs, 'infrastructure/configs', LAYER_TIMEOUTS.configs, KUSTOMIZATION_NAMES.controllers),
+    layer(KUSTOMIZATION_NAMES.apps, 'apps', LAYER_TIMEOUTS.apps, KUSTOMIZATION_NAMES.configs),
   ];
 }
 

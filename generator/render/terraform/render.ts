@@ -15,14 +15,11 @@ interface ModuleInterface {
   readonly variables: Record<string, { type: string; required: boolean; description: string }>;
   readonly outputs: Record<string, string>;
   readonly blockTypes: readonly string[];
+  readonly requiredProviders: Readonly<Record<string, { source: string; version: string }>>;
 }
 const interfaces = (JSON.parse(readFileSync(packagePath('terraform/modules/interfaces.json'), 'utf8')) as { modules: Record<string, ModuleInterface> }).modules;
 
 const TERRAFORM_VERSION = '>= 1.11.0, < 2.0.0';
-const PROVIDERS = {
-  azurerm: { source: 'hashicorp/azurerm', version: '>= 4.73.0, < 5.0.0' },
-  random: { source: 'hashicorp/random', version: '>= 3.7.0, < 4.0.0' },
-};
 
 const hb = Handlebars.create();
 hb.registerHelper('align', (pairs: Array<[string, string]>, indent: number) => alignAttributes(pairs, indent));
@@ -76,9 +73,23 @@ function versionsContext(env: Environment, stack: Stack, header: string) {
   return {
     header,
     terraformVersion: TERRAFORM_VERSION,
-    requiredProviders: [{ name: 'azurerm', ...PROVIDERS.azurerm }, ...(stack.random ? [{ name: 'random', ...PROVIDERS.random }] : [])],
+    requiredProviders: requiredProviders(stack),
     providers: [provider(env.azure.subscriptionId), ...Object.entries(stack.providerAliases).map(([alias, sub]) => provider(sub, alias))],
+    otherProviders: stack.otherProviders ?? [],
   };
+}
+
+/** The providers the stack's modules require, azurerm first; modules that name one provider must agree on its constraint. */
+function requiredProviders(stack: Stack) {
+  const found = new Map<string, { source: string; version: string }>();
+  for (const call of stack.modules) {
+    for (const [name, p] of Object.entries(interfaces[call.module]!.requiredProviders)) {
+      const seen = found.get(name);
+      if (seen && (seen.source !== p.source || seen.version !== p.version)) throw new ModuleContractError(`Modules of stack ${stack.name} require ${name} differently: ${seen.source} ${seen.version} and ${p.source} ${p.version}.`);
+      found.set(name, p);
+    }
+  }
+  return [...found].sort(([a], [b]) => (a === 'azurerm' ? -1 : b === 'azurerm' ? 1 : a < b ? -1 : 1)).map(([name, p]) => ({ name, ...p }));
 }
 
 /** Where a stack keeps its state: one key per stack in the environment's state container. */
@@ -101,6 +112,7 @@ function mainContext(env: Environment, stack: Stack, header: string) {
   return {
     header,
     remoteStates: stack.reads.map((name) => ({ name, config: backendConfig(env, name) })),
+    ephemerals: stack.ephemerals ?? [],
     modules: stack.modules.map((call) => ({
       name: call.name,
       head: [['source', hclString(moduleSource(call.module))], ...(call.providers ? [['providers', call.providers]] : [])],

@@ -42,6 +42,7 @@ const PROVIDER_OF: Readonly<Record<string, string>> = {
   azurerm_private_dns_zone: 'Microsoft.Network',
   azurerm_private_dns_zone_virtual_network_link: 'Microsoft.Network',
   azurerm_resource_group: 'Microsoft.Resources',
+  azurerm_resources: 'Microsoft.Resources',
   azurerm_role_assignment: 'Microsoft.Authorization',
   azurerm_role_definition: 'Microsoft.Authorization',
   azurerm_storage_account: 'Microsoft.Storage',

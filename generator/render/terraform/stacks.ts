@@ -1,13 +1,17 @@
-// The four root stacks of an environment, as data: which module each calls, with which values
+// The six root stacks of an environment, as data: which module each calls, with which values
 // (through terraform.tfvars.json) and which expressions (remote state of an earlier stack, or
-// another module's outputs). Applied in this order: state, dns, aks, postgresql.
+// another module's outputs). Applied in this order: state, dns, aks, postgresql, databases (from a
+// machine that reaches the virtual network), gitops (Flux starts last, once everything its first
+// sync reads exists).
 import { durationSeconds } from '../../model/duration.ts';
 import type { Environment } from '../../model/environment.ts';
-import { releaseVaultSecrets, workloadIdentitiesOf, workloadRoles } from '../../catalog/index.ts';
+import { releaseDatabases, releaseVaultSecrets, workloadIdentitiesOf, workloadRoles } from '../../catalog/index.ts';
+import { hclString } from './hcl.ts';
 import { POSTGRESQL_ADMIN_LOGIN, POSTGRESQL_PASSWORD_SECRET } from '../../model/key-vault-secrets.ts';
 import { SECRETS_PROVIDER_CLIENT_ID, staticSubstitutions } from '../../model/workload-identities.ts';
+import { LAYER_TIMEOUTS } from '../flux/layout.ts';
 
-export const STACKS = ['state', 'dns', 'aks', 'postgresql'] as const;
+export const STACKS = ['state', 'dns', 'aks', 'postgresql', 'databases', 'gitops'] as const;
 export type StackName = (typeof STACKS)[number];
 
 export interface ModuleCall {
@@ -26,11 +30,21 @@ export interface Stack {
   readonly name: StackName;
   /** Earlier stacks whose outputs this one reads through terraform_remote_state. */
   readonly reads: readonly StackName[];
-  readonly random: boolean;
   /** Extra azurerm provider aliases by name: subscription ID. */
   readonly providerAliases: Readonly<Record<string, string>>;
+  /** Configurations of providers other than azurerm, as HCL attributes (values are expressions). */
+  readonly otherProviders?: ReadonlyArray<{ readonly name: string; readonly attributes: ReadonlyArray<readonly [string, string]> }>;
+  /** Root-level ephemeral resources the provider configurations read (nothing of them is stored). */
+  readonly ephemerals?: ReadonlyArray<{ readonly type: string; readonly name: string; readonly attributes: ReadonlyArray<readonly [string, string]> }>;
   readonly modules: readonly ModuleCall[];
 }
+
+/**
+ * The Flux configuration's kustomization applies the layer Kustomizations and waits for each, one
+ * after another (dependsOn): it must wait at least as long as their timeouts together, plus the
+ * time to apply them, or the first sync reports non-compliant while the layers still work.
+ */
+export const fluxConfigurationTimeoutSeconds = () => Object.values(LAYER_TIMEOUTS).reduce((sum, t) => sum + durationSeconds(t), 0) + 300;
 
 const weekdays = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const remote = (stack: StackName, output: string) => `data.terraform_remote_state.${stack}.outputs.${output}`;
@@ -47,7 +61,6 @@ export function stacksOf(env: Environment): Stack[] {
     {
       name: 'state',
       reads: [],
-      random: false,
       providerAliases: {},
       modules: [
         {
@@ -70,7 +83,6 @@ export function stacksOf(env: Environment): Stack[] {
     {
       name: 'dns',
       reads: [],
-      random: false,
       providerAliases: { parent: env.dns.parent?.subscriptionId ?? env.azure.subscriptionId },
       modules: [
         {
@@ -81,7 +93,10 @@ export function stacksOf(env: Environment): Stack[] {
             resource_group_name: env.names.dnsResourceGroup,
             location: env.azure.location,
             zone_name: env.dns.zone,
-            parent_zone: env.dns.parent ? { name: env.dns.parent.zone, resource_group_name: env.dns.parent.resourceGroup } : null,
+            parent_zone: env.dns.parent
+              ? { name: env.dns.parent.zone, resource_group_name: env.dns.parent.resourceGroup, owner: env.dns.parent.owner }
+              : null,
+            lock_enabled: env.azure.deleteLocks,
             tags: env.azure.tags,
           },
         },
@@ -90,7 +105,6 @@ export function stacksOf(env: Environment): Stack[] {
     {
       name: 'aks',
       reads: ['dns'],
-      random: false,
       providerAliases: {},
       modules: [
         {
@@ -146,7 +160,7 @@ export function stacksOf(env: Environment): Stack[] {
             workload_role_assignments: Object.fromEntries(
               workloadRoles(env)
                 .filter((r) => !r.scope.startsWith('dns-'))
-                .map((r) => [r.key, { identity: r.identity, role: r.role, scope: r.scope }]),
+                .map((r) => [r.key, { identity: r.identity, role: r.role, scope: r.scope, actions: r.actions ?? null }]),
             ),
             terraform_runner_ranges: env.terraform.runnerRanges,
             deployer_object_ids: env.terraform.deployers.map((d) => d.objectId),
@@ -160,16 +174,7 @@ export function stacksOf(env: Environment): Stack[] {
                   replication_type: env.releases.velero.storageReplication,
                 }
               : null,
-            flux: {
-              repository_url: env.gitops.repository,
-              branch: env.gitops.branch,
-              path: `./${env.gitops.path}`,
-              sync_interval_seconds: Math.max(60, durationSeconds(env.gitops.interval)),
-              auth_secret_name: env.gitops.secretName,
-              substitute: staticSubstitutions(env),
-              client_id_variables: Object.fromEntries(workloadIdentitiesOf(env).map((w) => [w.key, w.clientIdVariable])),
-              secrets_provider_client_id_variable: SECRETS_PROVIDER_CLIENT_ID,
-            },
+            git_credentials: env.gitops.secretName ? { secret_name: env.gitops.secretName, repository_url: env.gitops.repository } : null,
             tags: env.azure.tags,
           },
         },
@@ -181,13 +186,14 @@ export function stacksOf(env: Environment): Stack[] {
             role_assignments: Object.fromEntries(
               workloadRoles(env)
                 .filter((r) => r.scope.startsWith('dns-'))
-                .map((r) => [r.key, { identity: r.identity, role: r.role, scope: r.scope }]),
+                .map((r) => [r.key, { identity: r.identity, role: r.role, scope: r.scope, actions: r.actions ?? null }]),
             ),
           },
           expressions: {
             zone_id: remote('dns', 'zone_id'),
             resource_group_id: remote('dns', 'resource_group_id'),
             principal_ids: 'module.aks.workload_identity_principal_ids',
+            name: 'module.aks.cluster_name',
           },
         },
       ],
@@ -195,7 +201,6 @@ export function stacksOf(env: Environment): Stack[] {
     {
       name: 'postgresql',
       reads: ['aks'],
-      random: true,
       providerAliases: {},
       modules: [
         {
@@ -215,7 +220,8 @@ export function stacksOf(env: Environment): Stack[] {
             geo_redundant_backup: pg.geoRedundantBackup,
             maintenance_window: { day_of_week: weekdays.indexOf(pg.maintenanceWindow.day), start_hour: startHour, start_minute: startMinute },
             private_dns_zone_name: env.names.postgresqlPrivateDnsZone,
-            databases: env.apps.postfacto.map((p) => p.database),
+            entra_administrator: pg.administratorGroup ? { object_id: pg.administratorGroup.objectId, name: pg.administratorGroup.name } : null,
+            lock_enabled: env.azure.deleteLocks,
             administrator_login: POSTGRESQL_ADMIN_LOGIN,
             password_secret_name: POSTGRESQL_PASSWORD_SECRET,
             app_secrets: Object.fromEntries(
@@ -227,6 +233,84 @@ export function stacksOf(env: Environment): Stack[] {
             delegated_subnet_id: remote('aks', 'postgresql_subnet_id'),
             virtual_network_id: remote('aks', 'virtual_network_id'),
             key_vault_id: remote('aks', 'key_vault_id'),
+          },
+        },
+      ],
+    },
+    {
+      name: 'databases',
+      reads: ['aks', 'postgresql'],
+      providerAliases: {},
+      // The administrator password, read from the key vault for this run only, is the postgresql
+      // provider's; it never reaches a pod or the state.
+      ephemerals: [
+        {
+          type: 'azurerm_key_vault_secret',
+          name: 'administrator_password',
+          attributes: [
+            ['name', remote('postgresql', 'password_secret_name')],
+            ['key_vault_id', remote('aks', 'key_vault_id')],
+          ],
+        },
+      ],
+      otherProviders: [
+        {
+          name: 'postgresql',
+          attributes: [
+            ['host', remote('postgresql', 'fqdn')],
+            ['port', '5432'],
+            ['database', hclString('postgres')],
+            ['username', remote('postgresql', 'administrator_login')],
+            ['password', 'ephemeral.azurerm_key_vault_secret.administrator_password.value'],
+            ['sslmode', hclString('require')],
+            // Azure's administrator is a member of azure_pg_admin, not a superuser.
+            ['superuser', 'false'],
+            ['connect_timeout', '15'],
+          ],
+        },
+      ],
+      modules: [
+        {
+          name: 'databases',
+          module: 'postgresql/modules/databases',
+          values: {
+            databases: Object.fromEntries(releaseDatabases(env).map((d) => [d.name, { password_secret_name: d.passwordSecret }])),
+            tags: env.azure.tags,
+          },
+          expressions: { key_vault_id: remote('aks', 'key_vault_id') },
+        },
+      ],
+    },
+    {
+      name: 'gitops',
+      reads: ['aks', 'postgresql', 'databases'],
+      providerAliases: {},
+      modules: [
+        {
+          name: 'flux',
+          module: 'aks/modules/flux-configuration',
+          values: {
+            git: {
+              repository_url: env.gitops.repository,
+              branch: env.gitops.branch,
+              path: `./${env.gitops.path}`,
+              sync_interval_seconds: Math.max(60, durationSeconds(env.gitops.interval)),
+            },
+            credentials: env.gitops.secretName ? { secret_name: env.gitops.secretName, created: env.gitops.secretCreated } : null,
+            timeout_seconds: fluxConfigurationTimeoutSeconds(),
+            substitute: staticSubstitutions(env),
+            client_id_variables: Object.fromEntries(workloadIdentitiesOf(env).map((w) => [w.key, w.clientIdVariable])),
+            secrets_provider_client_id_variable: SECRETS_PROVIDER_CLIENT_ID,
+            // What the pods read: the releases' secrets and each database role's password; never the administrator's.
+            required_secret_names: [...releaseVaultSecrets(env).map((s) => s.name), ...releaseDatabases(env).map((d) => d.passwordSecret)].sort(),
+          },
+          expressions: {
+            cluster_id: remote('aks', 'cluster_id'),
+            client_ids: remote('aks', 'workload_identity_client_ids'),
+            secrets_provider_client_id: remote('aks', 'secrets_provider_client_id'),
+            credentials_command: remote('aks', 'git_credentials_command'),
+            postgresql_secret_names: remote('postgresql', 'secret_names'),
+            database_secret_names: remote('databases', 'secret_names'),
           },
         },
       ],

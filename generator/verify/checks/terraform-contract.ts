@@ -54,7 +54,7 @@ function substitutions(state: ClusterState): VerifyFinding[] {
           finding(state, r, {
             code: SUBSTITUTION,
             severity: 'error',
-            message: `${objectId(o)} passes post-build variable ${variable} on (spec.postBuild.substitute), which the aks stack's Flux configuration does not set; Flux substitutes an empty string wherever it is used.`,
+            message: `${objectId(o)} passes post-build variable ${variable} on (spec.postBuild.substitute), which the gitops stack's Flux configuration does not set; Flux substitutes an empty string wherever it is used.`,
             hint: `Add ${variable} to the substitutions the aks stack sets (model/workload-identities.ts), or stop passing it on.`,
           }),
         );
@@ -70,7 +70,7 @@ function substitutions(state: ClusterState): VerifyFinding[] {
         finding(state, r, {
           code: SUBSTITUTION,
           severity: 'error',
-          message: `${objectId(o)} uses post-build variable ${variable}${field ? ` (still there at ${field})` : ''}, which ${unknown ? "the aks stack's Flux configuration does not set" : `Kustomization ${r.kustomization} does not pass on`}; Flux writes an empty string in its place.`,
+          message: `${objectId(o)} uses post-build variable ${variable}${field ? ` (still there at ${field})` : ''}, which ${unknown ? "the gitops stack's Flux configuration does not set" : `Kustomization ${r.kustomization} does not pass on`}; Flux writes an empty string in its place.`,
           hint: unknown ? `Have the aks stack set ${variable} (model/workload-identities.ts), or do not reference it.` : `Add ${variable} to spec.postBuild.substitute of Kustomization ${r.kustomization}.`,
         }),
       );

@@ -69,6 +69,19 @@ resource "azurerm_role_assignment" "control_plane_kubelet_operator" {
   principal_type       = "ServicePrincipal"
 }
 
+# Entra ID replicates new role assignments within minutes. AKS checks the control plane's Managed
+# Identity Operator on the kubelet identity when it creates the cluster and fails with
+# CustomKubeletIdentityMissingPermissionError while the assignment has not arrived (AKS
+# managed-identity-overview; Azure Service Operator retries that code for this reason). The
+# triggers carry the assignment IDs, so a replaced assignment waits again.
+resource "time_sleep" "role_propagation" {
+  create_duration = "60s"
+  triggers = {
+    network          = azurerm_role_assignment.control_plane_network.id
+    kubelet_operator = azurerm_role_assignment.control_plane_kubelet_operator.id
+  }
+}
+
 resource "azurerm_log_analytics_workspace" "this" {
   count = var.log_analytics.enabled ? 1 : 0
 
@@ -83,11 +96,14 @@ resource "azurerm_log_analytics_workspace" "this" {
 # ---------------------------------------------------------------- cluster
 
 resource "azurerm_kubernetes_cluster" "this" {
-  name                      = var.name
-  resource_group_name       = azurerm_resource_group.this.name
-  location                  = azurerm_resource_group.this.location
-  dns_prefix                = var.dns_prefix
-  kubernetes_version        = var.kubernetes_version
+  name                = var.name
+  resource_group_name = azurerm_resource_group.this.name
+  location            = azurerm_resource_group.this.location
+  dns_prefix          = var.dns_prefix
+  # With stable or rapid, AKS moves minor versions on its own: a version here would turn every
+  # upgrade into a planned downgrade, which AKS rejects. patch keeps the minor ("1.35") Terraform's,
+  # and a minor alias matches whatever patch AKS applied (azurerm kubernetes_cluster docs).
+  kubernetes_version        = contains(["stable", "rapid"], var.upgrade_channel) ? null : var.kubernetes_version
   sku_tier                  = var.sku_tier
   node_resource_group       = var.node_resource_group_name
   automatic_upgrade_channel = var.upgrade_channel == "none" ? null : var.upgrade_channel
@@ -193,10 +209,85 @@ resource "azurerm_kubernetes_cluster" "this" {
     ignore_changes = [default_node_pool[0].node_count]
   }
 
-  depends_on = [
-    azurerm_role_assignment.control_plane_network,
-    azurerm_role_assignment.control_plane_kubelet_operator,
-  ]
+  depends_on = [time_sleep.role_propagation]
+}
+
+# ---------------------------------------------------------------- monitoring
+
+# Container Insights with managed-identity auth collects nothing until a data collection rule is
+# associated with the cluster (Microsoft's onboarding sample, microsoft/Docker-Provider
+# scripts/onboarding/aks/onboarding-msi-terraform).
+resource "azurerm_monitor_data_collection_rule" "container_insights" {
+  count = var.log_analytics.enabled ? 1 : 0
+
+  name                = "MSCI-${var.location}-${var.name}"
+  resource_group_name = azurerm_resource_group.this.name
+  location            = azurerm_resource_group.this.location
+  kind                = "Linux"
+  description         = "Container Insights for ${var.name}."
+  tags                = var.tags
+
+  destinations {
+    log_analytics {
+      name                  = "ciworkspace"
+      workspace_resource_id = azurerm_log_analytics_workspace.this[0].id
+    }
+  }
+
+  data_flow {
+    streams      = ["Microsoft-ContainerInsights-Group-Default"]
+    destinations = ["ciworkspace"]
+  }
+
+  data_sources {
+    extension {
+      name           = "ContainerInsightsExtension"
+      extension_name = "ContainerInsights"
+      streams        = ["Microsoft-ContainerInsights-Group-Default"]
+      extension_json = jsonencode({ dataCollectionSettings = { interval = "1m", namespaceFilteringMode = "Off", enableContainerLogV2 = true } })
+    }
+  }
+}
+
+resource "azurerm_monitor_data_collection_rule_association" "container_insights" {
+  count = var.log_analytics.enabled ? 1 : 0
+
+  name                    = "ContainerInsightsExtension"
+  target_resource_id      = azurerm_kubernetes_cluster.this.id
+  data_collection_rule_id = azurerm_monitor_data_collection_rule.container_insights[0].id
+  description             = "Container Insights for this cluster: deleting it stops collection."
+}
+
+# Who did what to the cluster and its secrets: the control plane's audit of changes (kube-audit-admin
+# leaves out get and list, AKS monitor-aks guidance), the API server, Entra ID sign-ins (guard) and
+# every Key Vault operation, into resource-specific tables.
+resource "azurerm_monitor_diagnostic_setting" "cluster" {
+  count = var.log_analytics.enabled ? 1 : 0
+
+  name                           = "slipway-audit"
+  target_resource_id             = azurerm_kubernetes_cluster.this.id
+  log_analytics_workspace_id     = azurerm_log_analytics_workspace.this[0].id
+  log_analytics_destination_type = "Dedicated"
+
+  dynamic "enabled_log" {
+    for_each = toset(["kube-audit-admin", "kube-apiserver", "guard"])
+
+    content {
+      category = enabled_log.value
+    }
+  }
+}
+
+resource "azurerm_monitor_diagnostic_setting" "key_vault" {
+  count = var.log_analytics.enabled ? 1 : 0
+
+  name                       = "slipway-audit"
+  target_resource_id         = azurerm_key_vault.this.id
+  log_analytics_workspace_id = azurerm_log_analytics_workspace.this[0].id
+
+  enabled_log {
+    category_group = "audit"
+  }
 }
 
 resource "azurerm_kubernetes_cluster_node_pool" "user" {
@@ -256,11 +347,27 @@ locals {
   )
 }
 
+# A role a release names with its actions is a custom role of this cluster (role names are unique
+# per tenant, so the cluster name is part of it), assignable only where it is granted.
+resource "azurerm_role_definition" "workload" {
+  for_each = { for key, a in var.workload_role_assignments : key => a if a.actions != null }
+
+  name              = "${each.value.role} (${var.name})"
+  scope             = local.workload_role_scopes[each.value.scope]
+  description       = "Granted by Slipway to the ${each.value.identity} workload identity of ${var.name}."
+  assignable_scopes = [local.workload_role_scopes[each.value.scope]]
+
+  permissions {
+    actions = each.value.actions
+  }
+}
+
 resource "azurerm_role_assignment" "workload" {
   for_each = var.workload_role_assignments
 
   scope                = local.workload_role_scopes[each.value.scope]
-  role_definition_name = each.value.role
+  role_definition_name = each.value.actions == null ? each.value.role : null
+  role_definition_id   = each.value.actions == null ? null : azurerm_role_definition.workload[each.key].role_definition_resource_id
   principal_id         = azurerm_user_assigned_identity.workload[each.value.identity].principal_id
   principal_type       = "ServicePrincipal"
 }
@@ -334,51 +441,29 @@ module "backup_storage" {
 
 # ---------------------------------------------------------------- Flux
 
+# The extension only: its Flux configuration is the gitops stack's (modules/flux-configuration),
+# applied once everything the first sync needs exists. It depends on the user pools so that on
+# destroy it goes first: its cleanup job cannot schedule on the tainted system pool alone, and the
+# destroy would hang.
 resource "azurerm_kubernetes_cluster_extension" "flux" {
   name              = "flux"
   cluster_id        = azurerm_kubernetes_cluster.this.id
   extension_type    = "microsoft.flux"
   release_train     = "Stable"
   release_namespace = "flux-system"
+
+  depends_on = [azurerm_kubernetes_cluster_node_pool.user]
 }
 
 locals {
-  # Values known only after apply reach the manifests as Flux post-build substitutions.
-  flux_substitute = merge(
-    var.flux.substitute,
-    { for key, variable in var.flux.client_id_variables : variable => azurerm_user_assigned_identity.workload[key].client_id },
-    { (var.flux.secrets_provider_client_id_variable) = azurerm_kubernetes_cluster.this.key_vault_secrets_provider[0].secret_identity[0].client_id },
-  )
-}
-
-resource "azurerm_kubernetes_flux_configuration" "this" {
-  name       = "slipway"
-  cluster_id = azurerm_kubernetes_cluster.this.id
-  namespace  = "flux-system"
-  scope      = "cluster"
-
-  git_repository {
-    url                      = var.flux.repository_url
-    reference_type           = "branch"
-    reference_value          = var.flux.branch
-    sync_interval_in_seconds = var.flux.sync_interval_seconds
-    timeout_in_seconds       = 600
-    local_auth_reference     = var.flux.auth_secret_name
-  }
-
-  kustomizations {
-    name                       = "slipway"
-    path                       = var.flux.path
-    garbage_collection_enabled = true
-    sync_interval_in_seconds   = var.flux.sync_interval_seconds
-    retry_interval_in_seconds  = 120
-    timeout_in_seconds         = 600
-    wait                       = true
-
-    post_build {
-      substitute = local.flux_substitute
-    }
-  }
-
-  depends_on = [azurerm_kubernetes_cluster_extension.flux]
+  # How an operator creates the credentials Secret of a private repository (Flux GitRepository
+  # secret keys: username/password for HTTPS, identity/known_hosts for SSH), with local accounts
+  # off through Entra ID (kubelogin). The token is read from the terminal, never from a file in git.
+  git_credentials_command = var.git_credentials == null ? null : join(" && ", [
+    "az aks get-credentials --resource-group ${azurerm_resource_group.this.name} --name ${azurerm_kubernetes_cluster.this.name}",
+    "kubelogin convert-kubeconfig -l azurecli",
+    startswith(var.git_credentials.repository_url, "https://")
+    ? "kubectl create secret generic ${var.git_credentials.secret_name} --namespace flux-system --from-literal=username=git --from-file=password=/dev/stdin"
+    : "kubectl create secret generic ${var.git_credentials.secret_name} --namespace flux-system --from-file=identity=./deploy-key --from-file=known_hosts=./known_hosts",
+  ])
 }

@@ -68,7 +68,7 @@ output "backup_resource_group_name" {
   value       = one(module.backup_storage[*].resource_group_name)
 }
 
-output "flux_substitutions" {
-  description = "Post-build substitution variables Flux applies to the manifests."
-  value       = local.flux_substitute
+output "git_credentials_command" {
+  description = "For a private repository, what an operator runs once before the gitops stack: creates the credentials Secret in flux-system (paste a read-only token, then Ctrl-D). Null for a public repository."
+  value       = local.git_credentials_command
 }

@@ -50,12 +50,17 @@ variable "dns_prefix" {
 
 variable "kubernetes_version" {
   type        = string
-  description = "Kubernetes version, such as 1.33."
+  description = "Kubernetes version: exact (1.35.2) with upgrade channel none or node-image, the minor (1.35) with patch; with stable or rapid AKS owns the version (a new cluster starts at its default and follows the channel) and this is not passed."
   nullable    = false
 
   validation {
     condition     = can(regex("^1\\.\\d{2}(\\.\\d+)?$", var.kubernetes_version))
     error_message = "The Kubernetes version must look like 1.33 or 1.33.2."
+  }
+
+  validation {
+    condition     = !contains(["patch", "stable", "rapid"], var.upgrade_channel) || can(regex("^1\\.\\d{2}$", var.kubernetes_version))
+    error_message = "With an upgrade channel that moves patches, give the minor version only (such as 1.35): a pinned patch would be downgraded on the next plan."
   }
 }
 
@@ -247,8 +252,9 @@ variable "workload_role_assignments" {
     identity = string
     role     = string
     scope    = string
+    actions  = optional(list(string))
   }))
-  description = "Roles of the add-on identities by a key known at plan time (<identity>/<scope>/<role>): the identity (a key of workload_identities), a built-in role, and a scope of this module: node-resource-group or backup-storage."
+  description = "Roles of the add-on identities by a key known at plan time (<identity>/<scope>/<role>): the identity (a key of workload_identities), a built-in role or, with actions, a custom role of that name made for this cluster, and a scope of this module: node-resource-group or backup-storage."
   default     = {}
   nullable    = false
 
@@ -304,29 +310,13 @@ variable "backup" {
   default     = null
 }
 
-variable "flux" {
+variable "git_credentials" {
   type = object({
-    repository_url                      = string
-    branch                              = string
-    path                                = string
-    sync_interval_seconds               = number
-    auth_secret_name                    = optional(string)
-    substitute                          = map(string)
-    client_id_variables                 = map(string)
-    secrets_provider_client_id_variable = string
+    secret_name    = string
+    repository_url = string
   })
-  description = "Flux sync of this repository: path, branch, static substitution variables, and the variable names for each workload identity's client ID and the secrets provider's client ID."
-  nullable    = false
-
-  validation {
-    condition     = alltrue([for k in concat(keys(var.flux.substitute), values(var.flux.client_id_variables), [var.flux.secrets_provider_client_id_variable]) : can(regex("^[_A-Za-z][_A-Za-z0-9]*$", k))])
-    error_message = "Flux substitution variable names must be letters, digits and underscores, not starting with a digit."
-  }
-
-  validation {
-    condition     = var.flux.sync_interval_seconds >= 60
-    error_message = "Flux reconciles at most once a minute: the sync interval must be at least 60 seconds."
-  }
+  description = "For a private repository: the Secret in flux-system Flux reads its credentials from, and the repository URL (its scheme decides HTTPS or SSH keys); the output git_credentials_command creates it."
+  default     = null
 }
 
 variable "tags" {

@@ -8,14 +8,14 @@ output "fqdn" {
   value       = azurerm_postgresql_flexible_server.this.fqdn
 }
 
+output "server_name" {
+  description = "Name of the flexible server."
+  value       = azurerm_postgresql_flexible_server.this.name
+}
+
 output "administrator_login" {
   description = "Administrator login name (the password is only in the key vault)."
   value       = azurerm_postgresql_flexible_server.this.administrator_login
-}
-
-output "databases" {
-  description = "Databases created, one per application instance."
-  value       = sort([for d in azurerm_postgresql_flexible_server_database.this : d.name])
 }
 
 output "app_secret_names" {
@@ -26,4 +26,9 @@ output "app_secret_names" {
 output "password_secret_name" {
   description = "Key vault secret that holds the administrator password (the name, never the value)."
   value       = azurerm_key_vault_secret.administrator_password.name
+}
+
+output "secret_names" {
+  description = "Every key vault secret this module writes (names, never values): what the gitops stack checks before Flux starts."
+  value       = sort(concat(keys(azurerm_key_vault_secret.app), [azurerm_key_vault_secret.administrator_password.name]))
 }

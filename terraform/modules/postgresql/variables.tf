@@ -57,7 +57,7 @@ variable "sku_name" {
 
 variable "storage_mb" {
   type        = number
-  description = "Storage size in MB (Azure only grows it)."
+  description = "Storage size in MB the server starts with. Auto-grow is on, so Azure enlarges it when needed and Terraform ignores the difference from then on (a smaller configured size would otherwise replace the server); resize by hand in Azure to grow ahead of time."
   default     = 32768
   nullable    = false
 
@@ -152,17 +152,6 @@ variable "private_dns_zone_name" {
   }
 }
 
-variable "databases" {
-  type        = list(string)
-  description = "One database per application instance."
-  nullable    = false
-
-  validation {
-    condition     = alltrue([for d in var.databases : can(regex("^[a-z_][a-z0-9_]{0,62}$", d)) && !contains(["postgres", "azure_maintenance", "azure_sys", "template0", "template1"], d)])
-    error_message = "Database names must be lowercase letters, digits and underscores (at most 63) and not a name PostgreSQL reserves."
-  }
-}
-
 variable "administrator_login" {
   type        = string
   description = "Administrator login name (not secret; the password is generated)."
@@ -184,7 +173,7 @@ variable "administrator_password_version" {
 
 variable "key_vault_id" {
   type        = string
-  description = "Key vault that receives the administrator password for the pods."
+  description = "Key vault that holds the administrator password (break-glass: no pod reads it) and the application secrets."
   nullable    = false
 }
 
@@ -208,6 +197,27 @@ variable "app_secrets" {
     condition     = alltrue([for name, s in var.app_secrets : can(regex("^[a-zA-Z0-9-]{1,127}$", name)) && (s.generate || s.initial_value != null)])
     error_message = "Secret names must be 1-127 letters, digits and hyphens, and a secret that is not generated needs an initial_value."
   }
+}
+
+variable "entra_administrator" {
+  type = object({
+    object_id = string
+    name      = string
+  })
+  description = "Entra ID group that administers the server through Entra ID sign-in (its object ID and display name), or null."
+  default     = null
+
+  validation {
+    condition     = var.entra_administrator == null || can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", try(var.entra_administrator.object_id, "")))
+    error_message = "The Entra administrator's object ID must be a GUID."
+  }
+}
+
+variable "lock_enabled" {
+  type        = bool
+  description = "Put a CanNotDelete lock on the server, so neither it nor its databases can be deleted by accident."
+  default     = false
+  nullable    = false
 }
 
 variable "tags" {

@@ -118,14 +118,14 @@ describe('helmfile and Flux agree', () => {
   });
 });
 
-describe('Flux and the AKS stack: one contract', () => {
+describe('Flux and the gitops stack: one contract', () => {
   it('name the same configuration, path and substitution variables', async () => {
-    const aks = await parseModule(path.join(repoRoot, 'terraform/modules/aks'));
-    const [, , config] = blocksOf(aks, 'resource').find(([t]) => t === 'azurerm_kubernetes_flux_configuration')!;
+    const module = await parseModule(path.join(repoRoot, 'terraform/modules/aks/modules/flux-configuration'));
+    const [, , config] = blocksOf(module, 'resource').find(([t]) => t === 'azurerm_kubernetes_flux_configuration')!;
     expect(config.name).toBe(FLUX_CONFIGURATION);
     for (const env of environments) {
-      const flux = JSON.parse(files.get(`${env.name}/terraform/aks/terraform.tfvars.json`)!).flux;
-      expect(flux.path).toBe(`./out/${env.name}/flux`);
+      const flux = JSON.parse(files.get(`${env.name}/terraform/gitops/terraform.tfvars.json`)!);
+      expect(flux.git.path).toBe(`./out/${env.name}/flux`);
       expect(files.has(`${env.name}/flux/kustomization.yaml`)).toBe(true);
       const setByTerraform = new Set([...Object.keys(flux.substitute), ...Object.values(flux.client_id_variables as Record<string, string>), flux.secrets_provider_client_id_variable]);
       const tree = [...files].filter(([f]) => f.startsWith(`${env.name}/flux/`) || f.startsWith('base/'));

@@ -119,7 +119,8 @@ describe('postfacto side by side', () => {
       expect(v.rawResources['disruption-budget'].kind).toBe('PodDisruptionBudget');
       expect(v.ingress.web.tls).toEqual([{ secretName: `${p.release}-tls`, hosts: [p.host] }]);
       expect(v.ingress.web.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt-production');
-      expect(v.controllers.web.containers.app.env.DATABASE_URL.value).toMatch(/^postgres:\/\/slipwayadmin:\$\(DATABASE_PASSWORD\)@psql-numbers-prod\.postgres\.database\.azure\.com:5432\/\w+\?sslmode=require$/);
+      // The instance's own role, named like its database, never the server's administrator.
+      expect(v.controllers.web.containers.app.env.DATABASE_URL.value).toBe(`postgres://${p.database}:$(DATABASE_PASSWORD)@psql-numbers-prod.postgres.database.azure.com:5432/${p.database}?sslmode=require`);
     }
   });
 

@@ -11,9 +11,12 @@ import { substitutionVariableNames } from '../../../generator/model/workload-ide
 import { renderTerraform } from '../../../generator/render/terraform/render.ts';
 import { providersToRegister } from '../../../generator/render/terraform/resource-providers.ts';
 import { STACKS } from '../../../generator/render/terraform/stacks.ts';
+import { fluxObjects } from '../../../generator/render/flux/layout.ts';
+import { durationSeconds } from '../../../generator/model/duration.ts';
 import { parseFile, parseModule, terraformEnv, tfFiles, type Body, type Hcl } from '../../helpers/hcl.ts';
 import { examples } from '../../helpers/render.ts';
 import { parseType, typeProblems } from '../../helpers/hcl-types.ts';
+import { planTimeVariables } from '../../helpers/plan-time.ts';
 import { oneLineType } from '../../helpers/module-docs.ts';
 import { repoRoot } from '../../helpers/workspace.ts';
 
@@ -39,7 +42,7 @@ const stackDir = (env: string, stack: string) => path.join(outDir, 'out', env, '
 const cases = () => ['numbers-prod', 'numbers-test'].flatMap((env) => STACKS.map((stack) => [env, stack] as const));
 
 describe('terraform stacks', () => {
-  it('renders four stacks of six files for each example environment', () => {
+  it('renders five stacks of six files for each example environment', () => {
     for (const env of environments) {
       const stacks = [...files.keys()].filter((f) => f.startsWith(`${env.name}/terraform/`));
       expect(stacks.sort()).toEqual(STACKS.flatMap((s) => FILES.map((f) => `${env.name}/terraform/${s}/${f}`)).sort());
@@ -128,6 +131,16 @@ describe('terraform stacks', () => {
     expect(problems).toEqual([]);
   });
 
+  it.each(cases())('%s/%s: what decides a module\'s count or for_each comes from terraform.tfvars.json, known at plan time', async (env, stack) => {
+    const root = await parseFile(path.join(stackDir(env, stack), 'main.tf'));
+    for (const [label, [call]] of Object.entries((root.module as Record<string, Body[]>) ?? {})) {
+      const source = String(call!.source);
+      for (const name of await planTimeVariables(path.join(stackDir(env, stack), source))) {
+        if (name in call!) expect(call![name], `module.${label}.${name}`).toBe(`\${var.${name}}`);
+      }
+    }
+  });
+
   it('the contract check catches a wrong type and a missing attribute', () => {
     const t = parseType('object({ a = string, b = optional(list(number), []), c = map(bool) })');
     expect(typeProblems({ a: 'x', c: { k: true } }, t, 'v')).toEqual([]);
@@ -165,28 +178,52 @@ describe('terraform values come from the model', () => {
     expect(aks.user_node_pools.data).toEqual({ vm_size: 'Standard_E4ds_v5', min_count: 3, max_count: 3, labels: { 'slipway.io/pool': 'data' }, taints: ['slipway.io/pool=data:NoSchedule'] });
     expect(aks.network).toMatchObject({ plugin: 'azure', plugin_mode: 'overlay', policy: 'cilium', data_plane: 'cilium', address_space: '10.50.0.0/16' });
     expect(aks.api_server_authorized_ip_ranges).toEqual(prod.aks.apiServerAuthorizedRanges);
-    expect(aks.flux).toMatchObject({ path: './out/numbers-prod/flux', branch: 'main', repository_url: 'https://github.com/numbers/platform-gitops', sync_interval_seconds: 60 });
-    expect(tfvarsOf('numbers-test', 'aks').flux.sync_interval_seconds).toBe(300);
+    expect(tfvarsOf('numbers-prod', 'gitops').git).toEqual({ path: './out/numbers-prod/flux', branch: 'main', repository_url: 'https://github.com/numbers/platform-gitops', sync_interval_seconds: 60 });
+    expect(tfvarsOf('numbers-test', 'gitops').git.sync_interval_seconds).toBe(300);
   });
 
   it('sets exactly the substitution variables the manifests may reference', () => {
     for (const env of environments) {
-      const flux = tfvarsOf(env.name, 'aks').flux;
+      const flux = tfvarsOf(env.name, 'gitops');
       const names = [...Object.keys(flux.substitute), ...Object.values(flux.client_id_variables as Record<string, string>), flux.secrets_provider_client_id_variable].sort();
       expect(names).toEqual(substitutionVariableNames(env));
     }
   });
 
-  it('creates one database per Postfacto instance, with zone-redundant HA in prod', () => {
+  it('creates one database per Postfacto instance, each owned by its own role, with zone-redundant HA in prod', () => {
+    const databases = tfvarsOf('numbers-prod', 'databases').databases;
+    expect(databases).toEqual({
+      postfacto_v4_3_11: { password_secret_name: 'postfacto-v4-3-11-database-password' },
+      postfacto_v4_3_10: { password_secret_name: 'postfacto-v4-3-10-database-password' },
+    });
     const pg = tfvarsOf('numbers-prod', 'postgresql');
-    expect(pg.databases).toEqual(['postfacto_v4_3_11', 'postfacto_v4_3_10']);
+    expect(pg).not.toHaveProperty('databases');
     expect(pg).toMatchObject({ high_availability: 'ZoneRedundant', geo_redundant_backup: true, backup_retention_days: 35, maintenance_window: { day_of_week: 0, start_hour: 2, start_minute: 30 } });
     expect(tfvarsOf('numbers-test', 'postgresql')).toMatchObject({ high_availability: 'Disabled', sku_name: 'B_Standard_B1ms' });
   });
 
+  it('connects the databases stack as the administrator with the password read from the key vault for this run only', () => {
+    const versions = files.get('numbers-prod/terraform/databases/versions.tf')!;
+    expect(versions).toMatch(/provider "postgresql" \{[^}]*password\s+= ephemeral\.azurerm_key_vault_secret\.administrator_password\.value/);
+    expect(versions).toMatch(/host\s+= data\.terraform_remote_state\.postgresql\.outputs\.fqdn/);
+    expect(files.get('numbers-prod/terraform/databases/main.tf')).toMatch(/ephemeral "azurerm_key_vault_secret" "administrator_password" \{\n\s+name\s+= data\.terraform_remote_state\.postgresql\.outputs\.password_secret_name/);
+    // No pod reads the administrator's password: each instance reads its own role's.
+    for (const env of environments) {
+      const read = fluxObjects(env).filter((o) => o.object.kind === 'SecretProviderClass').map((o) => String((o.object.spec as any).parameters.objects));
+      expect(read.join('\n'), env.name).not.toContain('postgresql-administrator-password');
+    }
+  });
+
   it('grants the DNS roles each release declares: cert-manager only when DNS-01 is chosen', () => {
     const assignments = (env: string) => Object.keys(tfvarsOf(env, 'aks').role_assignments as Record<string, unknown>).sort();
-    expect(assignments('numbers-prod')).toEqual(['cert-manager/dns-zone/DNS Zone Contributor', 'external-dns/dns-resource-group/Reader', 'external-dns/dns-zone/DNS Zone Contributor']);
+    expect(assignments('numbers-prod')).toEqual(['cert-manager/dns-zone/cert-manager DNS-01 TXT records', 'external-dns/dns-resource-group/Reader', 'external-dns/dns-zone/DNS Zone Contributor']);
+    // cert-manager's solver only touches TXT record sets (pkg/issuer/acme/dns/azuredns): a custom role.
+    expect(tfvarsOf('numbers-prod', 'aks').role_assignments['cert-manager/dns-zone/cert-manager DNS-01 TXT records'].actions).toEqual([
+      'Microsoft.Network/dnszones/read',
+      'Microsoft.Network/dnszones/TXT/read',
+      'Microsoft.Network/dnszones/TXT/write',
+      'Microsoft.Network/dnszones/TXT/delete',
+    ]);
     expect(assignments('numbers-test')).toEqual(['external-dns/dns-resource-group/Reader', 'external-dns/dns-zone/DNS Zone Contributor']);
     // The principal IDs are created in the same apply: only a value, never a for_each key.
     expect(files.get('numbers-prod/terraform/aks/main.tf')).toMatch(/principal_ids\s+= module\.aks\.workload_identity_principal_ids\n/);
@@ -195,7 +232,8 @@ describe('terraform values come from the model', () => {
   it('delegates from the parent zone through a provider in its subscription', () => {
     const versions = files.get('numbers-test/terraform/dns/versions.tf')!;
     expect(versions).toMatch(/alias\s+= "parent"\n\s+subscription_id\s+= "6f1c8a52-6d0e-4b9a-9c21-7e5d4a8b0f13"/);
-    expect(tfvarsOf('numbers-test', 'dns').parent_zone).toEqual({ name: 'retro.numbers.example.com', resource_group_name: 'rg-numbers-prod-dns' });
+    // The owner is named when the parent does not exist yet: apply numbers-prod's dns stack first.
+    expect(tfvarsOf('numbers-test', 'dns').parent_zone).toEqual({ name: 'retro.numbers.example.com', resource_group_name: 'rg-numbers-prod-dns', owner: 'numbers-prod' });
   });
 
   it('opens the storage and key vault firewalls to the Terraform runners only, and grants each deployer once', () => {
@@ -217,7 +255,10 @@ describe('terraform values come from the model', () => {
   it("grants Velero's roles from its catalog entry, and leaves no identity, role or storage behind when Velero is off", () => {
     const on = tfvarsOf('numbers-prod', 'aks');
     expect(Object.keys(on.workload_identities).sort()).toEqual(['cert-manager', 'external-dns', 'velero']);
-    expect(Object.keys(on.workload_role_assignments).sort()).toEqual(['velero/backup-storage/Reader', 'velero/backup-storage/Storage Blob Data Contributor', 'velero/node-resource-group/Contributor']);
+    expect(Object.keys(on.workload_role_assignments).sort()).toEqual(['velero/backup-storage/Reader', 'velero/backup-storage/Storage Blob Data Contributor', 'velero/node-resource-group/Velero disk snapshots']);
+    // Snapshots and disks only, not Contributor on the nodes' resource group (plugin README).
+    expect(on.workload_role_assignments['velero/node-resource-group/Velero disk snapshots'].actions).toEqual(expect.arrayContaining(['Microsoft.Compute/snapshots/write', 'Microsoft.Compute/disks/beginGetAccess/action']));
+    expect(Object.values(on.workload_role_assignments as Record<string, { role: string }>).map((a) => a.role)).not.toContain('Contributor');
     expect(on.backup).toMatchObject({ storage_account_name: 'stnumbersprodvelero', replication_type: 'GZRS' });
     const test = environments.find((e) => e.name === 'numbers-test')!;
     const off = renderTerraform([{ ...test, releases: { ...test.releases, velero: { ...test.releases.velero, enabled: false } } }]);
@@ -225,7 +266,7 @@ describe('terraform values come from the model', () => {
     expect(Object.keys(vars.workload_identities).sort()).toEqual(['cert-manager', 'external-dns']);
     expect(vars.workload_role_assignments).toEqual({});
     expect(vars.backup).toBeNull();
-    expect(vars.flux.client_id_variables).not.toHaveProperty('velero');
+    expect(JSON.parse(off.get('numbers-test/terraform/gitops/terraform.tfvars.json')!).client_id_variables).not.toHaveProperty('velero');
   });
 
   // azurerm v4.73.0 internal/resourceproviders/required.go: no registration set holds
@@ -249,6 +290,45 @@ describe('terraform values come from the model', () => {
     const interfaces = JSON.parse(readFileSync(path.join(repoRoot, 'terraform/modules/interfaces.json'), 'utf8')) as { modules: Record<string, { blockTypes: string[] }> };
     for (const [name, m] of Object.entries(interfaces.modules)) expect(() => providersToRegister(m.blockTypes), name).not.toThrow();
     expect(() => providersToRegister(['resource.azurerm_cdn_profile'])).toThrow(/No resource provider is known for azurerm_cdn_profile/);
+  });
+
+  it('starts Flux in the last stack, after the stacks that create what its first sync reads', () => {
+    expect(STACKS.at(-1)).toBe('gitops');
+    const main = files.get('numbers-prod/terraform/gitops/main.tf')!;
+    expect(main).toMatch(/data "terraform_remote_state" "aks"/);
+    expect(main).toMatch(/data "terraform_remote_state" "postgresql"/);
+    expect(main).toMatch(/postgresql_secret_names\s+= data\.terraform_remote_state\.postgresql\.outputs\.secret_names/);
+    expect(main).toMatch(/database_secret_names\s+= data\.terraform_remote_state\.databases\.outputs\.secret_names/);
+    // The aks stack installs only the extension; no stack before gitops has a Flux configuration.
+    for (const stack of STACKS.slice(0, -1)) expect(files.get(`numbers-prod/terraform/${stack}/main.tf`)).not.toContain('flux-configuration');
+  });
+
+  it('checks before Flux starts that every Key Vault object a SecretProviderClass reads has been written', () => {
+    for (const env of environments) {
+      const required = tfvarsOf(env.name, 'gitops').required_secret_names as string[];
+      const read = fluxObjects(env)
+        .filter((o) => o.object.kind === 'SecretProviderClass')
+        .flatMap((o) => [...String((o.object.spec as any).parameters.objects).matchAll(/objectName: (\S+)/g)].map((m) => m[1]!));
+      expect(read.length, env.name).toBeGreaterThan(0);
+      expect(required, env.name).toEqual(expect.arrayContaining([...new Set(read)]));
+      const written = [...Object.keys(tfvarsOf(env.name, 'postgresql').app_secrets), ...Object.values(tfvarsOf(env.name, 'databases').databases as Record<string, { password_secret_name: string }>).map((d) => d.password_secret_name)];
+      expect(written.sort(), env.name).toEqual(required);
+    }
+  });
+
+  it("waits at the top as long as the layers' own timeouts together (they apply one after another)", () => {
+    for (const env of environments) {
+      const layers = fluxObjects(env).filter((o) => o.object.kind === 'Kustomization' && o.object.apiVersion.startsWith('kustomize.toolkit.fluxcd.io'));
+      expect(layers.map((l) => l.object.metadata.name).sort()).toEqual(['apps', 'infrastructure-configs', 'infrastructure-controllers']);
+      const total = layers.reduce((sum, l) => sum + durationSeconds(String((l.object.spec as any).timeout)), 0);
+      expect(tfvarsOf(env.name, 'gitops').timeout_seconds).toBeGreaterThan(total);
+    }
+  });
+
+  it("names the private repository's credentials Secret for the aks stack's bootstrap command", () => {
+    expect(tfvarsOf('numbers-prod', 'aks').git_credentials).toEqual({ secret_name: 'gitops-credentials', repository_url: 'https://github.com/numbers/platform-gitops' });
+    expect(tfvarsOf('numbers-prod', 'gitops').credentials).toEqual({ secret_name: 'gitops-credentials', created: true });
+    expect(files.get('numbers-prod/terraform/gitops/main.tf')).toMatch(/credentials_command\s+= data\.terraform_remote_state\.aks\.outputs\.git_credentials_command/);
   });
 
   it('chooses state replication by stage', () => {

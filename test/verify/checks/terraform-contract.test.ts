@@ -41,7 +41,7 @@ describe('the contract with Terraform', () => {
       code: SUBSTITUTION,
       broken: () => clusterState(inGit('infrastructure-controllers', serviceAccount('${EXTERNALDNS_CLIENT_ID}')), contract),
       fixed: () => clusterState(inGit('infrastructure-controllers', serviceAccount('0000-client-id')), contract),
-      says: /uses post-build variable EXTERNALDNS_CLIENT_ID \(still there at \/metadata\/annotations\/azure\.workload\.identity~1client-id\), which the aks stack's Flux configuration does not set/,
+      says: /uses post-build variable EXTERNALDNS_CLIENT_ID \(still there at \/metadata\/annotations\/azure\.workload\.identity~1client-id\), which the gitops stack's Flux configuration does not set/,
     },
     {
       name: 'an object from git whose Kustomization does not pass a known variable on (it defines none: nothing substituted)',

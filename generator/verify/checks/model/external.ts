@@ -32,7 +32,7 @@ export const EXTERNAL_OBJECTS: readonly ExternalObject[] = [
   },
   {
     kind: 'Secret',
-    reason: "The aks stack's Flux configuration (Terraform) creates the Git credentials Secret that gitops.secretName names, in flux-system, before Flux syncs.",
+    reason: "An operator creates the Git credentials Secret that gitops.secretName names in flux-system (the aks stack's output git_credentials_command); the gitops stack refuses to start Flux before.",
     explains: (index, namespace, name) => namespace === 'flux-system' && name === index.state.environment.gitops.secretName,
   },
   {

@@ -31,9 +31,9 @@ variable "dns_prefix" {
   description = "DNS prefix of the API server FQDN."
 }
 
-variable "flux" {
-  type        = object({ repository_url = string, branch = string, path = string, sync_interval_seconds = number, auth_secret_name = optional(string), substitute = map(string), client_id_variables = map(string), secrets_provider_client_id_variable = string })
-  description = "Flux sync of this repository: path, branch, static substitution variables, and the variable names for each workload identity's client ID and the secrets provider's client ID."
+variable "git_credentials" {
+  type        = object({ secret_name = string, repository_url = string })
+  description = "For a private repository: the Secret in flux-system Flux reads its credentials from, and the repository URL (its scheme decides HTTPS or SSH keys); the output git_credentials_command creates it."
 }
 
 variable "identity_names" {
@@ -48,7 +48,7 @@ variable "key_vault_name" {
 
 variable "kubernetes_version" {
   type        = string
-  description = "Kubernetes version, such as 1.33."
+  description = "Kubernetes version: exact (1.35.2) with upgrade channel none or node-image, the minor (1.35) with patch; with stable or rapid AKS owns the version (a new cluster starts at its default and follows the channel) and this is not passed."
 }
 
 variable "location" {
@@ -127,8 +127,8 @@ variable "workload_identities" {
 }
 
 variable "workload_role_assignments" {
-  type        = map(object({ identity = string, role = string, scope = string }))
-  description = "Roles of the add-on identities by a key known at plan time (<identity>/<scope>/<role>): the identity (a key of workload_identities), a built-in role, and a scope of this module: node-resource-group or backup-storage."
+  type        = map(object({ identity = string, role = string, scope = string, actions = optional(list(string)) }))
+  description = "Roles of the add-on identities by a key known at plan time (<identity>/<scope>/<role>): the identity (a key of workload_identities), a built-in role or, with actions, a custom role of that name made for this cluster, and a scope of this module: node-resource-group or backup-storage."
 }
 
 variable "zones" {
@@ -137,6 +137,6 @@ variable "zones" {
 }
 
 variable "role_assignments" {
-  type        = map(object({ identity = string, role = string, scope = string }))
-  description = "Roles to grant, by a key known at plan time (<identity>/<scope>/<role>): the identity (a key of principal_ids), the built-in role, and the scope, dns-zone or dns-resource-group."
+  type        = map(object({ identity = string, role = string, scope = string, actions = optional(list(string)) }))
+  description = "Roles to grant, by a key known at plan time (<identity>/<scope>/<role>): the identity (a key of principal_ids), a built-in role or, with actions, a custom role of that name made for this environment, and the scope, dns-zone or dns-resource-group."
 }

@@ -9,6 +9,10 @@ terraform {
       source  = "hashicorp/azurerm"
       version = ">= 4.73.0, < 5.0.0"
     }
+    time = {
+      source  = "hashicorp/time"
+      version = ">= 0.13.0, < 1.0.0"
+    }
   }
 }
 
@@ -17,7 +21,7 @@ provider "azurerm" {
   tenant_id                       = "0b7e3d9a-2c44-4f1e-8a6b-53d2c1f9e7a0"
   storage_use_azuread             = true
   resource_provider_registrations = "core"
-  resource_providers_to_register  = ["Microsoft.ContainerService", "Microsoft.KeyVault", "Microsoft.KubernetesConfiguration", "Microsoft.OperationalInsights"]
+  resource_providers_to_register  = ["Microsoft.ContainerService", "Microsoft.Insights", "Microsoft.KeyVault", "Microsoft.KubernetesConfiguration", "Microsoft.OperationalInsights"]
 
   features {}
 }

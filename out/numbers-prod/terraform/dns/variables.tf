@@ -6,9 +6,14 @@ variable "location" {
   description = "Azure region of the resource group (the zone itself is global)."
 }
 
+variable "lock_enabled" {
+  type        = bool
+  description = "Put a CanNotDelete lock on the zone's SOA record set: the zone cannot be deleted while records stay editable (a lock on the zone itself would stop external-dns and cert-manager from deleting records)."
+}
+
 variable "parent_zone" {
-  type        = object({ name = string, resource_group_name = string })
-  description = "Parent zone in Azure DNS that delegates to this zone with an NS record (through the azurerm.parent provider), or null."
+  type        = object({ name = string, resource_group_name = string, owner = optional(string) })
+  description = "Parent zone in Azure DNS that delegates to this zone with an NS record (through the azurerm.parent provider), or null. owner names who creates the parent (another environment's dns stack), for the message when it does not exist yet."
 }
 
 variable "resource_group_name" {

@@ -32,8 +32,9 @@ variable "parent_zone" {
   type = object({
     name                = string
     resource_group_name = string
+    owner               = optional(string)
   })
-  description = "Parent zone in Azure DNS that delegates to this zone with an NS record (through the azurerm.parent provider), or null."
+  description = "Parent zone in Azure DNS that delegates to this zone with an NS record (through the azurerm.parent provider), or null. owner names who creates the parent (another environment's dns stack), for the message when it does not exist yet."
   default     = null
 
   validation {
@@ -52,6 +53,13 @@ variable "delegation_ttl" {
     condition     = var.delegation_ttl >= 300 && var.delegation_ttl <= 172800
     error_message = "The delegation TTL must be between 300 seconds and 2 days."
   }
+}
+
+variable "lock_enabled" {
+  type        = bool
+  description = "Put a CanNotDelete lock on the zone's SOA record set: the zone cannot be deleted while records stay editable (a lock on the zone itself would stop external-dns and cert-manager from deleting records)."
+  default     = false
+  nullable    = false
 }
 
 variable "tags" {

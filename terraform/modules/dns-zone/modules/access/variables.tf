@@ -1,3 +1,14 @@
+variable "name" {
+  type        = string
+  description = "Name of the cluster the identities belong to: part of each custom role's name, which must be unique in the tenant."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9]([-\\w]{0,61}[a-zA-Z0-9])?$", var.name))
+    error_message = "The cluster name must be 1-63 letters, digits, underscores and hyphens, starting and ending with a letter or digit."
+  }
+}
+
 variable "zone_id" {
   type        = string
   description = "Resource ID of the DNS zone."
@@ -25,8 +36,9 @@ variable "role_assignments" {
     identity = string
     role     = string
     scope    = string
+    actions  = optional(list(string))
   }))
-  description = "Roles to grant, by a key known at plan time (<identity>/<scope>/<role>): the identity (a key of principal_ids), the built-in role, and the scope, dns-zone or dns-resource-group."
+  description = "Roles to grant, by a key known at plan time (<identity>/<scope>/<role>): the identity (a key of principal_ids), a built-in role or, with actions, a custom role of that name made for this environment, and the scope, dns-zone or dns-resource-group."
   nullable    = false
 
   validation {

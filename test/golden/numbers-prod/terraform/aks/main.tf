@@ -21,7 +21,7 @@ module "aks" {
   cluster_user_group_ids          = var.cluster_user_group_ids
   deployer_object_ids             = var.deployer_object_ids
   dns_prefix                      = var.dns_prefix
-  flux                            = var.flux
+  git_credentials                 = var.git_credentials
   identity_names                  = var.identity_names
   key_vault_name                  = var.key_vault_name
   kubernetes_version              = var.kubernetes_version
@@ -47,6 +47,7 @@ module "aks" {
 module "dns_access" {
   source = "../../../modules/dns-zone/modules/access"
 
+  name              = module.aks.cluster_name
   principal_ids     = module.aks.workload_identity_principal_ids
   resource_group_id = data.terraform_remote_state.dns.outputs.resource_group_id
   role_assignments  = var.role_assignments

@@ -9,13 +9,19 @@ terraform {
       source  = "hashicorp/azurerm"
       version = ">= 4.73.0, < 5.0.0"
     }
+    time = {
+      source  = "hashicorp/time"
+      version = ">= 0.13.0, < 1.0.0"
+    }
   }
 }
 
 provider "azurerm" {
-  subscription_id     = "6f1c8a52-6d0e-4b9a-9c21-7e5d4a8b0f13"
-  tenant_id           = "0b7e3d9a-2c44-4f1e-8a6b-53d2c1f9e7a0"
-  storage_use_azuread = true
+  subscription_id                 = "6f1c8a52-6d0e-4b9a-9c21-7e5d4a8b0f13"
+  tenant_id                       = "0b7e3d9a-2c44-4f1e-8a6b-53d2c1f9e7a0"
+  storage_use_azuread             = true
+  resource_provider_registrations = "core"
+  resource_providers_to_register  = ["Microsoft.ContainerService", "Microsoft.Insights", "Microsoft.KeyVault", "Microsoft.KubernetesConfiguration", "Microsoft.OperationalInsights"]
 
   features {}
 }

@@ -13,18 +13,21 @@ terraform {
 }
 
 provider "azurerm" {
-  subscription_id     = "6f1c8a52-6d0e-4b9a-9c21-7e5d4a8b0f13"
-  tenant_id           = "0b7e3d9a-2c44-4f1e-8a6b-53d2c1f9e7a0"
-  storage_use_azuread = true
+  subscription_id                 = "6f1c8a52-6d0e-4b9a-9c21-7e5d4a8b0f13"
+  tenant_id                       = "0b7e3d9a-2c44-4f1e-8a6b-53d2c1f9e7a0"
+  storage_use_azuread             = true
+  resource_provider_registrations = "core"
+  resource_providers_to_register  = []
 
   features {}
 }
 
 provider "azurerm" {
-  alias               = "parent"
-  subscription_id     = "6f1c8a52-6d0e-4b9a-9c21-7e5d4a8b0f13"
-  tenant_id           = "0b7e3d9a-2c44-4f1e-8a6b-53d2c1f9e7a0"
-  storage_use_azuread = true
+  alias                           = "parent"
+  subscription_id                 = "6f1c8a52-6d0e-4b9a-9c21-7e5d4a8b0f13"
+  tenant_id                       = "0b7e3d9a-2c44-4f1e-8a6b-53d2c1f9e7a0"
+  storage_use_azuread             = true
+  resource_provider_registrations = "none"
 
   features {}
 }

@@ -18,12 +18,13 @@ module "postgresql" {
   administrator_login   = var.administrator_login
   app_secrets           = var.app_secrets
   backup_retention_days = var.backup_retention_days
-  databases             = var.databases
   delegated_subnet_id   = data.terraform_remote_state.aks.outputs.postgresql_subnet_id
+  entra_administrator   = var.entra_administrator
   geo_redundant_backup  = var.geo_redundant_backup
   high_availability     = var.high_availability
   key_vault_id          = data.terraform_remote_state.aks.outputs.key_vault_id
   location              = var.location
+  lock_enabled          = var.lock_enabled
   maintenance_window    = var.maintenance_window
   name                  = var.name
   password_secret_name  = var.password_secret_name

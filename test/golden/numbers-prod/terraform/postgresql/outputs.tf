@@ -11,11 +11,6 @@ output "app_secret_names" {
   value       = module.postgresql.app_secret_names
 }
 
-output "databases" {
-  description = "Databases created, one per application instance."
-  value       = module.postgresql.databases
-}
-
 output "fqdn" {
   description = "Private host name of the server."
   value       = module.postgresql.fqdn
@@ -26,7 +21,17 @@ output "password_secret_name" {
   value       = module.postgresql.password_secret_name
 }
 
+output "secret_names" {
+  description = "Every key vault secret this module writes (names, never values): what the gitops stack checks before Flux starts."
+  value       = module.postgresql.secret_names
+}
+
 output "server_id" {
   description = "Resource ID of the flexible server."
   value       = module.postgresql.server_id
+}
+
+output "server_name" {
+  description = "Name of the flexible server."
+  value       = module.postgresql.server_name
 }

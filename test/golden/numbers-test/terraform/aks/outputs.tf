@@ -21,9 +21,9 @@ output "cluster_name" {
   value       = module.aks.cluster_name
 }
 
-output "flux_substitutions" {
-  description = "Post-build substitution variables Flux applies to the manifests."
-  value       = module.aks.flux_substitutions
+output "git_credentials_command" {
+  description = "For a private repository, what an operator runs once before the gitops stack: creates the credentials Secret in flux-system (paste a read-only token, then Ctrl-D). Null for a public repository."
+  value       = module.aks.git_credentials_command
 }
 
 output "key_vault_id" {

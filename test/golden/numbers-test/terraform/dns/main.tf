@@ -6,6 +6,7 @@ module "dns_zone" {
   providers = { azurerm = azurerm, azurerm.parent = azurerm.parent }
 
   location            = var.location
+  lock_enabled        = var.lock_enabled
   parent_zone         = var.parent_zone
   resource_group_name = var.resource_group_name
   tags                = var.tags

@@ -16,9 +16,9 @@ variable "backup_retention_days" {
   description = "Point-in-time restore window in days."
 }
 
-variable "databases" {
-  type        = list(string)
-  description = "One database per application instance."
+variable "entra_administrator" {
+  type        = object({ object_id = string, name = string })
+  description = "Entra ID group that administers the server through Entra ID sign-in (its object ID and display name), or null."
 }
 
 variable "geo_redundant_backup" {
@@ -34,6 +34,11 @@ variable "high_availability" {
 variable "location" {
   type        = string
   description = "Azure region."
+}
+
+variable "lock_enabled" {
+  type        = bool
+  description = "Put a CanNotDelete lock on the server, so neither it nor its databases can be deleted by accident."
 }
 
 variable "maintenance_window" {
@@ -73,7 +78,7 @@ variable "sku_name" {
 
 variable "storage_mb" {
   type        = number
-  description = "Storage size in MB (Azure only grows it)."
+  description = "Storage size in MB the server starts with. Auto-grow is on, so Azure enlarges it when needed and Terraform ignores the difference from then on (a smaller configured size would otherwise replace the server); resize by hand in Azure to grow ahead of time."
 }
 
 variable "tags" {
