@@ -16,6 +16,7 @@ const commands: readonly Entry[] = [
   { name: 'validate', summary: 'Check environment files: YAML, schema, cross-field rules and stage policy.', load: async () => (await import('./commands/validate.ts')).validateCommand },
   { name: 'generate', summary: 'Render out/ from the environment files (or check that it is up to date).', load: async () => (await import('./commands/generate.ts')).generateCommand },
   { name: 'verify', summary: 'Render every release with its real chart and check the cluster would come up.', load: async () => (await import('./commands/verify.ts')).verifyCommand },
+  { name: 'preflight', summary: 'Print the vCPU quota and az checks a first terraform apply needs per subscription.', load: async () => (await import('./commands/preflight.ts')).preflightCommand },
   { name: 'diff', summary: 'Compare the output at a git revision with the working tree; flag dangerous changes.', load: async () => (await import('./commands/diff.ts')).diffCommand },
   { name: 'comment', summary: 'Post or update the one sticky diff comment on a pull request.', load: async () => (await import('./commands/comment.ts')).commentCommand },
   { name: 'schema', summary: 'Write schema/environment.schema.json from the zod model (editor completion).', load: async () => (await import('./commands/schema.ts')).schemaCommand },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cidr, clockTime, guid, ipv4, labels, weekday } from './common.ts';
+import { vmSizeNames } from './vm-sizes.ts';
 
 export const nodePoolNames = ['system', 'apps', 'data'] as const;
 export type NodePoolName = (typeof nodePoolNames)[number];
@@ -9,7 +10,10 @@ const taint = z
   .regex(/^[A-Za-z0-9][-\w./]*=[-\w.]*:(NoSchedule|PreferNoSchedule|NoExecute)$/, 'Use a taint such as workload=data:NoSchedule.');
 
 const nodePool = z.strictObject({
-  vmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, 'Use an Azure VM size such as Standard_D4ds_v5.').optional().describe('VM size. Default: Standard_D4ds_v5.'),
+  vmSize: z
+    .enum(vmSizeNames)
+    .optional()
+    .describe('VM size, from the D, E and F families AKS runs on premium storage (slipway preflight adds up the vCPU quota each family needs). Default: Standard_D4ds_v5.'),
   min: z.int().min(0).max(1000).optional().describe('Autoscaler minimum node count.'),
   max: z.int().min(1).max(1000).optional().describe('Autoscaler maximum node count.'),
   labels: labels.optional().describe('Kubernetes node labels, added to the Slipway defaults.'),

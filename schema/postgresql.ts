@@ -24,6 +24,11 @@ export const postgresqlSchema = z
       .strictObject({ day: weekday, startTime: clockTime })
       .optional()
       .describe('Weekly maintenance window. Default: Sunday 02:00 UTC.'),
+    administratorPasswordVersion: z
+      .int()
+      .min(1)
+      .optional()
+      .describe('Raise by one to rotate the administrator password: a new one is generated into Key Vault and the server gets what the vault holds. No pod uses it. Default: 1.'),
     administratorGroup: z
       .strictObject({
         objectId: guid.describe('Object ID of the Entra ID group.'),

@@ -67,6 +67,8 @@ export interface ReleaseObjects {
 export interface AppDatabase {
   readonly name: string;
   readonly passwordSecret: string;
+  /** Raised to rotate the role's password. */
+  readonly passwordVersion: number;
 }
 
 /** Hosts a release serves, with the field that names each (for the host rules). */

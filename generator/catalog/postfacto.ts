@@ -25,6 +25,7 @@ export interface PostfactoInstance {
   readonly release: string;
   readonly replicas: { readonly min: number; readonly max: number };
   readonly database: string;
+  readonly databasePasswordVersion: number;
   /** Login of the admin user the admin Job creates (its password is generated into Key Vault). */
   readonly adminEmail: string;
   /** Where Action Cable's pub/sub runs: an in-cluster Redis, or PostgreSQL LISTEN/NOTIFY. */
@@ -69,7 +70,12 @@ const item = z.strictObject({
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'Use a PostgreSQL database name: lowercase letters, digits and "_", up to 63 characters.')
     .optional()
-    .describe('Database on the managed server. Default: postfacto_<name> with "-" as "_".'),
+    .describe('Database on the managed server, owned by a login role of the same name. Default: postfacto_<name> with "-" as "_".'),
+  databasePasswordVersion: z
+    .int()
+    .min(1)
+    .optional()
+    .describe("Raise by one to rotate the database role's password: a new one is generated into Key Vault and set on the role (databases stack); restart the instance once the Secrets Store driver has synced it (two minutes). Default: 1."),
   adminEmail: email.optional().describe('Login of the Postfacto admin user (/admin), created once by a Job; its password is generated into Key Vault as <release>-admin-password. Default: admin@<host>.'),
   actionCable: z
     .enum(['redis', 'postgresql'])
@@ -95,6 +101,7 @@ export const postfacto: AppDefinition<'postfacto', typeof item, PostfactoInstanc
     release: `postfacto-${i.name}`,
     replicas: i.replicas ?? byStage({ min: 2, max: 4 }, { min: 1, max: 2 }),
     database: i.database ?? `postfacto_${i.name.replace(/-/g, '_')}`,
+    databasePasswordVersion: i.databasePasswordVersion ?? 1,
     adminEmail: i.adminEmail ?? `admin@${i.host}`,
     actionCable: i.actionCable ?? 'redis',
   }),
@@ -118,7 +125,7 @@ export const postfacto: AppDefinition<'postfacto', typeof item, PostfactoInstanc
     config: env.apps.postfacto.flatMap((p) => [defaultDeny(p), ...http01SolverPolicy(env, p.namespace)]),
   }),
   vaultSecrets: (env) => env.apps.postfacto.flatMap((p) => [{ name: secretKeyBaseSecret(p), generate: true }, { name: adminPasswordSecret(p), generate: true }]),
-  databases: (env) => env.apps.postfacto.map((p) => ({ name: p.database, passwordSecret: databasePasswordSecret(p) })),
+  databases: (env) => env.apps.postfacto.map((p) => ({ name: p.database, passwordSecret: databasePasswordSecret(p), passwordVersion: p.databasePasswordVersion })),
   alerts: (env) => [
     {
       name: 'postfacto',

@@ -105,6 +105,7 @@ export interface Environment {
     readonly geoRedundantBackup: boolean;
     readonly maintenanceWindow: { readonly day: string; readonly startTime: string };
     readonly administratorGroup: { readonly objectId: string; readonly name: string } | null;
+    readonly administratorPasswordVersion: number;
   };
   readonly gitops: { readonly repository: string; readonly branch: string; readonly interval: string; readonly path: string; readonly secretName: string | null; readonly secretCreated: boolean };
   /** Every release's settings with its defaults (catalog/index.ts), and the chart pin of each app kind. */

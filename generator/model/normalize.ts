@@ -148,6 +148,7 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
       geoRedundantBackup: pg.geoRedundantBackup ?? prod,
       maintenanceWindow: pg.maintenanceWindow ?? { day: 'Sunday', startTime: '02:00' },
       administratorGroup: pg.administratorGroup ?? null,
+      administratorPasswordVersion: pg.administratorPasswordVersion ?? 1,
     },
     gitops: {
       repository: input.gitops.repository,

@@ -80,7 +80,7 @@ describe('slipway diff: environment changes', () => {
     const prod = prodOf(report);
     expect(prod.releases.removed).toEqual(['postfacto-v4-3-10']);
     expect(prod.objects.removed).toEqual(expect.arrayContaining(['Namespace//postfacto-v4-3-10', 'HelmRelease/flux-system/postfacto-v4-3-10']));
-    expect(prod.terraform).toContainEqual({ path: 'databases.databases.databases.postfacto_v4_3_10', old: { password_secret_name: 'postfacto-v4-3-10-database-password' } });
+    expect(prod.terraform).toContainEqual({ path: 'databases.databases.databases.postfacto_v4_3_10', old: { password_secret_name: 'postfacto-v4-3-10-database-password', password_version: 1 } });
     expect(prod.dangers.map((d) => d.what)).toEqual(
       expect.arrayContaining(['namespace postfacto-v4-3-10 removed', 'release postfacto-v4-3-10 removed', 'database postfacto_v4_3_10 removed']),
     );

@@ -224,6 +224,7 @@ export function stacksOf(env: Environment): Stack[] {
             lock_enabled: env.azure.deleteLocks,
             administrator_login: POSTGRESQL_ADMIN_LOGIN,
             password_secret_name: POSTGRESQL_PASSWORD_SECRET,
+            administrator_password_version: pg.administratorPasswordVersion,
             app_secrets: Object.fromEntries(
               releaseVaultSecrets(env).map((s) => [s.name, { generate: s.generate, ...(s.initialValue !== undefined && { initial_value: s.initialValue }) }]),
             ),
@@ -274,7 +275,7 @@ export function stacksOf(env: Environment): Stack[] {
           name: 'databases',
           module: 'postgresql/modules/databases',
           values: {
-            databases: Object.fromEntries(releaseDatabases(env).map((d) => [d.name, { password_secret_name: d.passwordSecret }])),
+            databases: Object.fromEntries(releaseDatabases(env).map((d) => [d.name, { password_secret_name: d.passwordSecret, password_version: d.passwordVersion }])),
             tags: env.azure.tags,
           },
           expressions: { key_vault_id: remote('aks', 'key_vault_id') },

@@ -193,8 +193,8 @@ describe('terraform values come from the model', () => {
   it('creates one database per Postfacto instance, each owned by its own role, with zone-redundant HA in prod', () => {
     const databases = tfvarsOf('numbers-prod', 'databases').databases;
     expect(databases).toEqual({
-      postfacto_v4_3_11: { password_secret_name: 'postfacto-v4-3-11-database-password' },
-      postfacto_v4_3_10: { password_secret_name: 'postfacto-v4-3-10-database-password' },
+      postfacto_v4_3_11: { password_secret_name: 'postfacto-v4-3-11-database-password', password_version: 1 },
+      postfacto_v4_3_10: { password_secret_name: 'postfacto-v4-3-10-database-password', password_version: 1 },
     });
     const pg = tfvarsOf('numbers-prod', 'postgresql');
     expect(pg).not.toHaveProperty('databases');

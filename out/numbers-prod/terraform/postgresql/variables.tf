@@ -6,6 +6,11 @@ variable "administrator_login" {
   description = "Administrator login name (not secret; the password is generated)."
 }
 
+variable "administrator_password_version" {
+  type        = number
+  description = "Bump to rotate the generated administrator password (written to the server and the key vault, never to state)."
+}
+
 variable "app_secrets" {
   type        = map(object({ generate = bool, initial_value = optional(string) }))
   description = "Further key vault secrets the pods read, by name: generated (a random 64-character value) or written once with initial_value for operators to replace. Values go in write-only, never into state."
