@@ -31,6 +31,12 @@ export interface NamespaceSpec {
   readonly podSecurity: PodSecurityLevel;
   /** Why a namespace needs more than restricted allows; written on the namespace for operators. */
   readonly reason?: string;
+  /**
+   * Pods that must reach node IPs (Prometheus scraping kubelets and host-network exporters), which a
+   * NetworkPolicy ipBlock cannot express under Cilium: they are left out of the namespace's
+   * metadata-endpoint policy there (catalog/objects.ts), with the reason written on the policy.
+   */
+  readonly nodeNetworkClients?: { readonly labels: Readonly<Record<string, string>>; readonly reason: string };
 }
 
 /**

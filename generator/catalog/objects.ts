@@ -13,7 +13,46 @@ export interface PlatformObjects {
 
 export function platformObjects(env: Environment): PlatformObjects {
   const released = releaseObjects(env);
-  return { base: [...namespaces(env), ...released.base, ...roleBindings(env)], config: released.config };
+  return { base: [...namespaces(env), ...metadataEndpointPolicies(env, [...released.base, ...released.config]), ...released.base, ...roleBindings(env)], config: released.config };
+}
+
+export const METADATA_POLICY = 'deny-instance-metadata';
+export const METADATA_EXEMPTION = 'slipway.io/metadata-endpoint-exemption';
+
+/**
+ * Every node carries the kubelet's and the Key Vault secrets provider's identities, and any pod that
+ * reaches the instance metadata endpoint (169.254.169.254) gets a token for them. AKS's security
+ * best practice ("Restrict access to Instance Metadata API") is an egress policy in every namespace
+ * that leaves that address out; AKS's own IMDS restriction is a preview that Flux and Container
+ * Insights are incompatible with. Pods keep every other destination: in-cluster pods through the
+ * namespace selector (Cilium's ipBlock never matches pod or node IPs: AKS "Azure CNI powered by
+ * Cilium", limitations), the rest through 0.0.0.0/0. A namespace whose own policies already isolate
+ * every pod's egress (Postfacto's default-deny) gets none: NetworkPolicies add up, and this one
+ * would reopen what they close.
+ */
+function metadataEndpointPolicies(env: Environment, released: readonly KubeObject[]): KubeObject[] {
+  const isolated = new Set(
+    released
+      .filter((o) => o.kind === 'NetworkPolicy' && Object.keys((o.spec as { podSelector?: object }).podSelector ?? {}).length === 0)
+      .filter((o) => ((o.spec as { policyTypes?: string[] }).policyTypes ?? []).includes('Egress'))
+      .map((o) => o.metadata.namespace),
+  );
+  const cilium = env.aks.network.policy === 'cilium';
+  return namespacesOf(env)
+    .filter((n) => !isolated.has(n.name))
+    .map(({ name, nodeNetworkClients: exempt }) => {
+      const exempted = cilium && exempt !== undefined;
+      return {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: METADATA_POLICY, namespace: name, ...(exempted && { annotations: { [METADATA_EXEMPTION]: exempt.reason } }) },
+        spec: {
+          podSelector: exempted ? { matchExpressions: Object.entries(exempt.labels).map(([key, value]) => ({ key, operator: 'NotIn', values: [value] })) } : {},
+          policyTypes: ['Egress'],
+          egress: [{ to: [{ namespaceSelector: {} }] }, { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }] }],
+        },
+      };
+    });
 }
 
 /** Every namespace Slipway deploys into, enforcing its release's Pod Security level and warning at restricted. */

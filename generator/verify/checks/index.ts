@@ -3,6 +3,7 @@
 import type { Check } from '../types.ts';
 import { dnsOwnershipCheck } from './dns-ownership.ts';
 import { ingressCheck } from './reference-ingress.ts';
+import { metadataEndpointCheck } from './metadata-endpoint.ts';
 import { orderCrdsCheck } from './order-crds.ts';
 import { orderGraphsCheck } from './order-graphs.ts';
 import { orderWaitsCheck } from './order-waits.ts';
@@ -23,6 +24,7 @@ export const checks: readonly Check[] = [
   podInputsCheck,
   dnsOwnershipCheck,
   reachabilityCheck,
+  metadataEndpointCheck,
   orderGraphsCheck,
   orderCrdsCheck,
   orderWaitsCheck,

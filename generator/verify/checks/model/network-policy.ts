@@ -9,6 +9,9 @@
 // both the sender's egress and the receiver's ingress to allow it. Azure Network Policy Manager
 // and Cilium (the two network policy engines AKS offers) implement these standard semantics;
 // neither applies ipBlock to pod traffic, so an ipBlock here matches only endpoints outside pods.
+// A pod on the host network has its node's IP and no pod identity: selectors never match it, and
+// an ipBlock covering the node subnet does under Azure NPM but not under Cilium ("Network policies
+// can't use ipBlock to allow access to node or pod IPs", AKS, Azure CNI powered by Cilium).
 import type { RenderedObject } from '../../types.ts';
 import type { ClusterIndex } from './cluster.ts';
 import { at, joinAnd, list, map, maps, text } from './data.ts';
@@ -75,6 +78,7 @@ function ruleAllows(index: ClusterIndex, policy: RenderedObject, rule: Record<st
 }
 
 function peerMatches(index: ClusterIndex, policy: RenderedObject, peer: Record<string, unknown>, endpoint: Endpoint): boolean {
+  if (isPod(endpoint) && at(endpoint.pod.spec, 'hostNetwork') === true) return nodeMatches(index, peer);
   if (peer.ipBlock !== undefined) {
     if (isPod(endpoint)) return false;
     const block = map(peer.ipBlock);
@@ -88,6 +92,15 @@ function peerMatches(index: ClusterIndex, policy: RenderedObject, peer: Record<s
   if (namespaceSelector === undefined && podSelector === undefined) return false;
   const inNamespace = namespaceSelector === undefined ? pod.namespace === (policy.object.metadata.namespace ?? 'default') : matchesSelector(namespaceSelector, index.namespaceLabels(pod.namespace));
   return inNamespace && (podSelector === undefined || matchesSelector(podSelector, pod.labels));
+}
+
+/** Whether a peer admits a host-network pod, i.e. its node's address in the cluster's node subnet. */
+function nodeMatches(index: ClusterIndex, peer: Record<string, unknown>): boolean {
+  const { network, aks } = index.state.environment;
+  if (peer.ipBlock === undefined || aks.network.policy === 'cilium') return false;
+  const block = map(peer.ipBlock);
+  const cidr = text(block.cidr);
+  return cidr !== undefined && cidrContains(cidr, network.aksSubnet) && !list(block.except).some((e) => cidrOverlaps(String(e), network.aksSubnet));
 }
 
 function portMatches(port: Record<string, unknown>, c: Connection): boolean {
