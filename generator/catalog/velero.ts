@@ -2,7 +2,7 @@
 // keys), disk snapshots in the node resource group, schedules from the environment.
 import { z } from 'zod';
 import { azureName } from '../../schema/azure-names.ts';
-import { chartVersionPin, dnsLabel } from '../../schema/common.ts';
+import { chartVersionPin, dnsLabel, guid } from '../../schema/common.ts';
 import { error } from '../model/rules/rule.ts';
 import { alert } from './alert-rules.ts';
 import { charts, MONITORING_RELEASE, monitoringLabels, onPool, VELERO_AZURE_PLUGIN_IMAGE, workloadIdentityPodLabels, workloadIdentityServiceAccount } from './charts.ts';
@@ -19,6 +19,16 @@ const schedule = z.strictObject({
   schedule: cron.describe('Cron expression (UTC).'),
   ttl: ttl.optional().describe('How long backups are kept. Default: 720h.'),
   includedNamespaces: z.array(dnsLabel).optional().describe('Namespaces to back up. Default: all.'),
+  excludedNamespaces: z
+    .array(dnsLabel)
+    .optional()
+    .describe('Namespaces left out. Default: kube-system (AKS rebuilds it) and flux-system (Flux is reinstalled from git; its Git credentials stay out of backups).'),
+  includeSecrets: z
+    .boolean()
+    .optional()
+    .describe(
+      'Back up Kubernetes Secrets too. Off by default: backups hold objects in plain text, and every Secret Slipway deploys comes back without them (the Secrets Store driver syncs them from Key Vault, cert-manager reissues certificates). Default: false.',
+    ),
 });
 
 const identity: WorkloadIdentitySpec = {
@@ -72,6 +82,19 @@ const input = z
     chartVersion: chartVersionPin,
     enabled: z.boolean().optional().describe('Back up the cluster with Velero. Default: true.'),
     storageAccount: azureName('storageAccount').optional().describe('Backup storage account outside the cluster. Default: st<name>bkp.'),
+    storageSubscriptionId: guid
+      .optional()
+      .describe(
+        "Subscription of the backup storage account: another one than the cluster's, where the cluster's deployers and operators hold no role, keeps backups out of reach of an insider or a stolen credential of this environment. The aks stack's principal needs Contributor and User Access Administrator there. Default: azure.subscriptionId.",
+      ),
+    immutableDays: z
+      .int()
+      .min(1)
+      .max(3650)
+      .optional()
+      .describe(
+        'Keep every overwritten or deleted backup blob as an immutable previous version for this many days (Azure version-level WORM, which Velero tolerates), then delete it. Set when the account is created: changing it replaces the account and its backups. Default: 35 in prod (the 30-day TTL plus a margin), none otherwise.',
+      ),
     schedules: z.array(schedule).optional().describe('Backup schedules. Default: daily at 02:00 UTC, kept 720h.'),
   })
   .optional();
@@ -84,7 +107,11 @@ const settings = (given: z.output<typeof input>, { byStage }: DefaultsContext) =
     schedule: s.schedule,
     ttl: s.ttl ?? '720h',
     includedNamespaces: s.includedNamespaces ?? ['*'],
+    excludedNamespaces: s.excludedNamespaces ?? ['kube-system', 'flux-system'],
+    includeSecrets: s.includeSecrets ?? false,
   })),
+  storageSubscriptionId: given?.storageSubscriptionId?.toLowerCase() ?? null,
+  immutableDays: given?.immutableDays ?? byStage<number | null>(35, null),
   /** Replication of the backup storage account: geo-zone-redundant in prod. */
   storageReplication: byStage('GZRS' as const, 'ZRS' as const),
 });
@@ -123,7 +150,7 @@ export const velero: PlatformDefinition<'velero', typeof input, ReturnType<typeo
                 resourceGroup: n.backupResourceGroup,
                 storageAccount: n.backupStorageAccount,
                 storageAccountURI: `https://${n.backupStorageAccount}.blob.core.windows.net/`,
-                subscriptionId: env.azure.subscriptionId,
+                subscriptionId: v.storageSubscriptionId ?? env.azure.subscriptionId,
                 useAAD: 'true',
               },
             },
@@ -139,7 +166,14 @@ export const velero: PlatformDefinition<'velero', typeof input, ReturnType<typeo
               disabled: false,
               schedule: s.schedule,
               useOwnerReferencesInBackup: false,
-              template: { ttl: s.ttl, storageLocation: 'default', includedNamespaces: s.includedNamespaces },
+              template: {
+                ttl: s.ttl,
+                storageLocation: 'default',
+                includedNamespaces: s.includedNamespaces,
+                excludedNamespaces: s.excludedNamespaces,
+                // Velero resource filtering: excludedResources applies to every namespace of the backup.
+                ...(!s.includeSecrets && { excludedResources: ['secrets'] }),
+              },
             },
           ]),
         ),

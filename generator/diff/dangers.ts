@@ -80,6 +80,10 @@ function terraformDangers(a: SemanticEnvironment, b: SemanticEnvironment): Dange
     if (changed(aks0.name, aks1.name)) out.push({ kind: 'replace', what: `AKS cluster renamed ${aks0.name} -> ${aks1.name}`, reason: 'The cluster is destroyed and created again.' });
     const backup = (o: unknown) => at(o, 'backup', 'storage_account_name');
     if (changed(backup(aks0), backup(aks1))) out.push({ kind: 'replace', what: `backup storage account ${backup(aks0)} -> ${backup(aks1)}`, reason: 'A new, empty account: existing backups stay behind in the old one.' });
+    const immutable = (o: unknown) => at(o, 'backup', 'immutability_days') ?? null;
+    if (backup(aks0) && backup(aks1) && changed(immutable(aks0), immutable(aks1))) {
+      out.push({ kind: 'replace', what: `backup immutability ${immutable(aks0) ?? 'none'} -> ${immutable(aks1) ?? 'none'} days`, reason: 'Version-level immutability is set when the account is created: the backup account is replaced, and its backups with it.' });
+    }
   }
   const [pg0, pg1] = pair('postgresql.postgresql');
   if (pg0 && pg1) {

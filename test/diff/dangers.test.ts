@@ -43,6 +43,15 @@ describe('dangers', () => {
     expect(whats(model({ terraform: aks('10.40.0.0/20', '10.40.16.0/24') }), model({ terraform: aks('10.40.0.0/20', '10.40.16.0/24') }))).toEqual([]);
   });
 
+  // Azure, immutable storage for blob versions: account-level version-level WORM is set at creation.
+  it('flags a change of backup immutability as a replacement of the backup account, and removed databases', () => {
+    const backup = (days?: number) => ({ 'aks.aks': { backup: { storage_account_name: 'stbkp', ...(days && { immutability_days: days }) } } });
+    expect(whats(model({ terraform: backup() }), model({ terraform: backup(35) }))).toEqual(['replace: backup immutability none -> 35 days']);
+    expect(whats(model({ terraform: backup(35) }), model({ terraform: backup(35) }))).toEqual([]);
+    const dbs = (names: string[]) => ({ 'databases.databases': { databases: Object.fromEntries(names.map((n) => [n, { password_secret_name: `${n}-pw` }])) } });
+    expect(whats(model({ terraform: dbs(['a', 'b']) }), model({ terraform: dbs(['a']) }))).toEqual(['replace: database b removed']);
+  });
+
   it('compares only what both sides have: an older output of another shape is no crash', () => {
     const older = model({ terraform: { 'aks.aks': { zones: ['1', '2', '3'] }, 'postgresql.postgresql': { name: 'psql' } }, objects: undefined, releases: undefined });
     const now = model({ terraform: { 'aks.aks': { zones: ['1', '2', '3'], network: { plugin: 'azure' } }, 'postgresql.postgresql': { name: 'psql', databases: ['a'] } }, releases: {} });

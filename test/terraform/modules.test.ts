@@ -251,6 +251,18 @@ describe('least privilege, locks and what Azure changes on its own', () => {
     expect((removed.lifecycle as Body[])[0]!.destroy).toBe(false);
   });
 
+  it('keeps previous backup versions immutable when asked, expires them afterwards, and lets an operator lock the policy', async () => {
+    const account = await resource('remote-state', 'resource', 'azurerm_storage_account', 'this');
+    const policy = (account.dynamic as Record<string, Body[]>).immutability_policy![0]!;
+    expect(policy.for_each).toBe('${var.immutability_days == null ? [] : [var.immutability_days]}');
+    expect((policy.content as Body[])[0]).toMatchObject({ state: 'Unlocked', allow_protected_append_writes: false });
+    expect((account.lifecycle as Body[])[0]!.ignore_changes).toEqual(['${immutability_policy[0].state}']);
+    expect(((account.blob_properties as Body[])[0]!).versioning_enabled).toBe(true);
+    const expiry = await resource('remote-state', 'resource', 'azurerm_storage_management_policy', 'versions');
+    expect(String(expiry.count)).toBe('${var.immutability_days == null ? 0 : 1}');
+    expect(JSON.stringify(expiry.rule)).toContain('delete_after_days_since_creation');
+  });
+
   it('collects Container Insights and the control-plane audit into the workspace when Log Analytics is on', async () => {
     const association = await resource('aks', 'resource', 'azurerm_monitor_data_collection_rule_association', 'container_insights');
     expect(association.target_resource_id).toBe('${azurerm_kubernetes_cluster.this.id}');

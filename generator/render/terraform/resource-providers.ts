@@ -47,6 +47,7 @@ const PROVIDER_OF: Readonly<Record<string, string>> = {
   azurerm_role_definition: 'Microsoft.Authorization',
   azurerm_storage_account: 'Microsoft.Storage',
   azurerm_storage_container: 'Microsoft.Storage',
+  azurerm_storage_management_policy: 'Microsoft.Storage',
   azurerm_subnet: 'Microsoft.Network',
   azurerm_user_assigned_identity: 'Microsoft.ManagedIdentity',
   azurerm_virtual_network: 'Microsoft.Network',

@@ -105,11 +105,13 @@ export function stacksOf(env: Environment): Stack[] {
     {
       name: 'aks',
       reads: ['dns'],
-      providerAliases: {},
+      // Velero's backup account may live in another subscription (releases.velero.storageSubscriptionId).
+      providerAliases: { backup: env.releases.velero.storageSubscriptionId ?? env.azure.subscriptionId },
       modules: [
         {
           name: 'aks',
           module: 'aks',
+          providers: '{ azurerm = azurerm, azurerm.backup = azurerm.backup }',
           values: {
             name: env.names.cluster,
             resource_group_name: env.names.resourceGroup,
@@ -172,6 +174,7 @@ export function stacksOf(env: Environment): Stack[] {
                   storage_account_name: env.names.backupStorageAccount,
                   container_name: env.names.backupContainer,
                   replication_type: env.releases.velero.storageReplication,
+                  immutability_days: env.releases.velero.immutableDays,
                 }
               : null,
             git_credentials: env.gitops.secretName ? { secret_name: env.gitops.secretName, repository_url: env.gitops.repository } : null,

@@ -424,9 +424,12 @@ resource "azurerm_role_assignment" "deployer_secrets_officer" {
 
 # ---------------------------------------------------------------- Velero: backups outside the cluster
 
+# In the subscription the azurerm.backup provider names: the environment's own, or another one that
+# the cluster's deployers cannot reach, so an insider in one cannot erase both.
 module "backup_storage" {
-  source = "../remote-state"
-  count  = var.backup == null ? 0 : 1
+  source    = "../remote-state"
+  count     = var.backup == null ? 0 : 1
+  providers = { azurerm = azurerm.backup }
 
   resource_group_name        = var.backup.resource_group_name
   location                   = var.location
@@ -436,6 +439,7 @@ module "backup_storage" {
   allowed_ip_ranges          = var.terraform_runner_ranges
   allowed_subnet_ids         = [azurerm_subnet.aks.id]
   soft_delete_retention_days = 30
+  immutability_days          = var.backup.immutability_days
   tags                       = var.tags
 }
 

@@ -305,8 +305,9 @@ variable "backup" {
     storage_account_name = string
     container_name       = string
     replication_type     = string
+    immutability_days    = optional(number)
   })
-  description = "Storage for Velero backups, outside the cluster; null when Velero is off (nothing of it is created)."
+  description = "Storage for Velero backups, outside the cluster (in the subscription of the azurerm.backup provider), with previous blob versions kept immutable for immutability_days; null when Velero is off (nothing of it is created)."
   default     = null
 }
 
