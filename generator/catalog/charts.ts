@@ -19,10 +19,35 @@ export const charts = {
   appTemplate: { version: '4.1.1', source: { kind: 'oci', repository: 'bjw-s-labs', url: 'oci://ghcr.io/bjw-s-labs/helm/app-template', chart: 'app-template' } },
 } as const satisfies Record<string, Chart>;
 
-/** Image of the Velero plugin for Azure matching Velero 1.18 (chart 12.1.0). */
-export const VELERO_AZURE_PLUGIN_IMAGE = 'velero/velero-plugin-for-microsoft-azure:v1.14.0';
-/** Redis for Postfacto's Action Cable, in-cluster. */
-export const REDIS_IMAGE = { repository: 'redis', tag: '7.4.2-alpine' };
+/**
+ * An image Slipway names itself (the charts pin their own). With a digest, the tag is only for
+ * people: the digest is what the node pulls, so a retagged image never sneaks in. Without one, why.
+ */
+export interface PinnedImage {
+  readonly repository: string;
+  readonly tag: string;
+  readonly digest: `sha256:${string}` | null;
+  readonly unpinned?: string;
+}
+
+/** "repository:tag@digest" (or without a digest), as Kubernetes and helm take it. */
+export const imageReference = (i: PinnedImage) => `${i.repository}:${imageTag(i)}`;
+/** The tag field for charts that join repository and tag themselves (app-template). */
+export const imageTag = (i: PinnedImage) => (i.digest ? `${i.tag}@${i.digest}` : i.tag);
+
+export const IMAGES = {
+  /** Redis for Postfacto's Action Cable, in-cluster: 7.4.11, the 7.4 release with the 2025-2026 CVE fixes (CVE-2025-49844 and later). */
+  redis: { repository: 'redis', tag: '7.4.11-alpine', digest: 'sha256:ff02b58f971e7d7d156a1267e283fcbbeee91773b6aa36c49dac28ecfe28eadf' },
+  /** The Velero plugin for Azure matching Velero 1.18 (chart 12.1.0). */
+  veleroAzurePlugin: {
+    repository: 'velero/velero-plugin-for-microsoft-azure',
+    tag: 'v1.14.0',
+    digest: null,
+    unpinned: 'no digest could be verified offline for this tag; pin it with "crane digest" or "docker buildx imagetools inspect" where the registry is reachable',
+  },
+  /** Postfacto itself: the tag is the instance's version, chosen per instance. */
+  postfacto: { repository: 'postfacto/postfacto', tag: '<version>', digest: null, unpinned: 'the version is chosen per instance (apps.postfacto[].version)' },
+} as const satisfies Record<string, PinnedImage>;
 
 /** Label kube-prometheus-stack selects ServiceMonitors and PrometheusRules by, and its namespace. */
 export const MONITORING_RELEASE = 'kube-prometheus-stack';

@@ -3,11 +3,11 @@
 // never on a node with a web pod; configuration from Key Vault; network policies that allow only
 // ingress -> web -> Redis, web -> PostgreSQL and DNS, on top of the namespace's default deny.
 import { z } from 'zod';
-import { chartVersionPin, dnsLabel, email, hostname } from '../../schema/common.ts';
+import { chartVersionPin, cidr, dnsLabel, email, hostname } from '../../schema/common.ts';
 import type { Environment } from '../model/environment.ts';
 import { duplicates, error, type Finding } from '../model/rules/rule.ts';
 import { alert } from './alert-rules.ts';
-import { charts, clusterIssuerName, dataPoolToleration, INGRESS_CLASS, onPool, REDIS_IMAGE } from './charts.ts';
+import { charts, clusterIssuerName, dataPoolToleration, IMAGES, imageTag, INGRESS_CLASS, onPool } from './charts.ts';
 import { http01SolverPolicy } from './cert-manager.ts';
 import { appKind, type AppDefinition } from './definition.ts';
 import { INGRESS_NAMESPACE } from './ingress-nginx.ts';
@@ -28,6 +28,8 @@ export interface PostfactoInstance {
   readonly databasePasswordVersion: number;
   /** Login of the admin user the admin Job creates (its password is generated into Key Vault). */
   readonly adminEmail: string;
+  /** Who may reach /admin; undefined until the environment's defaults apply (instances()). */
+  readonly adminAllowedRanges: readonly string[] | undefined;
   /** Where Action Cable's pub/sub runs: an in-cluster Redis, or PostgreSQL LISTEN/NOTIFY. */
   readonly actionCable: 'redis' | 'postgresql';
 }
@@ -76,6 +78,13 @@ const item = z.strictObject({
     .min(1)
     .optional()
     .describe("Raise by one to rotate the database role's password: a new one is generated into Key Vault and set on the role (databases stack); restart the instance once the Secrets Store driver has synced it (two minutes). Default: 1."),
+  adminAllowedRanges: z
+    .array(cidr)
+    .min(1)
+    .optional()
+    .describe(
+      'Source ranges that may open /admin (ActiveAdmin: users, retros, settings); everyone else gets 403 from the ingress. Default: aks.apiServer.authorizedRanges, the operators\' networks.',
+    ),
   adminEmail: email.optional().describe('Login of the Postfacto admin user (/admin), created once by a Job; its password is generated into Key Vault as <release>-admin-password. Default: admin@<host>.'),
   actionCable: z
     .enum(['redis', 'postgresql'])
@@ -103,6 +112,7 @@ export const postfacto: AppDefinition<'postfacto', typeof item, PostfactoInstanc
     database: i.database ?? `postfacto_${i.name.replace(/-/g, '_')}`,
     databasePasswordVersion: i.databasePasswordVersion ?? 1,
     adminEmail: i.adminEmail ?? `admin@${i.host}`,
+    adminAllowedRanges: i.adminAllowedRanges,
     actionCable: i.actionCable ?? 'redis',
   }),
   instances: (env) => env.apps.postfacto,
@@ -213,7 +223,7 @@ const hookJob = (hook: string, command: readonly string[]) => ({
   pod: { nodeSelector: onPool('apps'), restartPolicy: 'Never' },
   containers: {
     main: {
-      image: { repository: 'postfacto/postfacto' },
+      image: { repository: IMAGES.postfacto.repository },
       command,
       resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
       securityContext: dropAll,
@@ -241,7 +251,7 @@ const base: Values = {
       pod: { nodeSelector: onPool('apps') },
       containers: {
         app: {
-          image: { repository: 'postfacto/postfacto' },
+          image: { repository: IMAGES.postfacto.repository },
           command: ['/bin/sh', '-c', SERVE],
           probes: {
             startup: httpProbe(5, 60),
@@ -270,7 +280,7 @@ const base: Values = {
       },
       containers: {
         redis: {
-          image: REDIS_IMAGE,
+          image: { repository: IMAGES.redis.repository, tag: imageTag(IMAGES.redis) },
           // Pub/sub for Action Cable only: nothing to persist.
           args: ['--save', '', '--appendonly', 'no'],
           probes: { liveness: tcpProbe, readiness: tcpProbe },
@@ -303,6 +313,9 @@ function instanceSecrets(env: Environment, p: PostfactoInstance): KubeObject {
   });
 }
 
+/** The CA bundle of the Postfacto image (ruby:<version>-alpine: the ca-certificates package). */
+const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
 /** What Rails needs in a Postfacto process of an instance; only the web server talks to Action Cable's pub/sub. */
 function railsEnv(env: Environment, p: PostfactoInstance, web: boolean): Values {
   const secret = `${p.release}-secrets`;
@@ -310,8 +323,14 @@ function railsEnv(env: Environment, p: PostfactoInstance, web: boolean): Values 
   return {
     DATABASE_HOST: host,
     DATABASE_PASSWORD: { valueFrom: { secretKeyRef: { name: secret, key: 'database-password' } } },
-    // The instance's own role, which owns its database and nothing else (databases stack).
-    DATABASE_URL: { value: `postgres://${p.database}:$(DATABASE_PASSWORD)@${host}:5432/${p.database}?sslmode=require`, dependsOn: 'DATABASE_PASSWORD' },
+    // The instance's own role, which owns its database and nothing else (databases stack). The
+    // server's certificate chains to DigiCert Global Root G2 (Azure Database for PostgreSQL,
+    // security-tls: "use sslmode=verify-full"), which the image's Alpine CA bundle holds; its name is
+    // the server's FQDN, which the pods connect by.
+    DATABASE_URL: {
+      value: `postgres://${p.database}:$(DATABASE_PASSWORD)@${host}:5432/${p.database}?sslmode=verify-full&sslrootcert=${SYSTEM_CA_BUNDLE}`,
+      dependsOn: 'DATABASE_PASSWORD',
+    },
     SECRET_KEY_BASE: { valueFrom: { secretKeyRef: { name: secret, key: 'secret-key-base' } } },
     ...(web && (p.actionCable === 'redis' ? { REDIS_URL: `redis://${p.release}-redis:${REDIS_PORT}/0` } : { USE_POSTGRES_FOR_ACTION_CABLE: 'true' })),
     // TLS ends at the ingress: api/config.ru enables Rack::SSL in production unless this is set (to
@@ -324,6 +343,9 @@ function railsEnv(env: Environment, p: PostfactoInstance, web: boolean): Values 
     CLIENT_ORIGIN: `https://${p.host}`,
   };
 }
+
+/** Who may open /admin: the instance's list, else the operators' networks that reach the API server. */
+export const adminRanges = (env: Environment, p: PostfactoInstance): readonly string[] => p.adminAllowedRanges ?? env.aks.apiServerAuthorizedRanges;
 
 /** What makes an instance itself: name, version, host, database, secrets, scaling bounds, Action Cable. */
 function instanceValues(env: Environment, p: PostfactoInstance): Values {
@@ -366,6 +388,16 @@ function instanceValues(env: Environment, p: PostfactoInstance): Values {
         className: INGRESS_CLASS,
         annotations: { 'cert-manager.io/cluster-issuer': clusterIssuerName(env.releases.certManager.issuer) },
         hosts: [{ host: p.host, paths: [{ path: '/', pathType: 'Prefix', service: { identifier: 'web', port: 'http' } }] }],
+        tls: [{ secretName: `${p.release}-tls`, hosts: [p.host] }],
+      },
+      // ActiveAdmin lives under /admin: the longer path wins in ingress-nginx, and this Ingress
+      // admits only the allowed sources (allowlist-source-range, whose older name this is; it sees
+      // the client's address because the controller's Service keeps it: externalTrafficPolicy Local).
+      // It shares the web Ingress's certificate, so cert-manager issues one.
+      admin: {
+        className: INGRESS_CLASS,
+        annotations: { 'nginx.ingress.kubernetes.io/whitelist-source-range': adminRanges(env, p).join(',') },
+        hosts: [{ host: p.host, paths: [{ path: '/admin', pathType: 'Prefix', service: { identifier: 'web', port: 'http' } }] }],
         tls: [{ secretName: `${p.release}-tls`, hosts: [p.host] }],
       },
     },

@@ -5,7 +5,7 @@ import { azureName } from '../../schema/azure-names.ts';
 import { chartVersionPin, dnsLabel, guid } from '../../schema/common.ts';
 import { error } from '../model/rules/rule.ts';
 import { alert } from './alert-rules.ts';
-import { charts, MONITORING_RELEASE, monitoringLabels, onPool, VELERO_AZURE_PLUGIN_IMAGE, workloadIdentityPodLabels, workloadIdentityServiceAccount } from './charts.ts';
+import { charts, MONITORING_RELEASE, monitoringLabels, onPool, IMAGES, imageReference, workloadIdentityPodLabels, workloadIdentityServiceAccount } from './charts.ts';
 import { platformRelease, type DefaultsContext, type PlatformDefinition, type WorkloadIdentitySpec } from './definition.ts';
 import type { Values } from './types.ts';
 import { mergeValues } from './values.ts';
@@ -62,7 +62,7 @@ const base: Values = {
   initContainers: [
     {
       name: 'velero-plugin-for-microsoft-azure',
-      image: VELERO_AZURE_PLUGIN_IMAGE,
+      image: imageReference(IMAGES.veleroAzurePlugin),
       imagePullPolicy: 'IfNotPresent',
       volumeMounts: [{ mountPath: '/target', name: 'plugins' }],
       resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },

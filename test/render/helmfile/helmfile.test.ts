@@ -93,7 +93,7 @@ describe('postfacto side by side', () => {
       return {
         host: v.ingress.web.hosts[0].host,
         namespace: r.namespace,
-        database: /\/(\w+)\?sslmode=require$/.exec(v.controllers.web.containers.app.env.DATABASE_URL.value)![1],
+        database: /\/(\w+)\?sslmode=verify-full/.exec(v.controllers.web.containers.app.env.DATABASE_URL.value)![1],
         version: v.controllers.web.containers.app.image.tag,
       };
     });
@@ -120,7 +120,15 @@ describe('postfacto side by side', () => {
       expect(v.ingress.web.tls).toEqual([{ secretName: `${p.release}-tls`, hosts: [p.host] }]);
       expect(v.ingress.web.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt-production');
       // The instance's own role, named like its database, never the server's administrator.
-      expect(v.controllers.web.containers.app.env.DATABASE_URL.value).toBe(`postgres://${p.database}:$(DATABASE_PASSWORD)@psql-numbers-prod.postgres.database.azure.com:5432/${p.database}?sslmode=require`);
+      // Azure Database for PostgreSQL, security-tls: verify-full against the roots the server's chain uses.
+      expect(v.controllers.web.containers.app.env.DATABASE_URL.value).toBe(
+        `postgres://${p.database}:$(DATABASE_PASSWORD)@psql-numbers-prod.postgres.database.azure.com:5432/${p.database}?sslmode=verify-full&sslrootcert=/etc/ssl/certs/ca-certificates.crt`,
+      );
+      // /admin only from the operators' networks, on the same certificate.
+      expect(v.ingress.admin.annotations['nginx.ingress.kubernetes.io/whitelist-source-range']).toBe(prod.aks.apiServerAuthorizedRanges.join(','));
+      expect(v.ingress.admin.hosts).toEqual([{ host: p.host, paths: [{ path: '/admin', pathType: 'Prefix', service: { identifier: 'web', port: 'http' } }] }]);
+      expect(v.ingress.admin.tls).toEqual(v.ingress.web.tls);
+      expect(v.ingress.admin.annotations).not.toHaveProperty('cert-manager.io/cluster-issuer');
     }
   });
 
