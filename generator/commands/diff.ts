@@ -3,7 +3,7 @@ import { chartDir } from '../charts/chart-dir.ts';
 import { readProjectConfig } from '../config.ts';
 import { GitError } from '../diff/git.ts';
 import { invalidMarkdown, toJson, toMarkdown } from '../diff/markdown.ts';
-import { diffAgainst } from '../diff/run.ts';
+import { diffAgainst, HeadWithoutOutputError } from '../diff/run.ts';
 import { formatIssuesText, useColor } from '../format/text.ts';
 import { redact } from '../secrets.ts';
 import { oneOf, parse } from './args.ts';
@@ -11,7 +11,7 @@ import { UsageError, type Command } from './command.ts';
 
 export const diffCommand: Command = {
   name: 'diff',
-  usage: `Usage: slipway diff --base REF [--format markdown|json] [--output FILE] [--fail-on-danger] [--charts DIR] [--no-render]
+  usage: `Usage: slipway diff --base REF [--head REF] [--format markdown|json] [--output FILE] [--fail-on-danger] [--charts DIR] [--no-render]
 
 Compares what REF committed under out/ (read from git; the working tree, index and HEAD are not
 touched) with what the working tree's environment files render to now (as "slipway generate"
@@ -42,6 +42,9 @@ hidden marker, so a sticky pull request comment is replaced) and the exit code i
 
 Options:
   --base REF         Git revision to compare against (branch, tag or commit). Required.
+  --head REF         Compare what this revision committed (out/ and environments) instead of the
+                     working tree's render: run by the base branch's own Slipway in CI, so a pull
+                     request that changes the diff cannot silence its own danger flags.
   --format FORMAT    markdown (default; summary table, dangers, then details per environment) or json.
   --output FILE      Write the report to FILE instead of stdout.
   --fail-on-danger   Exit 1 when a change is flagged as dangerous.
@@ -59,6 +62,7 @@ error or unreadable revision.`,
   async run(args, io) {
     const { values } = parse(args, {
       base: { type: 'string' },
+      head: { type: 'string' },
       format: { type: 'string' },
       output: { type: 'string' },
       'fail-on-danger': { type: 'boolean' },
@@ -76,9 +80,10 @@ error or unreadable revision.`,
     const render = values['no-render'] ? false : { chartDir: chartDir({ flag: values.charts as string | undefined, env: io.env, project: readProjectConfig() }) };
     let result;
     try {
-      result = await diffAgainst(ref, { env: io.env, render });
+      result = await diffAgainst(ref, { env: io.env, render, ...(values.head !== undefined && { headRef: values.head as string }) });
     } catch (e) {
-      if (e instanceof GitError) throw new UsageError(`cannot read revision "${ref}" from git: ${e.message}`);
+      if (e instanceof GitError) throw new UsageError(`cannot read revision "${values.head !== undefined && !e.message.includes(ref) ? values.head : ref}" from git: ${e.message}`);
+      if (e instanceof HeadWithoutOutputError) throw new UsageError(e.message);
       throw e;
     }
     const write = (text: string) => (values.output ? writeFileSync(values.output as string, text) : io.stdout.write(text));

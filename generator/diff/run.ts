@@ -21,6 +21,13 @@ export type DiffResult = { report: DiffReport } | { invalid: { base: string; hea
 
 export interface DiffOptions {
   readonly environmentsDir?: string;
+  /**
+   * Compare against what this revision committed (out/ and its environment files) instead of
+   * rendering the working tree: how a pull request is diffed by its base branch's generator, so a
+   * change to the diff itself cannot hide its own danger flags (the checks prove that the head's
+   * committed out/ is what its generator writes).
+   */
+  readonly headRef?: string;
   readonly env?: NodeJS.ProcessEnv;
   /** Render the releases' charts on both sides and compare the objects (rendered.ts); off when absent or false. */
   readonly render?: RenderSettings | false;
@@ -30,28 +37,29 @@ export async function diffAgainst(ref: string, options: DiffOptions = {}): Promi
   const dir = options.environmentsDir ?? DEFAULT_ENVIRONMENTS_DIR;
   const env = options.env ?? process.env;
   const commit = resolveRef(ref);
-  const loaded = loadEnvironments(listEnvironmentFiles(dir));
-  if (hasErrors(loaded.issues)) return { invalid: { base: ref, head: HEAD_LABEL, issues: sortIssues(loaded.issues.filter((i) => i.severity === 'error')) } };
-  // Exactly what `slipway generate` would write, without writing it.
-  const head = rendered(loaded.environments);
+  const headLabel = options.headRef ?? HEAD_LABEL;
+  const loaded = options.headRef ? loadEnvironmentTexts(environmentFilesAt(resolveRef(options.headRef), dir)) : loadEnvironments(listEnvironmentFiles(dir));
+  if (hasErrors(loaded.issues)) return { invalid: { base: ref, head: headLabel, issues: sortIssues(loaded.issues.filter((i) => i.severity === 'error')) } };
+  // Exactly what `slipway generate` would write, without writing it; or what the head committed.
+  const head = options.headRef ? committedOutput(resolveRef(options.headRef), options.headRef) : rendered(loaded.environments);
   const problems: string[] = [];
   const base = baseOutput(commit, ref, dir, env, problems);
-  const compared = compareOutputs(base, head, { base: ref, head: HEAD_LABEL });
+  const compared = compareOutputs(base, head, { base: ref, head: headLabel });
   problems.push(...compared.problems);
-  if (!options.render) return { report: { base: ref, head: HEAD_LABEL, environments: compared.environments, files: compared.files, problems, rendering: 'off' } };
+  if (!options.render) return { report: { base: ref, head: headLabel, environments: compared.environments, files: compared.files, problems, rendering: 'off' } };
 
   const differing = [...new Set([...base.keys(), ...head.keys()])].filter((f) => base.get(f) !== head.get(f));
   const shared = new Set([...partition(base).shared, ...partition(head).shared]);
   const changed = loaded.environments.filter((m) => compared.environments.some((e) => e.name === m.name && e.status === 'changed') && rendersDiffer(m.name, differing, shared));
   const result = await compareRendered(
     { label: ref, files: base, environments: changed.map((m) => asOnBase(m, base)) },
-    { label: `the ${HEAD_LABEL}`, files: head, environments: changed },
+    { label: options.headRef ?? `the ${HEAD_LABEL}`, files: head, environments: changed },
     options.render,
     env,
   );
   if (!result.ok) {
     problems.push(`Rendered objects are not compared (helm template): ${result.reason.replace(/\.$/, '')}. The rest of this diff is complete; --no-render skips rendering.`);
-    return { report: { base: ref, head: HEAD_LABEL, environments: compared.environments, files: compared.files, problems, rendering: 'unavailable' } };
+    return { report: { base: ref, head: headLabel, environments: compared.environments, files: compared.files, problems, rendering: 'unavailable' } };
   }
   problems.push(...result.problems);
   const environments = compared.environments.map((e): EnvironmentDiff => {
@@ -59,7 +67,7 @@ export async function diffAgainst(ref: string, options: DiffOptions = {}): Promi
     const r = result.environments.get(e.name);
     return r ? { ...e, rendered: r.releases, dangers: [...e.dangers, ...r.dangers] } : e;
   });
-  return { report: { base: ref, head: HEAD_LABEL, environments, files: compared.files, problems, rendering: 'compared' } };
+  return { report: { base: ref, head: headLabel, environments, files: compared.files, problems, rendering: 'compared' } };
 }
 
 /**
@@ -89,6 +97,14 @@ function asOnBase(model: Environment, base: OutputFiles): Environment {
   }
   return typeof version === 'string' && version !== model.aks.kubernetesVersion ? { ...model, aks: { ...model.aks, kubernetesVersion: version } } : model;
 }
+
+/** The out/ a head revision committed: without one there is nothing of its own to compare. */
+function committedOutput(commit: string, ref: string): OutputFiles {
+  if (!existsAt(commit, `${OUT_DIR}/${MANIFEST_FILE}`)) throw new HeadWithoutOutputError(`${ref} has no committed ${OUT_DIR}/ (no ${OUT_DIR}/${MANIFEST_FILE}); run "slipway generate" there and commit it, or compare the working tree (omit --head).`);
+  return filesAt(commit, OUT_DIR) ?? new Map();
+}
+
+export class HeadWithoutOutputError extends Error {}
 
 /** renderAll plus the manifest emit writes next to the files. */
 function rendered(environments: readonly Environment[]): Map<string, string> {

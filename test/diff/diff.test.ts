@@ -251,3 +251,32 @@ describe('diff markdown', () => {
     expect(md).toContain('> [!WARNING]\n> Something could not be compared.');
   });
 });
+
+describe('slipway diff --head: a pull request diffed by its base branch', () => {
+  it("compares what the head committed, from a checkout of the base, and refuses a head without out/", async () => {
+    await inWorkspace(async () => {
+      await commitBase();
+      git('checkout', '-q', '-b', 'feature');
+      edit(PROD, /  ingressNginx:\n    replicas: 3/, '  ingressNginx:\n    replicas: 4');
+      expect((await runCli(['generate'])).code).toBe(0);
+      git('commit', '-q', '-am', 'more ingress replicas');
+      // The base's checkout runs the diff: its working tree knows nothing of the change.
+      git('checkout', '-q', 'main');
+      const run = await runCli(['diff', '--base', 'main', '--head', 'feature', '--format', 'json', '--no-render']);
+      expect(run.code, run.stderr).toBe(0);
+      const report = JSON.parse(run.stdout) as DiffReport;
+      expect(report.head).toBe('feature');
+      expect(prodOf(report).releases.values).toContainEqual({ release: 'ingress-nginx', path: 'controller.replicaCount', old: 3, new: 4 });
+      expect(envOf(report, 'numbers-test').status).toBe('unchanged');
+      // Without the head's out/ there is nothing of its own to compare.
+      git('checkout', '-q', '-b', 'bare');
+      git('rm', '-rq', 'out');
+      git('commit', '-q', '-m', 'no out');
+      git('checkout', '-q', 'main');
+      const bare = await runCli(['diff', '--base', 'main', '--head', 'bare', '--no-render']);
+      expect(bare.code).toBe(2);
+      expect(bare.stderr).toContain('bare has no committed out/');
+      expect((await runCli(['diff', '--base', 'main', '--head', 'nope', '--no-render'])).code).toBe(2);
+    });
+  });
+});
