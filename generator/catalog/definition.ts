@@ -69,6 +69,26 @@ export interface ReleaseObjects {
   readonly config?: readonly KubeObject[];
 }
 
+/**
+ * Pods of one namespace that read Key Vault secrets through a SecretProviderClass with an identity of
+ * their own (the Secrets Store CSI driver's workload identity mode): a user-assigned identity
+ * federated with each of their service accounts and granted Key Vault Secrets User on exactly these
+ * secrets, so no other pod, and no node, can read them.
+ */
+export interface SecretReader {
+  /** Identity key: the Azure identity is id-<env>-<key>. */
+  readonly key: string;
+  /** The SecretProviderClass, in the namespace. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Service accounts of the pods that mount the class. */
+  readonly serviceAccounts: readonly string[];
+  /** Key Vault secret names. */
+  readonly secrets: readonly string[];
+  /** Flux post-build variable (and helmfile environment variable) holding the identity's client ID after apply. */
+  readonly clientIdVariable: string;
+}
+
 /** A database and its owner role (same name), whose password Terraform writes to the key vault secret passwordSecret. */
 export interface AppDatabase {
   readonly name: string;
@@ -91,6 +111,8 @@ interface Common {
   objects?(env: Environment): ReleaseObjects;
   /** Key Vault secrets Terraform writes for the release and its pods read. */
   vaultSecrets?(env: Environment): readonly VaultSecret[];
+  /** Who reads which Key Vault secrets, each with its own identity (SecretProviderClass in workload identity mode). */
+  secretReaders?(env: Environment): readonly SecretReader[];
   /** Databases on the environment's PostgreSQL server, each owned by a login role of its name (databases stack). */
   databases?(env: Environment): readonly AppDatabase[];
   /** What validation adds for this release (stage policy, advisories), as findings on input paths. */

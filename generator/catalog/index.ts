@@ -6,11 +6,12 @@ import type { EnvironmentInput } from '../../schema/environment.ts';
 import type { Environment } from '../model/environment.ts';
 import type { VaultSecret } from '../model/key-vault-secrets.ts';
 import type { Finding } from '../model/rules/rule.ts';
+import { admissionPolicies } from './admission-policies.ts';
 import { prometheusRule } from './alert-rules.ts';
-import { certManager } from './cert-manager.ts';
-import type { AppDatabase, DefaultsContext, NamespaceSpec, ServedHost } from './definition.ts';
+import { CERT_MANAGER_USER, certManager } from './cert-manager.ts';
+import type { AppDatabase, DefaultsContext, NamespaceSpec, SecretReader, ServedHost } from './definition.ts';
 import { externalDns } from './external-dns.ts';
-import { ingressNginx } from './ingress-nginx.ts';
+import { INGRESS_NAMESPACE, ingressNginx } from './ingress-nginx.ts';
 import { kubePrometheusStack } from './kube-prometheus-stack.ts';
 import { postfacto } from './postfacto.ts';
 import type { KubeObject, Release } from './types.ts';
@@ -128,11 +129,34 @@ const definitions = (env: Environment) => [...enabledPlatform(env), ...apps];
 export function releaseObjects(env: Environment): { base: KubeObject[]; config: KubeObject[] } {
   const objects = definitions(env).map((d) => d.objects?.(env) ?? {});
   const alerts = definitions(env).flatMap((d) => d.alerts?.(env) ?? []);
-  return { base: objects.flatMap((o) => o.base ?? []), config: [...objects.flatMap((o) => o.config ?? []), prometheusRule(alerts)] };
+  // The admission policies go in with the namespaces, before any release: tenants' objects and the
+  // charts' own are checked from the first apply (catalog/admission-policies.ts).
+  const policies = admissionPolicies({ served: hostsByNamespace(env), ingressNamespace: INGRESS_NAMESPACE, certManagerUser: CERT_MANAGER_USER });
+  return { base: [...objects.flatMap((o) => o.base ?? []), ...policies], config: [...objects.flatMap((o) => o.config ?? []), prometheusRule(alerts)] };
+}
+
+/** The hosts each namespace serves: a platform release's in its namespace, an app instance's (apps.<kind>[i]) in the instance's. */
+export function hostsByNamespace(env: Environment): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const add = (namespace: string, host: string) => (out[namespace] ??= []).push(host);
+  for (const d of enabledPlatform(env)) for (const h of d.hosts?.(env) ?? []) add(d.namespace.name, h.host);
+  for (const a of apps) {
+    const instances = a.instances(env);
+    for (const h of a.hosts?.(env) ?? []) {
+      const [field, kind, index] = h.path;
+      const instance = field === 'apps' && kind === a.key && typeof index === 'number' ? instances[index] : undefined;
+      if (!instance) throw new Error(`Host ${h.host} of ${a.key} is not at apps.${a.key}[i]: no instance to give it to.`);
+      add(instance.namespace, h.host);
+    }
+  }
+  return out;
 }
 
 /** Secrets in the environment's key vault that the releases' pods read (Terraform writes them). */
 export const releaseVaultSecrets = (env: Environment): VaultSecret[] => definitions(env).flatMap((d) => d.vaultSecrets?.(env) ?? []);
+
+/** Readers of Key Vault secrets, each with its own identity, of the releases installed. */
+export const secretReadersOf = (env: Environment): SecretReader[] => definitions(env).flatMap((d) => d.secretReaders?.(env) ?? []);
 
 /** Databases the releases use, each owned by its own role (the databases stack makes them). */
 export const releaseDatabases = (env: Environment): AppDatabase[] => definitions(env).flatMap((d) => d.databases?.(env) ?? []);

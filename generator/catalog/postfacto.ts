@@ -9,9 +9,9 @@ import { duplicates, error, type Finding } from '../model/rules/rule.ts';
 import { alert } from './alert-rules.ts';
 import { charts, clusterIssuerName, dataPoolToleration, IMAGES, imageTag, INGRESS_CLASS, onPool } from './charts.ts';
 import { http01SolverPolicy } from './cert-manager.ts';
-import { appKind, type AppDefinition } from './definition.ts';
+import { appKind, type AppDefinition, type SecretReader } from './definition.ts';
 import { INGRESS_NAMESPACE } from './ingress-nginx.ts';
-import { csiVolume, secretProviderClass } from './secret-provider-class.ts';
+import { csiVolume, readerSecretProviderClass } from './secret-provider-class.ts';
 import type { KubeObject, Values } from './types.ts';
 import { mergeValues } from './values.ts';
 
@@ -131,10 +131,11 @@ export const postfacto: AppDefinition<'postfacto', typeof item, PostfactoInstanc
   }),
   objects: (env) => ({
     // Before the release: its migration Job (a pre-install hook) already mounts the class.
-    base: env.apps.postfacto.map((p) => instanceSecrets(env, p)),
+    base: env.apps.postfacto.flatMap((p) => instanceSecrets(env, p)),
     config: env.apps.postfacto.flatMap((p) => [defaultDeny(p), ...http01SolverPolicy(env, p.namespace)]),
   }),
   vaultSecrets: (env) => env.apps.postfacto.flatMap((p) => [{ name: secretKeyBaseSecret(p), generate: true }, { name: adminPasswordSecret(p), generate: true }]),
+  secretReaders: (env) => env.apps.postfacto.map(secretReader),
   databases: (env) => env.apps.postfacto.map((p) => ({ name: p.database, passwordSecret: databasePasswordSecret(p), passwordVersion: p.databasePasswordVersion })),
   alerts: (env) => [
     {
@@ -216,11 +217,19 @@ const CONFIG_JS = 'cat > /postfacto/client/config.js <<EOF\nwindow.Retro = windo
 const SERVE = `${CONFIG_JS}exec bundle exec rails server -b 0.0.0.0 -p ${WEB_PORT}`;
 
 /** A Helm hook Job: recreated on every rollout, kept when it failed so its logs can be read. */
+/**
+ * The service account of the pods that read the instance's secrets (web, migrate, admin; not Redis),
+ * made with the SecretProviderClass before the release: the pre-install migration Job runs before
+ * any object of the chart exists.
+ */
+const SERVICE_ACCOUNT = 'postfacto';
+
 const hookJob = (hook: string, command: readonly string[]) => ({
   type: 'job',
   annotations: { 'helm.sh/hook': hook, 'helm.sh/hook-weight': '0', 'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded' },
   job: { backoffLimit: 2, activeDeadlineSeconds: 900 },
   pod: { nodeSelector: onPool('apps'), restartPolicy: 'Never' },
+  serviceAccount: { name: SERVICE_ACCOUNT },
   containers: {
     main: {
       image: { repository: IMAGES.postfacto.repository },
@@ -249,6 +258,7 @@ const base: Values = {
       // (common library templates/classes/_deployment.tpl: `with .unavailable`).
       rollingUpdate: { unavailable: '0%', surge: 1 },
       pod: { nodeSelector: onPool('apps') },
+      serviceAccount: { name: SERVICE_ACCOUNT },
       containers: {
         app: {
           image: { repository: IMAGES.postfacto.repository },
@@ -305,12 +315,25 @@ const base: Values = {
   },
 };
 
-/** The SecretProviderClass of an instance: its own database role's password, Rails secret and admin password, synced into one Secret. */
-function instanceSecrets(env: Environment, p: PostfactoInstance): KubeObject {
-  return secretProviderClass(env, p.release, p.namespace, [databasePasswordSecret(p), secretKeyBaseSecret(p), adminPasswordSecret(p)], {
-    secretName: `${p.release}-secrets`,
-    keys: { 'database-password': databasePasswordSecret(p), 'secret-key-base': secretKeyBaseSecret(p), 'admin-password': adminPasswordSecret(p) },
-  });
+/** Who reads an instance's secrets: its pods' service account, with an identity of the instance's own. */
+const secretReader = (p: PostfactoInstance): SecretReader => ({
+  key: `secrets-${p.release}`,
+  name: p.release,
+  namespace: p.namespace,
+  serviceAccounts: [SERVICE_ACCOUNT],
+  secrets: [databasePasswordSecret(p), secretKeyBaseSecret(p), adminPasswordSecret(p)],
+  clientIdVariable: `SECRETS_${p.release.toUpperCase().replace(/-/g, '_')}_CLIENT_ID`,
+});
+
+/** The SecretProviderClass of an instance (its own database role's password, Rails secret and admin password, synced into one Secret) and the service account it trusts. */
+function instanceSecrets(env: Environment, p: PostfactoInstance): KubeObject[] {
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SERVICE_ACCOUNT, namespace: p.namespace }, automountServiceAccountToken: false },
+    readerSecretProviderClass(env, secretReader(p), {
+      secretName: `${p.release}-secrets`,
+      keys: { 'database-password': databasePasswordSecret(p), 'secret-key-base': secretKeyBaseSecret(p), 'admin-password': adminPasswordSecret(p) },
+    }),
+  ];
 }
 
 /** The CA bundle of the Postfacto image (ruby:<version>-alpine: the ca-certificates package). */

@@ -2,6 +2,7 @@
 // named secrets, mounts them as files and (with secretObjects) mirrors them into a Kubernetes Secret.
 import type { Environment } from '../model/environment.ts';
 import { SECRETS_PROVIDER_CLIENT_ID } from '../model/workload-identities.ts';
+import type { SecretReader } from './definition.ts';
 import { placeholder, type KubeObject } from './types.ts';
 
 export interface SyncedSecret {
@@ -29,6 +30,37 @@ export function secretProviderClassSpec(env: Environment, objects: readonly stri
     }),
   };
 }
+
+/**
+ * The class of a reader with its own identity (AKS "Access Azure Key Vault with the CSI driver",
+ * workload identity: usePodIdentity "false", clientID, tenantId; no useVMManagedIdentity). The
+ * driver exchanges the mounting pod's service account token for that identity's, so only pods
+ * whose service account the identity trusts can read the secrets.
+ */
+export function readerSecretProviderClass(env: Environment, reader: SecretReader, synced?: SyncedSecret): KubeObject {
+  return {
+    apiVersion: 'secrets-store.csi.x-k8s.io/v1',
+    kind: 'SecretProviderClass',
+    metadata: { name: reader.name, namespace: reader.namespace },
+    spec: {
+      provider: 'azure',
+      parameters: {
+        usePodIdentity: 'false',
+        clientID: placeholder(reader.clientIdVariable),
+        keyvaultName: env.names.keyVault,
+        tenantId: env.azure.tenantId,
+        objects: objectList(reader.secrets),
+      },
+      ...(synced && secretObjects(synced)),
+    },
+  };
+}
+
+// The provider takes its object list as a YAML string.
+const objectList = (objects: readonly string[]) => `array:\n${objects.map((o) => `  - |\n    objectName: ${o}\n    objectType: secret\n`).join('')}`;
+const secretObjects = (synced: SyncedSecret) => ({
+  secretObjects: [{ secretName: synced.secretName, type: 'Opaque', data: Object.entries(synced.keys).map(([key, objectName]) => ({ key, objectName })) }],
+});
 
 export function secretProviderClass(env: Environment, name: string, namespace: string, objects: readonly string[], synced?: SyncedSecret): KubeObject {
   return { apiVersion: 'secrets-store.csi.x-k8s.io/v1', kind: 'SecretProviderClass', metadata: { name, namespace }, spec: secretProviderClassSpec(env, objects, synced) };

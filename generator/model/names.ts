@@ -3,6 +3,9 @@
 import { workloadIdentities } from '../catalog/index.ts';
 import type { AzureNames } from './environment.ts';
 
+/** The user-assigned identity of a workload identity key (a release's, or a secret reader's). */
+export const identityName = (environment: string, key: string) => `id-${environment}-${key}`;
+
 export function deriveNames(name: string, backupStorageAccount: string | undefined): AzureNames {
   const compact = name.replace(/-/g, '');
   return {
@@ -25,7 +28,7 @@ export function deriveNames(name: string, backupStorageAccount: string | undefin
     identities: {
       controlPlane: `id-${name}-aks`,
       kubelet: `id-${name}-kubelet`,
-      workloads: Object.fromEntries(workloadIdentities.map((w) => [w.key, `id-${name}-${w.key}`])),
+      workloads: Object.fromEntries(workloadIdentities.map((w) => [w.key, identityName(name, w.key)])),
     },
   };
 }

@@ -2,7 +2,7 @@
 // one contract between the aks stack (which creates the identities and sets the variables) and the
 // cluster manifests (which reference them as ${VAR}). The add-on identities themselves are declared
 // by their releases in the catalog (catalog/index.ts workloadIdentities).
-import { workloadIdentitiesOf } from '../catalog/index.ts';
+import { secretReadersOf, workloadIdentitiesOf } from '../catalog/index.ts';
 import type { Environment } from './environment.ts';
 
 /** Client ID of the Key Vault secrets provider add-on (SecretProviderClass userAssignedIdentityID). */
@@ -26,5 +26,16 @@ export function staticSubstitutions(env: Environment): Record<string, string> {
 
 /** Every substitution variable name, sorted: what the manifests may reference. */
 export function substitutionVariableNames(env: Environment): string[] {
-  return [...Object.keys(staticSubstitutions(env)), ...workloadIdentitiesOf(env).map((w) => w.clientIdVariable), SECRETS_PROVIDER_CLIENT_ID].sort();
+  return [...Object.keys(staticSubstitutions(env)), ...azureIdentitiesOf(env).map((w) => w.clientIdVariable), SECRETS_PROVIDER_CLIENT_ID].sort();
+}
+
+/**
+ * Every workload identity the aks stack creates for this environment: the releases' add-on
+ * identities (one service account each) and the secret readers' (their pods' service accounts).
+ */
+export function azureIdentitiesOf(env: Environment): Array<{ key: string; namespace: string; serviceAccounts: readonly string[]; clientIdVariable: string }> {
+  return [
+    ...workloadIdentitiesOf(env).map((w) => ({ key: w.key, namespace: w.namespace, serviceAccounts: [w.serviceAccount], clientIdVariable: w.clientIdVariable })),
+    ...secretReadersOf(env).map((r) => ({ key: r.key, namespace: r.namespace, serviceAccounts: r.serviceAccounts, clientIdVariable: r.clientIdVariable })),
+  ];
 }

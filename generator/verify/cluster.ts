@@ -177,6 +177,7 @@ async function environmentState(
       helmfile: plan.nodes,
       substitutions: inputs.substitutions,
       vaultSecrets: inputs.vaultSecrets,
+      identities: inputs.identities,
     },
     findings,
   };

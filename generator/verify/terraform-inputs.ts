@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { EnvironmentError, UsageError } from '../commands/command.ts';
 import type { Environment } from '../model/environment.ts';
+import type { WorkloadIdentityInput } from './types.ts';
 
 export interface TerraformInputs {
   /** Variables the gitops stack's Flux configuration sets (names, sorted). */
@@ -17,9 +18,12 @@ export interface TerraformInputs {
   readonly values: Readonly<Record<string, string>>;
   /** Key Vault secrets the stacks write (names, sorted). */
   readonly vaultSecrets: readonly string[];
+  /** The aks stack's workload identities, with the client ID each gets in the manifests. */
+  readonly identities: readonly WorkloadIdentityInput[];
 }
 
 export const gitopsTfvars = (env: Environment) => `${env.name}/terraform/gitops/terraform.tfvars.json`;
+const aksTfvars = (env: Environment) => `${env.name}/terraform/aks/terraform.tfvars.json`;
 const postgresqlTfvars = (env: Environment) => `${env.name}/terraform/postgresql/terraform.tfvars.json`;
 const databasesTfvars = (env: Environment) => `${env.name}/terraform/databases/terraform.tfvars.json`;
 
@@ -27,6 +31,9 @@ interface GitopsInputs {
   substitute?: Record<string, string>;
   client_id_variables?: Record<string, string>;
   secrets_provider_client_id_variable?: string;
+}
+interface AksInputs {
+  workload_identities?: Record<string, { namespace?: string; service_accounts?: string[] }>;
 }
 interface PostgresqlInputs {
   app_secrets?: Record<string, unknown>;
@@ -63,9 +70,14 @@ export function terraformInputs(files: ReadonlyMap<string, string>, env: Environ
   for (const [name, value] of Object.entries(given)) values[name] = value.replace(/\n/g, '');
   const pg = json<PostgresqlInputs>(files, postgresqlTfvars(env)) ?? {};
   const roles = Object.values(json<DatabasesInputs>(files, databasesTfvars(env))?.databases ?? {}).flatMap((d) => (d.password_secret_name ? [d.password_secret_name] : []));
+  const identities = Object.entries(json<AksInputs>(files, aksTfvars(env))?.workload_identities ?? {}).flatMap(([key, w]) => {
+    const variable = gitops.client_id_variables?.[key];
+    return variable === undefined ? [] : [{ key, namespace: w.namespace ?? '', serviceAccounts: w.service_accounts ?? [], clientId: values[variable] ?? '' }];
+  });
   return {
     substitutions: [...new Set([...Object.keys(known), ...clientIds])].sort(),
     values,
+    identities,
     vaultSecrets: [...new Set([...Object.keys(pg.app_secrets ?? {}), ...(pg.password_secret_name ? [pg.password_secret_name] : []), ...roles])].sort(),
   };
 }

@@ -59,6 +59,15 @@ export interface ClusterState {
   readonly substitutions: readonly string[];
   /** Key Vault secrets some Terraform stack writes (names). */
   readonly vaultSecrets: readonly string[];
+  /** The workload identities the aks stack creates: the service accounts each trusts, and its client ID as Flux substitutes it. */
+  readonly identities: readonly WorkloadIdentityInput[];
+}
+
+export interface WorkloadIdentityInput {
+  readonly key: string;
+  readonly namespace: string;
+  readonly serviceAccounts: readonly string[];
+  readonly clientId: string;
 }
 
 /** One problem a check found, about an object or a release, with the environment field that caused it. */

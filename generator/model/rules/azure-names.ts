@@ -1,5 +1,7 @@
 import { azureNameProblem, type AzureNameKind } from '../../../schema/azure-names.ts';
+import { secretReadersOf } from '../../catalog/index.ts';
 import type { Environment } from '../environment.ts';
+import { identityName } from '../names.ts';
 import { error, type Finding } from './rule.ts';
 
 /** Every derived Azure name obeys its naming rule; the fix is a shorter environment name or an explicit name. */
@@ -22,7 +24,7 @@ export function azureNameRules(env: Environment): Finding[] {
     ['logAnalyticsWorkspace', n.logAnalyticsWorkspace, ['name']],
     ['storageAccount', n.backupStorageAccount, backupGiven ? ['releases', 'velero', 'storageAccount'] : ['name']],
     ['storageContainer', n.backupContainer, ['name']],
-    ...[n.identities.controlPlane, n.identities.kubelet, ...Object.values(n.identities.workloads)].map((id): [AzureNameKind, string, readonly PropertyKey[]] => [
+    ...[n.identities.controlPlane, n.identities.kubelet, ...Object.values(n.identities.workloads), ...secretReadersOf(env).map((r) => identityName(env.name, r.key))].map((id): [AzureNameKind, string, readonly PropertyKey[]] => [
       'userAssignedIdentity',
       id,
       ['name'],

@@ -5,10 +5,11 @@
 // sync reads exists).
 import { durationSeconds } from '../../model/duration.ts';
 import type { Environment } from '../../model/environment.ts';
-import { releaseDatabases, releaseVaultSecrets, workloadIdentitiesOf, workloadRoles } from '../../catalog/index.ts';
+import { releaseDatabases, releaseVaultSecrets, secretReadersOf, workloadRoles } from '../../catalog/index.ts';
 import { hclString } from './hcl.ts';
 import { POSTGRESQL_ADMIN_LOGIN, POSTGRESQL_PASSWORD_SECRET } from '../../model/key-vault-secrets.ts';
-import { SECRETS_PROVIDER_CLIENT_ID, staticSubstitutions } from '../../model/workload-identities.ts';
+import { azureIdentitiesOf, SECRETS_PROVIDER_CLIENT_ID, staticSubstitutions } from '../../model/workload-identities.ts';
+import { identityName } from '../../model/names.ts';
 import { LAYER_TIMEOUTS } from '../flux/layout.ts';
 
 export const STACKS = ['state', 'dns', 'aks', 'postgresql', 'databases', 'gitops'] as const;
@@ -157,7 +158,7 @@ export function stacksOf(env: Environment): Stack[] {
             },
             identity_names: { control_plane: env.names.identities.controlPlane, kubelet: env.names.identities.kubelet },
             workload_identities: Object.fromEntries(
-              workloadIdentitiesOf(env).map((w) => [w.key, { name: env.names.identities.workloads[w.key], namespace: w.namespace, service_account: w.serviceAccount }]),
+              azureIdentitiesOf(env).map((w) => [w.key, { name: identityName(env.name, w.key), namespace: w.namespace, service_accounts: w.serviceAccounts }]),
             ),
             workload_role_assignments: Object.fromEntries(
               workloadRoles(env)
@@ -303,7 +304,9 @@ export function stacksOf(env: Environment): Stack[] {
             credentials: env.gitops.secretName ? { secret_name: env.gitops.secretName, created: env.gitops.secretCreated } : null,
             timeout_seconds: fluxConfigurationTimeoutSeconds(),
             substitute: staticSubstitutions(env),
-            client_id_variables: Object.fromEntries(workloadIdentitiesOf(env).map((w) => [w.key, w.clientIdVariable])),
+            client_id_variables: Object.fromEntries(azureIdentitiesOf(env).map((w) => [w.key, w.clientIdVariable])),
+            // Each reader's identity may read exactly its secrets, granted once they exist.
+            secret_readers: Object.fromEntries(secretReadersOf(env).map((r) => [r.key, r.secrets])),
             secrets_provider_client_id_variable: SECRETS_PROVIDER_CLIENT_ID,
             // What the pods read: the releases' secrets and each database role's password; never the administrator's.
             required_secret_names: [...releaseVaultSecrets(env).map((s) => s.name), ...releaseDatabases(env).map((d) => d.passwordSecret)].sort(),
@@ -313,6 +316,8 @@ export function stacksOf(env: Environment): Stack[] {
             client_ids: remote('aks', 'workload_identity_client_ids'),
             secrets_provider_client_id: remote('aks', 'secrets_provider_client_id'),
             credentials_command: remote('aks', 'git_credentials_command'),
+            principal_ids: remote('aks', 'workload_identity_principal_ids'),
+            key_vault_id: remote('aks', 'key_vault_id'),
             postgresql_secret_names: remote('postgresql', 'secret_names'),
             database_secret_names: remote('databases', 'secret_names'),
           },

@@ -328,14 +328,17 @@ resource "azurerm_user_assigned_identity" "workload" {
   tags                = var.tags
 }
 
-# user_assigned_identity_id replaces parent_id and resource_group_name, deprecated in azurerm 4.x.
+# One federated credential per service account the identity trusts. user_assigned_identity_id
+# replaces parent_id and resource_group_name, deprecated in azurerm 4.x.
 resource "azurerm_federated_identity_credential" "workload" {
-  for_each = var.workload_identities
+  for_each = merge([
+    for key, w in var.workload_identities : { for account in w.service_accounts : (length(w.service_accounts) == 1 ? key : "${key}-${account}") => { identity = key, namespace = w.namespace, account = account } }
+  ]...)
 
   name                      = each.key
-  user_assigned_identity_id = azurerm_user_assigned_identity.workload[each.key].id
+  user_assigned_identity_id = azurerm_user_assigned_identity.workload[each.value.identity].id
   issuer                    = azurerm_kubernetes_cluster.this.oidc_issuer_url
-  subject                   = "system:serviceaccount:${each.value.namespace}:${each.value.service_account}"
+  subject                   = "system:serviceaccount:${each.value.namespace}:${each.value.account}"
   audience                  = ["api://AzureADTokenExchange"]
 }
 

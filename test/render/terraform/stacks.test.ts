@@ -254,7 +254,7 @@ describe('terraform values come from the model', () => {
 
   it("grants Velero's roles from its catalog entry, and leaves no identity, role or storage behind when Velero is off", () => {
     const on = tfvarsOf('numbers-prod', 'aks');
-    expect(Object.keys(on.workload_identities).sort()).toEqual(['cert-manager', 'external-dns', 'velero']);
+    expect(Object.keys(on.workload_identities).filter((k: string) => !k.startsWith('secrets-')).sort()).toEqual(['cert-manager', 'external-dns', 'velero']);
     expect(Object.keys(on.workload_role_assignments).sort()).toEqual(['velero/backup-storage/Reader', 'velero/backup-storage/Storage Blob Data Contributor', 'velero/node-resource-group/Velero disk snapshots']);
     // Snapshots and disks only, not Contributor on the nodes' resource group (plugin README).
     expect(on.workload_role_assignments['velero/node-resource-group/Velero disk snapshots'].actions).toEqual(expect.arrayContaining(['Microsoft.Compute/snapshots/write', 'Microsoft.Compute/disks/beginGetAccess/action']));
@@ -263,7 +263,7 @@ describe('terraform values come from the model', () => {
     const test = environments.find((e) => e.name === 'numbers-test')!;
     const off = renderTerraform([{ ...test, releases: { ...test.releases, velero: { ...test.releases.velero, enabled: false } } }]);
     const vars = JSON.parse(off.get('numbers-test/terraform/aks/terraform.tfvars.json')!) as Record<string, any>;
-    expect(Object.keys(vars.workload_identities).sort()).toEqual(['cert-manager', 'external-dns']);
+    expect(Object.keys(vars.workload_identities).filter((k: string) => !k.startsWith('secrets-')).sort()).toEqual(['cert-manager', 'external-dns']);
     expect(vars.workload_role_assignments).toEqual({});
     expect(vars.backup).toBeNull();
     expect(JSON.parse(off.get('numbers-test/terraform/gitops/terraform.tfvars.json')!).client_id_variables).not.toHaveProperty('velero');
@@ -329,6 +329,24 @@ describe('terraform values come from the model', () => {
     expect(tfvarsOf('numbers-prod', 'aks').git_credentials).toEqual({ secret_name: 'gitops-credentials', repository_url: 'https://github.com/numbers/platform-gitops' });
     expect(tfvarsOf('numbers-prod', 'gitops').credentials).toEqual({ secret_name: 'gitops-credentials', created: true });
     expect(files.get('numbers-prod/terraform/gitops/main.tf')).toMatch(/credentials_command\s+= data\.terraform_remote_state\.aks\.outputs\.git_credentials_command/);
+  });
+
+  // AKS, "Access Azure Key Vault with the CSI driver" (workload identity): the class names its
+  // identity's clientID, and the identity trusts the mounting pod's service account.
+  it("gives each reader of Key Vault secrets an identity federated with its pods' service account, granted only its secrets", () => {
+    const prod = environments.find((e) => e.name === 'numbers-prod')!;
+    const aks = tfvarsOf('numbers-prod', 'aks');
+    expect(aks.workload_identities['secrets-postfacto-v4-3-11']).toEqual({ name: 'id-numbers-prod-secrets-postfacto-v4-3-11', namespace: 'postfacto-v4-3-11', service_accounts: ['postfacto'] });
+    const gitops = tfvarsOf('numbers-prod', 'gitops');
+    expect(gitops.secret_readers['secrets-postfacto-v4-3-11']).toEqual(['postfacto-v4-3-11-database-password', 'postfacto-v4-3-11-secret-key-base', 'postfacto-v4-3-11-admin-password']);
+    expect(gitops.client_id_variables['secrets-postfacto-v4-3-11']).toBe('SECRETS_POSTFACTO_V4_3_11_CLIENT_ID');
+    const spc = fluxObjects(prod).find((o) => o.object.kind === 'SecretProviderClass' && o.object.metadata.namespace === 'postfacto-v4-3-11')!.object.spec as any;
+    expect(spc.parameters).toMatchObject({ usePodIdentity: 'false', clientID: '${SECRETS_POSTFACTO_V4_3_11_CLIENT_ID}' });
+    expect(spc.parameters).not.toHaveProperty('useVMManagedIdentity');
+    // Every secret a reader reads is written before Flux starts, and no secret is readable by two readers.
+    const all = Object.values(gitops.secret_readers as Record<string, string[]>).flat();
+    expect(gitops.required_secret_names).toEqual(expect.arrayContaining(all));
+    expect(new Set(all).size).toBe(all.length);
   });
 
   it('chooses state replication by stage', () => {

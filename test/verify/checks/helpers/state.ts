@@ -37,7 +37,7 @@ export function clusterState(items: ReadonlyArray<KubeObject | Placed>, rest: Pa
       file: 'numbers-test/flux/apps/kustomization.yaml',
     };
   });
-  return { environment, objects, kustomizations: [], releases: [], helmfile: [], substitutions: [], vaultSecrets: [], ...rest };
+  return { environment, objects, kustomizations: [], releases: [], helmfile: [], substitutions: [], vaultSecrets: [], identities: [], ...rest };
 }
 
 // ---------------------------------------------------------------- objects

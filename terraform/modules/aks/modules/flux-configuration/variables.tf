@@ -98,3 +98,23 @@ variable "database_secret_names" {
   description = "Key vault secrets the databases stack has written (its output secret_names)."
   nullable    = false
 }
+
+variable "secret_readers" {
+  type        = map(list(string))
+  description = "Key vault secrets each reader identity (a key of principal_ids) may read: Key Vault Secrets User on each, before Flux starts."
+  default     = {}
+  nullable    = false
+}
+
+variable "principal_ids" {
+  type        = map(string)
+  description = "Principal (object) IDs of the workload identities by key (the aks stack's output)."
+  default     = {}
+  nullable    = false
+}
+
+variable "key_vault_id" {
+  type        = string
+  description = "Resource ID of the key vault the readers read from (the aks stack's output)."
+  nullable    = false
+}
