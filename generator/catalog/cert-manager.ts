@@ -11,9 +11,19 @@ import { platformRelease, type DefaultsContext, type PlatformDefinition, type Wo
 import type { KubeObject, Values } from './types.ts';
 import { mergeValues } from './values.ts';
 
+const NAMESPACE = 'cert-manager';
+/** The controller's service account: the chart's default (its fullname), set in the values because a policy names it. */
+const CONTROLLER_SERVICE_ACCOUNT = 'cert-manager';
+/**
+ * The user cert-manager's controller acts as (Kubernetes: a service account authenticates as
+ * system:serviceaccount:<namespace>:<name>): the only one that may create CertificateRequests for a
+ * ClusterIssuer (admission-policies.ts).
+ */
+export const CERT_MANAGER_USER = `system:serviceaccount:${NAMESPACE}:${CONTROLLER_SERVICE_ACCOUNT}`;
+
 const identity: WorkloadIdentitySpec = {
   key: 'cert-manager',
-  serviceAccount: 'cert-manager',
+  serviceAccount: CONTROLLER_SERVICE_ACCOUNT,
   clientIdVariable: 'CERT_MANAGER_CLIENT_ID',
   // The DNS-01 solver writes and deletes the TXT record set _acme-challenge.<name> and nothing else
   // (cert-manager pkg/issuer/acme/dns/azuredns: Present and CleanUp on RecordTypeTXT; the zone is
@@ -32,6 +42,7 @@ const identity: WorkloadIdentitySpec = {
 
 const base: Values = {
   crds: { enabled: true, keep: true },
+  serviceAccount: { name: CONTROLLER_SERVICE_ACCOUNT },
   nodeSelector: onPool('apps'),
   resources: { requests: { cpu: '50m', memory: '128Mi' } },
   webhook: { nodeSelector: onPool('apps') },
@@ -63,7 +74,7 @@ export const certManager: PlatformDefinition<'certManager', typeof input, Return
   key: 'certManager',
   name: 'cert-manager',
   chart: charts.certManager,
-  namespace: { name: 'cert-manager', podSecurity: 'baseline' },
+  namespace: { name: NAMESPACE, podSecurity: 'baseline' },
   input,
   settings,
   identity,
@@ -107,7 +118,25 @@ export const certManager: PlatformDefinition<'certManager', typeof input, Return
   },
 });
 
-/** Let's Encrypt staging and production; the environment picks which one its ingresses use. */
+/**
+ * Let's Encrypt staging and production; the environment picks which one its ingresses use.
+ *
+ * A ClusterIssuer "is non-namespaced so it can be used to issue Certificates across all namespaces"
+ * (cert-manager.io/docs/concepts/issuer), and cert-manager alone has no setting that limits it to
+ * some (approver-policy would, as one more controller to run). Two ways to keep a team to its own
+ * hosts were weighed:
+ * - namespaced Issuers, one per app namespace: a team with `edit` may edit its Issuer (the chart
+ *   aggregates issuers into edit and admin, templates/rbac.yaml), and an Issuer names no hosts
+ *   anyway, so nothing would limit what it signs; with DNS-01, an Issuer cannot use cert-manager's
+ *   workload identity without --issuer-ambient-credentials, which would hand that identity to every
+ *   team's Issuer;
+ * - the ClusterIssuers as they are, with admission policies (admission-policies.ts) that refuse a
+ *   Certificate for a ClusterIssuer naming a host its namespace does not serve, an Ingress whose TLS
+ *   hosts or cert-manager annotations do, and any CertificateRequest for a ClusterIssuer that
+ *   cert-manager's controller did not make (a CSR is opaque to the policy). Users cannot create ACME
+ *   Orders or Challenges at all (chart v1.21.1 rbac.yaml, GHSA-8rvj-mm4h-c258).
+ * The second is what Slipway does: the issuer is used only for the hosts of the namespace asking.
+ */
 function clusterIssuers(env: Environment): KubeObject[] {
   const cm = env.releases.certManager;
   const solver =

@@ -7,7 +7,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EnvHttpProxyAgent, fetch } from 'undici';
+import type { EnvHttpProxyAgent } from 'undici';
+
+// undici is loaded on the first download: most runs use the embedded schemas and never need it.
+const undici = () => import('undici');
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 const MISSING_TTL_MS = 24 * 60 * 60 * 1000;
@@ -55,7 +58,8 @@ export class SchemaDownloads {
     let status: number;
     let text: string;
     try {
-      const response = await fetch(url, { dispatcher: this.agent(), signal: AbortSignal.timeout(timeoutMs) });
+      const { fetch } = await undici();
+      const response = await fetch(url, { dispatcher: await this.agent(), signal: AbortSignal.timeout(timeoutMs) });
       status = response.status;
       text = await response.text();
     } catch (e) {
@@ -80,8 +84,9 @@ export class SchemaDownloads {
     await this.dispatcher?.close();
   }
 
-  private agent(): EnvHttpProxyAgent {
+  private async agent(): Promise<EnvHttpProxyAgent> {
     const env = this.options.env;
+    const { EnvHttpProxyAgent } = await undici();
     // An empty string (not undefined) keeps undici from falling back to process.env.
     this.dispatcher ??= new EnvHttpProxyAgent({
       httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',

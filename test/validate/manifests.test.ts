@@ -39,7 +39,7 @@ describe('manifest validation against the embedded schemas', () => {
 
   it('covers every kind Slipway emits (a new kind without a schema fails here)', () => {
     expect(firstOfKind.map((m) => m.object.kind).sort()).toEqual(
-      ['ClusterIssuer', 'ConfigMap', 'HelmRelease', 'HelmRepository', 'Kustomization', 'Namespace', 'NetworkPolicy', 'OCIRepository', 'PrometheusRule', 'RoleBinding', 'SecretProviderClass'].sort(),
+      ['ClusterIssuer', 'ConfigMap', 'HelmRelease', 'HelmRepository', 'Kustomization', 'Namespace', 'NetworkPolicy', 'OCIRepository', 'PrometheusRule', 'RoleBinding', 'SecretProviderClass', 'ServiceAccount', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].sort(),
     );
   });
 
@@ -56,6 +56,9 @@ describe('manifest validation against the embedded schemas', () => {
     PrometheusRule: ['/spec/groups', 'not-a-list'],
     RoleBinding: ['/roleRef/name', 1],
     SecretProviderClass: ['/spec/provider', 7],
+    ServiceAccount: ['/automountServiceAccountToken', 'no'],
+    ValidatingAdmissionPolicy: ['/spec/failurePolicy', 5],
+    ValidatingAdmissionPolicyBinding: ['/spec/validationActions', 'Deny'],
   };
 
   it.each(firstOfKind.map((m) => [m.object.kind, m] as const))('%s: an unknown field is rejected with file, kind, name and pointer', async (kind, m) => {

@@ -116,7 +116,7 @@ describeWithCharts('the cluster state of the example environments', () => {
   it('places every namespaced object in a namespace, and cluster-scoped ones in none', () => {
     for (const s of result.states) {
       for (const { object } of s.objects) {
-        const clusterScoped = ['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'ClusterIssuer', 'IngressClass', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].includes(object.kind);
+        const clusterScoped = ['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'ClusterIssuer', 'IngressClass', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(object.kind);
         expect(object.metadata.namespace === undefined, objectId(object)).toBe(clusterScoped);
       }
     }

@@ -1,6 +1,7 @@
 // The checks of `slipway verify`, each a pure function of the cluster state (DESIGN.md step 6).
 // They share one index of the state (model/cluster.ts), built on first use.
 import type { Check } from '../types.ts';
+import { admissionPolicyCheck } from './admission-policies.ts';
 import { dnsOwnershipCheck } from './dns-ownership.ts';
 import { ingressCheck } from './reference-ingress.ts';
 import { metadataEndpointCheck } from './metadata-endpoint.ts';
@@ -11,6 +12,7 @@ import { podInputsCheck } from './reference-pod-inputs.ts';
 import { podSecurityCheck } from './pod-security.ts';
 import { reachabilityCheck } from './reachability.ts';
 import { schemaCheck } from './schema.ts';
+import { secretIdentityCheck } from './secret-identity.ts';
 import { selectorsCheck } from './reference-selectors.ts';
 import { serviceMonitorCheck } from './reference-service-monitors.ts';
 import { terraformContractCheck } from './terraform-contract.ts';
@@ -22,7 +24,9 @@ export const checks: readonly Check[] = [
   ingressCheck,
   serviceMonitorCheck,
   podInputsCheck,
+  secretIdentityCheck,
   dnsOwnershipCheck,
+  admissionPolicyCheck,
   reachabilityCheck,
   metadataEndpointCheck,
   orderGraphsCheck,
