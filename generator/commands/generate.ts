@@ -1,5 +1,8 @@
+import { readdirSync } from 'node:fs';
 import { isClean, planEmit, type Plan } from '../emit/plan.ts';
 import { emit, EmitConflictError } from '../emit/emit.ts';
+import { fsFailure } from '../emit/fs-errors.ts';
+import { beginWrite, planForCheck } from '../emit/recover.ts';
 import { ManifestError } from '../emit/manifest.ts';
 import { progress } from '../format/progress.ts';
 import { formatIssuesText, useColor } from '../format/text.ts';
@@ -21,7 +24,9 @@ export const generateCommand: Command = {
 
 Validates every environment file, renders the outputs, validates every Kubernetes object strictly
 against its JSON Schema (by default the schemas embedded in Slipway: no network) and writes out/
-atomically.
+all or nothing: the new tree is built next to it and switched in with two renames, so a killed
+run leaves the old tree or the new one, never a mix. One generate writes at a time
+(.slipway-out.lock); a second exits 2 naming the holder.
 Only files Slipway generated (listed in out/.slipway-manifest.json) are ever rewritten or
 pruned; any other file in out/ is left alone, and a generated path held by such a file is
 refused. Invalid input never changes out/.
@@ -44,7 +49,8 @@ Options:
   -h, --help   Show this help.
 
 Exit codes: 0 written or up to date, 1 invalid input, drift or conflict, 2 usage or environment
-error (e.g. a schema host that does not answer).`,
+error (a schema host that does not answer, another generate writing, a read-only folder, a full
+disk, an unreadable environments/).`,
   async run(args, io) {
     const { values } = parse(args, {
       env: { type: 'string' },
@@ -60,6 +66,7 @@ error (e.g. a schema host that does not answer).`,
     const project = projectConfig(io);
     if (!project) return 2;
     const outDir = (values.out as string | undefined) ?? DEFAULT_OUT_DIR;
+    assertReadableFolder(DEFAULT_ENVIRONMENTS_DIR);
     const files = listEnvironmentFiles(DEFAULT_ENVIRONMENTS_DIR);
     if (files.length === 0) {
       io.stderr.write(`No environment files found in ${DEFAULT_ENVIRONMENTS_DIR}/ (expected <name>.yaml).\n`);
@@ -99,23 +106,37 @@ error (e.g. a schema host that does not answer).`,
       }
     }
     const inScope = only === undefined ? () => true : (file: string) => file.startsWith(`${only}/`);
-    let plan: Plan;
-    try {
-      plan = planEmit(outDir, rendered, inScope);
-    } catch (e) {
-      if (!(e instanceof ManifestError)) throw e;
-      io.stderr.write(`${e.message}\n`);
-      return 1;
-    }
     const warnings = issues.length;
     const warningNote = warnings > 0 ? ` ${warnings} warning${warnings === 1 ? '' : 's'}: run "slipway validate" to read them.` : '';
+    const note = (line: string) => io.stderr.write(`${line}\n`);
 
-    if (values.check) return reportCheck(plan, outDir, io, warningNote);
+    // File-system failures below (read-only out/ or a folder in it, a full disk, an unreadable file,
+    // out/ locked by another generate) are EnvironmentErrors: one line naming the path and the cause,
+    // exit 2, out/ as it was.
+    if (values.check) {
+      try {
+        return reportCheck(planForCheck(outDir, rendered, inScope, { note }), outDir, io, warningNote);
+      } catch (e) {
+        if (!(e instanceof ManifestError)) throw e;
+        io.stderr.write(`${e.message}\n`);
+        return 1;
+      }
+    }
 
+    const writer = beginWrite(outDir, note);
     try {
+      let plan: Plan;
+      try {
+        plan = planEmit(outDir, rendered, inScope);
+      } catch (e) {
+        if (!(e instanceof ManifestError)) throw e;
+        io.stderr.write(`${e.message}\n`);
+        return 1;
+      }
       const report = emit(outDir, rendered, plan, shown.phase(`writing ${outDir}/`));
       shown.end();
       for (const f of plan.editedByHand) io.stderr.write(`note: ${outDir}/${f} was edited by hand; regenerated.\n`);
+      for (const line of report.notes) note(line);
       io.stdout.write(
         `${outDir}/: ${report.written.length} written, ${report.pruned.length} pruned, ${report.unchanged} unchanged (${selected.length} environment${selected.length === 1 ? '' : 's'}).${warningNote}\n`,
       );
@@ -124,9 +145,21 @@ error (e.g. a schema host that does not answer).`,
       if (!(e instanceof EmitConflictError)) throw e;
       io.stderr.write(`${e.message}\n  hint: move those files out of ${outDir}/ (Slipway never overwrites a file it did not generate), then run again.\n`);
       return 1;
+    } finally {
+      shown.end();
+      writer.release();
     }
   },
 };
+
+/** A missing or unreadable environments/ folder is an environment problem (exit 2), not "no files". */
+function assertReadableFolder(dir: string): void {
+  try {
+    readdirSync(dir);
+  } catch (e) {
+    throw fsFailure(e, `Cannot read the environments folder ${dir}/`, '; nothing was written.');
+  }
+}
 
 function reportCheck(plan: Plan, outDir: string, io: Io, warningNote: string) {
   if (isClean(plan)) {

@@ -1,20 +1,38 @@
-// Writes a plan to disk: every new file is first written in a staging folder inside out/, then
-// moved into place with rename (atomic per file on one file system). The manifest is written
-// before the swap listing old and new files, so a crash at any point leaves every file Slipway
-// wrote listed as owned, and written again after pruning.
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+// Writes a plan to disk, all or nothing. The complete new tree is built beside out/ in
+// `.slipway-out.staging` (same file system): every file of out/ that stays as it is, Slipway's or
+// anyone else's, is hard-linked into it (copied where links are refused), the new and changed files
+// are written, pruned files are left out, and the manifest is written last, inside the tree it
+// describes. Then two renames switch the trees (out/ → .slipway-out.previous, staging → out/) and the
+// previous tree is removed. Killed at any moment, this leaves out/ as the old tree or as the complete
+// new one, or (between the two renames) no out/ and both trees beside it, which recover() settles.
+// Files in out/ are never opened for writing: the old tree stays intact until it is switched out.
+// out/ stays a plain directory of plain files: no symlink is created at out/ or inside it.
+//
+// The guarantee is against the process dying (kill -9, a crash, an error): nothing is fsync'ed, so
+// a power cut may still lose the last writes, as it would for any other file the user saves.
+import { accessSync, chmodSync, chownSync, constants, copyFileSync, linkSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { OnProgress } from '../format/progress.ts';
-import { MANIFEST_FILE, serializeManifest, type Manifest } from './manifest.ts';
-import type { Plan } from './plan.ts';
+import { EnvironmentError } from '../commands/command.ts';
+import { describeCause, errnoCode, fsFailure } from './fs-errors.ts';
+import { MANIFEST_FILE, serializeManifest } from './manifest.ts';
+import { kind, lstat, outPaths, type OutPaths } from './out-paths.ts';
+import { isClean, type Plan } from './plan.ts';
 
-const STAGING_PREFIX = '.slipway-staging-';
+/** Staging folders that Slipway before 0.3 made inside out/; never part of the tree, dropped on the next write. */
+export const LEGACY_STAGING_PREFIX = '.slipway-staging-';
 
 export interface EmitReport {
   readonly written: readonly string[];
   readonly pruned: readonly string[];
   readonly unchanged: number;
+  /** One-line notes for the user (a previous tree that could not be removed). */
+  readonly notes: readonly string[];
 }
+
+/** Test hook: called at each point where a kill leaves a different state on disk. */
+export type OnStep = (step: EmitStep) => void;
+export type EmitStep = 'staging-created' | 'linking' | 'linked' | 'writing' | 'written' | 'manifest-temporary' | 'built' | 'out-moved-aside' | 'switched' | 'done';
 
 export class EmitConflictError extends Error {
   constructor(readonly files: readonly string[]) {
@@ -22,61 +40,226 @@ export class EmitConflictError extends Error {
   }
 }
 
-export function emit(outDir: string, files: ReadonlyMap<string, string>, plan: Plan, onProgress?: OnProgress): EmitReport {
+export function emit(outDir: string, files: ReadonlyMap<string, string>, plan: Plan, onProgress?: OnProgress, onStep?: OnStep): EmitReport {
   if (plan.conflicts.length > 0) throw new EmitConflictError(plan.conflicts);
   const toWrite = [...plan.missing, ...plan.changed].sort();
-  mkdirSync(outDir, { recursive: true });
-  removeStaleStaging(outDir);
+  const report = { written: toWrite, pruned: plan.extra, unchanged: files.size - toWrite.length, notes: [] as string[] };
+  if (isClean(plan)) return report;
 
-  const staging = mkdtempSync(path.join(outDir, STAGING_PREFIX));
+  const p = outPaths(outDir);
+  const outKind = kind(p.out);
+  if (outKind !== 'dir' && outKind !== 'missing') throw notAFolder(p, outKind);
+  const unchanged = `; ${p.out}/ is unchanged.`;
+  if (outKind === 'dir') {
+    // The switch renames out/ and removes the old tree: out/ itself must be writable, not a mount point.
+    try {
+      accessSync(p.out, constants.W_OK);
+    } catch (e) {
+      throw fsFailure(e, `Cannot write ${p.out}/`, unchanged);
+    }
+  }
+
   try {
-    for (const [index, file] of toWrite.entries()) {
-      onProgress?.(index + 1, toWrite.length);
-      const staged = path.join(staging, file);
-      mkdirSync(path.dirname(staged), { recursive: true });
-      writeFileSync(staged, files.get(file)!);
-    }
-    writeManifest(outDir, staging, new Map([...plan.previousManifest, ...plan.nextManifest]));
-    for (const file of toWrite) {
-      const target = path.join(outDir, file);
-      mkdirSync(path.dirname(target), { recursive: true });
-      renameSync(path.join(staging, file), target);
-    }
-    for (const file of plan.extra) {
-      rmSync(path.join(outDir, file), { force: true });
-      removeEmptyParents(outDir, path.dirname(file));
-    }
-    if (plan.manifestChanged || toWrite.length > 0 || plan.extra.length > 0) writeManifest(outDir, staging, plan.nextManifest);
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
+    rmSync(p.staging, { recursive: true, force: true });
+    mkdirSync(p.staging);
+    onStep?.('staging-created');
+    build(p, outKind === 'dir', files, toWrite, plan, onProgress, onStep);
+    if (outKind === 'dir') assertNoMountInside(p);
+  } catch (e) {
+    discard(p.staging);
+    throw e instanceof EnvironmentError ? e : fsFailure(e, `Cannot build the new ${p.out}/ (at ${failedPath(e) ?? p.staging})`, unchanged);
   }
-  return { written: toWrite, pruned: plan.extra, unchanged: files.size - toWrite.length };
+  onStep?.('built');
+
+  if (outKind === 'dir') {
+    try {
+      renameSync(p.out, p.previous);
+    } catch (e) {
+      discard(p.staging);
+      throw fsFailure(e, `Cannot move ${p.out}/ aside to ${p.previous}`, unchanged);
+    }
+    onStep?.('out-moved-aside');
+  }
+  try {
+    renameSync(p.staging, p.out);
+  } catch (e) {
+    // Undo the first rename; if even that fails, the next run's recovery finishes or undoes the switch.
+    let after = unchanged;
+    try {
+      if (outKind === 'dir') renameSync(p.previous, p.out);
+      discard(p.staging);
+    } catch {
+      after = `; the next slipway generate restores ${p.out}/ (the old tree is ${p.previous}).`;
+    }
+    throw fsFailure(e, `Cannot move the new tree ${p.staging} to ${p.out}/`, after);
+  }
+  onStep?.('switched');
+  try {
+    rmSync(p.previous, { recursive: true, force: true });
+  } catch (e) {
+    report.notes.push(`note: could not remove the previous tree ${p.previous} (${describeCause(e)}); the next generate removes it.`);
+  }
+  onStep?.('done');
+  return report;
 }
 
-function writeManifest(outDir: string, staging: string, manifest: Manifest): void {
-  const tmp = path.join(staging, MANIFEST_FILE);
-  writeFileSync(tmp, serializeManifest(manifest));
-  renameSync(tmp, path.join(outDir, MANIFEST_FILE));
-}
-
-/** Staging folders are Slipway's by name; one left behind by a crashed run is removed. */
-function removeStaleStaging(outDir: string): void {
-  for (const entry of readdirSync(outDir)) {
-    if (entry.startsWith(STAGING_PREFIX)) rmSync(path.join(outDir, entry), { recursive: true, force: true });
+/** Removes a half-built tree on the way out of a failure; one that resists is removed by the next run. */
+function discard(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // recover() removes it next time
   }
 }
 
-/** Removes folders emptied by pruning, up to out/ itself; a folder with anything left in it stays. */
-function removeEmptyParents(outDir: string, relDir: string): void {
+function notAFolder(p: OutPaths, k: string): EnvironmentError {
+  return new EnvironmentError(`${p.out} is a ${k === 'symlink' ? 'symbolic link' : 'file'}, not a folder: Slipway writes ${p.out}/ as a plain folder (move it away, then run again).`);
+}
+
+const failedPath = (e: unknown) => (e as { dest?: string }).dest ?? (e as NodeJS.ErrnoException).path;
+
+/**
+ * The new tree in staging: one pass over out/ linking what stays, then the new files, pruning's
+ * emptied folders removed, folder modes (and, as root, owners) restored, and the manifest last.
+ */
+function build(p: OutPaths, hadOut: boolean, files: ReadonlyMap<string, string>, toWrite: readonly string[], plan: Plan, onProgress?: OnProgress, onStep?: OnStep): void {
+  const skip = new Set<string>([...toWrite, ...plan.extra]);
+  const folders: Array<{ rel: string; mode: number; uid: number; gid: number }> = [];
+  const root = process.getuid?.() === 0;
+  let linked = 0;
+
+  const copyFolder = (rel: string) => {
+    const from = path.join(p.out, rel);
+    if (rel !== '') {
+      // Every old folder is replaced by the switch and removed with the old tree: it must be writable.
+      try {
+        accessSync(from, constants.W_OK);
+      } catch (e) {
+        throw fsFailure(e, `Cannot write ${from}/`, `; ${p.out}/ is unchanged.`);
+      }
+    }
+    const stats = lstat(from)!;
+    folders.push({ rel, mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid });
+    for (const entry of readdirSync(from, { withFileTypes: true })) {
+      const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (rel === '' && (entry.name === MANIFEST_FILE || entry.name.startsWith(LEGACY_STAGING_PREFIX))) continue;
+      if (skip.has(child)) continue;
+      const source = path.join(p.out, child);
+      const target = path.join(p.staging, child);
+      if (entry.isDirectory()) {
+        mkdirSync(target);
+        copyFolder(child);
+      } else if (entry.isSymbolicLink()) {
+        // Not Slipway's (it never makes one): kept as it is.
+        symlinkSync(readlinkSync(source), target);
+      } else {
+        linkOrCopy(source, target);
+        if (++linked % 1000 === 0) onStep?.('linking');
+      }
+    }
+  };
+  if (hadOut) copyFolder('');
+  onStep?.('linked');
+
+  const made = new Set<string>();
+  for (const [index, file] of toWrite.entries()) {
+    onProgress?.(index + 1, toWrite.length);
+    const dir = path.posix.dirname(file);
+    if (!made.has(dir)) {
+      mkdirSync(path.join(p.staging, dir), { recursive: true });
+      made.add(dir);
+    }
+    writeFile(path.join(p.staging, file), files.get(file)!);
+    if (index === toWrite.length >> 1) onStep?.('writing');
+  }
+  onStep?.('written');
+  for (const file of plan.extra) removeEmptyParents(p.staging, path.posix.dirname(file));
+
+  // A new folder gets this process's default mode and owner; only folders that differ are changed.
+  const fresh = lstat(p.staging)!;
+  const defaults = { mode: fresh.mode & 0o7777, uid: fresh.uid, gid: fresh.gid };
+  for (const folder of folders.reverse()) {
+    const target = path.join(p.staging, folder.rel);
+    try {
+      if (folder.mode !== defaults.mode) chmodSync(target, folder.mode);
+      if (root && (folder.uid !== defaults.uid || folder.gid !== defaults.gid)) chownSync(target, folder.uid, folder.gid);
+    } catch (e) {
+      if (errnoCode(e) !== 'ENOENT') throw e; // ENOENT: emptied by pruning and removed
+    }
+  }
+
+  const manifest = path.join(p.staging, MANIFEST_FILE);
+  writeFile(`${manifest}.tmp`, serializeManifest(plan.nextManifest));
+  onStep?.('manifest-temporary');
+  renameSync(`${manifest}.tmp`, manifest);
+}
+
+/** writeFileSync, with the path on the error even when the write (not the open) failed, e.g. ENOSPC. */
+function writeFile(target: string, content: string): void {
+  try {
+    writeFileSync(target, content);
+  } catch (e) {
+    if (e instanceof Error && (e as NodeJS.ErrnoException).path === undefined) (e as NodeJS.ErrnoException).path = target;
+    throw e;
+  }
+}
+
+function linkOrCopy(source: string, target: string): void {
+  try {
+    linkSync(source, target);
+    return;
+  } catch (e) {
+    const code = errnoCode(e);
+    if (code !== 'EPERM' && code !== 'EMLINK' && code !== 'EXDEV' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+    if (code === 'EPERM' && isImmutable(source)) throw new EnvironmentError(`Cannot replace ${source}: ${describeCause(e)}; it could not be removed with the old tree.`, { cause: e });
+  }
+  copyFileSync(source, target, constants.COPYFILE_FICLONE);
+}
+
+/** An immutable file refuses links and writes even to root; a file refused only by protected_hardlinks is writable. */
+function isImmutable(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK);
+    return false;
+  } catch (e) {
+    return errnoCode(e) === 'EPERM';
+  }
+}
+
+/** Removes folders emptied by pruning, up to the tree's root; a folder with anything left in it stays. */
+function removeEmptyParents(treeDir: string, relDir: string): void {
   let dir = relDir;
   while (dir !== '.' && dir !== '') {
-    const abs = path.join(outDir, dir);
+    const abs = path.join(treeDir, dir);
     try {
       if (readdirSync(abs).length > 0) return;
       rmdirSync(abs);
     } catch {
       return;
     }
-    dir = path.dirname(dir);
+    dir = path.posix.dirname(dir);
   }
 }
+
+/**
+ * A file system mounted at out/ or inside it cannot be renamed away with the old tree. Linux lists
+ * mounts in /proc/self/mountinfo (field 5, octal escapes); elsewhere this check is skipped.
+ */
+function assertNoMountInside(p: OutPaths): void {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return;
+  }
+  const out = path.resolve(p.out);
+  for (const line of text.split('\n')) {
+    const field = line.split(' ')[4];
+    if (!field) continue;
+    const mount = field.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+    if (mount === out || mount.startsWith(`${out}/`)) {
+      throw new EnvironmentError(`Cannot write ${p.out}/: ${mount === out ? `${p.out} is` : `${path.relative(process.cwd(), mount) || mount} inside it is`} a mount point, and Slipway replaces ${p.out}/ as a whole by renaming; ${p.out}/ is unchanged.`);
+    }
+  }
+}
+

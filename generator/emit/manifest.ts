@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { errnoCode, fsFailure } from './fs-errors.ts';
 
 export const MANIFEST_FILE = '.slipway-manifest.json';
 
@@ -16,8 +17,9 @@ export function readManifest(outDir: string): Manifest {
   let text: string;
   try {
     text = readFileSync(path.join(outDir, MANIFEST_FILE), 'utf8');
-  } catch {
-    return new Map();
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT' || errnoCode(e) === 'ENOTDIR') return new Map();
+    throw fsFailure(e, `Cannot read ${path.join(outDir, MANIFEST_FILE)}`);
   }
   try {
     const parsed = JSON.parse(text) as { generator?: unknown; files?: Record<string, unknown> };

@@ -1,7 +1,9 @@
 // Compares what the renderers produced with what is on disk, without changing anything.
 // Both `generate` (to know what to write) and `generate --check` (to report drift) use it.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fsFailure } from './fs-errors.ts';
+import { kindOf } from './out-paths.ts';
 import { hashContent, MANIFEST_FILE, readManifest, serializeManifest, type Manifest } from './manifest.ts';
 
 export interface Plan {
@@ -20,7 +22,10 @@ export interface Plan {
   readonly previousManifest: Manifest;
 }
 
-/** `inScope` limits the plan to part of out/ (generate --env); files outside it are left alone. */
+/**
+ * `inScope` limits the plan to part of out/ (generate --env); files outside it are left alone.
+ * A file that cannot be read (permissions, I/O) is an EnvironmentError naming it.
+ */
 export function planEmit(outDir: string, files: ReadonlyMap<string, string>, inScope: (file: string) => boolean = () => true): Plan {
   for (const file of files.keys()) assertSafePath(file);
   const previous = readManifest(outDir);
@@ -28,18 +33,40 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, string>, inS
   const missing: string[] = [];
   const conflicts: string[] = [];
   const editedByHand: string[] = [];
+  const onDiskKind = (file: string) => kindOf(read(() => lstatSync(path.join(outDir, file), { throwIfNoEntry: false }), outDir, file));
+  // A rendered file needs every folder above it to be a folder (or absent): a file there (other than
+  // an owned one about to be pruned) or a symbolic link is someone else's, so the path is refused.
+  const folderOk = new Map<string, boolean>();
+  const ancestorsOk = (file: string): boolean => {
+    const dir = path.posix.dirname(file);
+    if (dir === '.') return true;
+    let ok = folderOk.get(dir);
+    if (ok === undefined) {
+      ok = ancestorsOk(dir);
+      if (ok) {
+        const k = onDiskKind(dir);
+        ok = k === 'dir' || k === 'missing' || (k === 'file' && previous.has(dir) && inScope(dir) && !files.has(dir));
+      }
+      folderOk.set(dir, ok);
+    }
+    return ok;
+  };
 
   for (const [file, content] of files) {
-    const target = path.join(outDir, file);
-    if (!existsSync(target)) {
-      missing.push(file);
-      continue;
-    }
-    if (!statSync(target).isFile()) {
+    if (!ancestorsOk(file)) {
       conflicts.push(file);
       continue;
     }
-    const onDisk = readFileSync(target);
+    const k = onDiskKind(file);
+    if (k === 'missing') {
+      missing.push(file);
+      continue;
+    }
+    if (k !== 'file') {
+      conflicts.push(file);
+      continue;
+    }
+    const onDisk = read(() => readFileSync(path.join(outDir, file)), outDir, file);
     const owned = previous.get(file);
     if (owned === undefined) {
       // A file we did not write: adopt it only if it already holds exactly our content.
@@ -50,13 +77,22 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, string>, inS
     if (!onDisk.equals(Buffer.from(content))) changed.push(file);
   }
 
-  const extra = [...previous.keys()].filter((f) => inScope(f) && !files.has(f) && existsSync(path.join(outDir, f))).sort();
+  // Only a regular file at an owned path is pruned: a folder or link put there since is not ours.
+  const extra = [...previous.keys()].filter((f) => inScope(f) && !files.has(f) && onDiskKind(f) === 'file').sort();
   const next = new Map([...previous].filter(([f]) => !inScope(f)));
   for (const [file, content] of files) next.set(file, hashContent(content));
   const manifestPath = path.join(outDir, MANIFEST_FILE);
-  const manifestChanged = !existsSync(manifestPath) || readFileSync(manifestPath, 'utf8') !== serializeManifest(next);
+  const manifestChanged = !existsSync(manifestPath) || read(() => readFileSync(manifestPath, 'utf8'), outDir, MANIFEST_FILE) !== serializeManifest(next);
 
   return { changed, missing, extra, conflicts, editedByHand, manifestChanged, nextManifest: next, previousManifest: previous };
+}
+
+function read<T>(fn: () => T, outDir: string, file: string): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw fsFailure(e, `Cannot read ${path.join(outDir, file)}`);
+  }
 }
 
 export const isClean = (p: Plan) => p.changed.length + p.missing.length + p.extra.length + p.conflicts.length === 0 && !p.manifestChanged;
