@@ -1,7 +1,9 @@
 // Machine output for CI and editors: stable field order, one object. Acknowledged warnings are
-// listed with the others, marked "acknowledged": true with their reason, and counted apart.
+// listed with the others, marked "acknowledged": true with their reason, and counted apart. Text
+// that looks like a credential is redacted (the loader refuses it already; a second line of defence).
 import { sortIssues, type Issue } from '../issues.ts';
 import type { AcknowledgedIssue } from '../load/acknowledgments.ts';
+import { redactSecrets } from '../secrets.ts';
 
 export function formatIssuesJson(issues: readonly Issue[], fileCount: number, acknowledged: readonly AcknowledgedIssue[] = []): string {
   const errors = issues.filter((i) => i.severity === 'error').length;
@@ -18,10 +20,10 @@ export function formatIssuesJson(issues: readonly Issue[], fileCount: number, ac
       column: i.column,
       severity: i.severity,
       code: i.code,
-      path: i.path,
-      message: i.message,
-      ...(i.hint !== undefined && { hint: i.hint }),
-      ...(reasons.has(i) && { acknowledged: true, reason: reasons.get(i) }),
+      path: redactSecrets(i.path),
+      message: redactSecrets(i.message),
+      ...(i.hint !== undefined && { hint: redactSecrets(i.hint) }),
+      ...(reasons.has(i) && { acknowledged: true, reason: redactSecrets(reasons.get(i)!) }),
     })),
   };
   return `${JSON.stringify(report, null, 2)}\n`;

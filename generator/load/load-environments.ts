@@ -1,5 +1,5 @@
 // load: environment files -> validated, resolved, frozen models plus every issue found, located.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { environmentSchema } from '../../schema/environment.ts';
 import type { OnProgress } from '../format/progress.ts';
@@ -13,9 +13,11 @@ import { fleetRules } from '../model/rules/fleet.ts';
 import { error, warning } from '../model/rules/rule.ts';
 import type { Acknowledgment } from '../../schema/acknowledge.ts';
 import { acknowledgmentFindings, applyAcknowledgments, type AcknowledgedIssue } from './acknowledgments.ts';
+import { LIMITS, readBounded } from './limits.ts';
 import { position } from './locate.ts';
 import { SCHEMA_COMMENT, schemaCommentLine } from './schema-comment.ts';
 import { schemaIssues } from './schema-issues.ts';
+import { scrubIssue, valueIssues } from './value-checks.ts';
 import { readYaml, type YamlSource } from './yaml-document.ts';
 
 export const DEFAULT_ENVIRONMENTS_DIR = 'environments';
@@ -48,6 +50,7 @@ export function loadEnvironments(files: readonly string[], onProgress?: OnProgre
 
 /** Same as loadEnvironments for contents read elsewhere (e.g. from git); text undefined = unreadable. */
 export function loadEnvironmentTexts(inputs: ReadonlyArray<{ file: string; text: string | undefined }>, onProgress?: OnProgress, policy: Policy = policyFor()): LoadResult {
+  if (inputs.length > LIMITS.environmentFiles) return tooManyFiles(inputs.map((i) => i.file));
   const environments: Environment[] = [];
   const issues: Issue[] = [];
   const acknowledged: AcknowledgedIssue[] = [];
@@ -102,13 +105,40 @@ function duplicateFileIssue(first: string, file: string, source: YamlSource | un
   return source ? locate(source, finding) : { ...finding, path: 'name', file, line: 0, column: 0 };
 }
 
+/** Nothing is loaded past the limit: one located error on the first file over it. */
+function tooManyFiles(files: readonly string[]): LoadResult {
+  const first = files[LIMITS.environmentFiles]!;
+  const dir = path.posix.dirname(first);
+  const issue: Issue = {
+    code: 'ENV_TOO_MANY_FILES',
+    severity: 'error',
+    message: `There are ${files.length} environment files, more than the ${LIMITS.environmentFiles} Slipway reads in one run (this is file ${LIMITS.environmentFiles + 1}); no file was loaded.`,
+    file: first,
+    line: 1,
+    column: 1,
+    path: '',
+    hint: `Remove environments that are gone from ${dir}/, or split the fleet over two repositories.`,
+  };
+  return { environments: [], issues: [issue], acknowledged: [] };
+}
+
 function readText(file: string): string | undefined {
   try {
-    return statSync(file).isFile() ? readFileSync(file, 'utf8') : undefined;
+    // Regular files only, never more than the size limit (readBounded): a FIFO would block, and a
+    // symbolic link could make a pull request's validate read, and quote, a file outside the repository.
+    return lstatSync(file).isFile() ? readBounded(file) : undefined;
   } catch {
     return undefined;
   }
 }
+
+const isSymlink = (file: string) => {
+  try {
+    return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+};
 
 interface FileResult {
   /** Present only when the file has no errors: renderers never see invalid input. */
@@ -120,6 +150,10 @@ interface FileResult {
 }
 
 export function loadEnvironment(file: string, text: string | undefined = readText(file), policy: Policy = policyFor()): FileResult {
+  if (text === undefined && isSymlink(file)) {
+    const message = `${file} is a symbolic link; Slipway reads only regular files, so that a link cannot make it read (and print) a file outside the repository.`;
+    return { issues: [{ code: 'ENV_FILE_SYMLINK', severity: 'error', message, file, line: 0, column: 0, path: '', hint: 'Replace the link with the environment file itself.' }], acknowledged: [] };
+  }
   if (text === undefined) {
     return {
       issues: [{ code: 'FILE_NOT_FOUND', severity: 'error', message: `Cannot read ${file}.`, file, line: 0, column: 0, path: '', hint: 'Check the path; environment files live in environments/<name>.yaml.' }],
@@ -127,17 +161,22 @@ export function loadEnvironment(file: string, text: string | undefined = readTex
     };
   }
   const { source, issues } = readYaml(file, text);
-  if (source.data === undefined || issues.length > 0) return { source, issues, acknowledged: [] };
+  const clean = source.data !== undefined && issues.length === 0;
+  const values = valueIssues(source, clean);
+  // A credential stops the file here: schema messages quote values, so they never see one.
+  if (!clean || values.secret) return { source, issues: [...issues, ...values.issues].map(scrubIssue), acknowledged: [] };
 
   const parsed = environmentSchema.safeParse(source.data);
-  if (!parsed.success) return { source, issues: schemaIssues(source, environmentSchema, parsed.error.issues), acknowledged: [] };
+  if (!parsed.success) return { source, issues: [...values.issues, ...schemaIssues(source, environmentSchema, parsed.error.issues)].map(scrubIssue), acknowledged: [] };
 
   const environment = normalize(parsed.data, file);
   const findings = [...checkEnvironment(environment, parsed.data, policy), ...fileFindings(environment, text)];
   const entries = parsed.data.acknowledge ?? [];
   const fired = new Set(findings.map((f) => f.code));
   const located = [...findings, ...acknowledgmentFindings(entries, fired)].map((f) => locate(source, f));
-  const { issues: reported, acknowledged } = applyAcknowledgments(located, entries);
+  const applied = applyAcknowledgments(located, entries);
+  const reported = [...values.issues, ...applied.issues].map(scrubIssue);
+  const acknowledged = applied.acknowledged.map(scrubIssue);
   return hasErrors(reported) ? { source, issues: reported, acknowledged } : { environment, source, issues: reported, acknowledged };
 }
 

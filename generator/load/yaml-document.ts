@@ -1,10 +1,12 @@
 // Reads one YAML file into a document that keeps source ranges, turning every syntax problem
-// (duplicate keys, tabs, alias bombs, several documents, non-mapping roots) into an Issue.
-import { LineCounter, parseDocument, isAlias, isCollection, isMap, isNode, isPair, isScalar, type Document, type Node } from 'yaml';
+// (duplicate keys, tabs, alias bombs, several documents, non-mapping roots) and every input limit
+// (size, depth, entries, string length; see limits.ts) into a located Issue. Keys that name
+// JavaScript prototype machinery (__proto__, constructor, prototype) are refused here, before any
+// code sees the data.
+import { LineCounter, parseDocument, isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { Issue } from '../issues.ts';
-
-/** Aliases are allowed, but an alias that expands into huge data is refused (billion laughs). */
-const MAX_ALIAS_COUNT = 50;
+import { LIMITS, nestingOverflow, sizeOverflow } from './limits.ts';
+import { walkYaml } from './walk.ts';
 
 export interface YamlSource {
   readonly file: string;
@@ -15,19 +17,26 @@ export interface YamlSource {
   readonly data?: unknown;
 }
 
+/** Keys that would reach Object.prototype or a constructor through code that indexes with them. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 const yamlCodes: Record<string, { code: string; message: (at: string) => string; hint: string }> = {
-  DUPLICATE_KEY: {
-    code: 'YAML_DUPLICATE_KEY',
-    message: (at) => `The key "${/^[^:\n]*/.exec(at)![0].trim()}" appears twice in one mapping.`,
-    hint: 'Remove one of the two keys: YAML readers disagree on which one wins.',
-  },
   TAB_AS_INDENT: { code: 'YAML_TAB', message: () => 'A tab is used for indentation.', hint: 'Indent with spaces; YAML does not allow tabs for indentation.' },
   MULTIPLE_DOCS: { code: 'YAML_MULTIPLE_DOCUMENTS', message: () => 'The file holds more than one YAML document.', hint: 'Keep one environment per file: remove the extra "---" document.' },
 };
 
 export function readYaml(file: string, text: string): { source: YamlSource; issues: Issue[] } {
+  const limitIssue = textLimitIssue(file, text);
+  if (limitIssue) {
+    // Not parsed: a document of nothing, positions counted on the text itself.
+    const lines = new LineCounter();
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    return { source: { file, text, doc: parseDocument(''), lines }, issues: [limitIssue] };
+  }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true, merge: false });
+  // uniqueKeys off: the parser compares every key with every other (quadratic); duplicates are found
+  // below with a set. logLevel error: the parser would print warnings itself (to stderr).
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, strict: true, merge: false, logLevel: 'error' });
   const issues: Issue[] = [];
   const at = (offset: number) => {
     const { line, col } = lines.linePos(offset);
@@ -66,14 +75,16 @@ export function readYaml(file: string, text: string): { source: YamlSource; issu
     });
     return { source: { file, text, doc, lines }, issues };
   }
+  issues.push(...structureIssues(file, root, at));
+  if (issues.length > 0) return { source: { file, text, doc, lines }, issues };
   try {
-    const data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    const data = doc.toJS({ maxAliasCount: LIMITS.aliases });
     return { source: { file, text, doc, lines, data }, issues };
   } catch (e) {
     issues.push({
       code: 'YAML_ALIAS_LIMIT',
       severity: 'error',
-      message: `Aliases expand too far (more than ${MAX_ALIAS_COUNT} uses), which looks like a resource exhaustion attack: ${sentence((e as Error).message)}`,
+      message: `Aliases expand too far (more than ${LIMITS.aliases} uses), which looks like a resource exhaustion attack: ${sentence((e as Error).message)}`,
       file,
       ...at(firstAliasOffset(root) ?? 0),
       path: '',
@@ -81,6 +92,108 @@ export function readYaml(file: string, text: string): { source: YamlSource; issu
     });
     return { source: { file, text, doc, lines }, issues };
   }
+}
+
+/** Size and nesting, judged on the text before the parser sees it. */
+function textLimitIssue(file: string, text: string): Issue | undefined {
+  const position = (offset: number) => {
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    return { line, column: offset - before.lastIndexOf('\n') };
+  };
+  const tooLarge = sizeOverflow(text);
+  if (tooLarge !== undefined) {
+    return {
+      code: 'YAML_FILE_TOO_LARGE',
+      severity: 'error',
+      message: `The file is larger than ${LIMITS.fileBytes / 1024} KiB (Slipway's limit for one environment file); it goes past the limit here and is not read.`,
+      file,
+      ...position(tooLarge),
+      path: '',
+      hint: 'An environment file is a few kilobytes: remove generated or pasted content, and keep one environment per file.',
+    };
+  }
+  const tooDeep = nestingOverflow(text, 2 * LIMITS.depth);
+  if (tooDeep !== undefined) {
+    return {
+      code: 'YAML_TOO_DEEP',
+      severity: 'error',
+      message: `Lists and mappings are nested far more than ${LIMITS.depth} levels deep here (Slipway's limit); the file is not parsed.`,
+      file,
+      ...position(tooDeep),
+      path: '',
+      hint: `No environment field is nested more than a few levels: remove the extra brackets or indentation.`,
+    };
+  }
+  return undefined;
+}
+
+type At = (offset: number) => { line: number; column: number };
+
+/** Duplicate, reserved and non-scalar keys, and the depth, entry and length limits, on the parsed tree. */
+function structureIssues(file: string, root: Node, at: At): Issue[] {
+  const issues: Issue[] = [];
+  const add = (code: string, node: Node | null | undefined, path: readonly (string | number)[], message: string, hint: string) =>
+    issues.push({ code, severity: 'error', message, file, ...at(node?.range?.[0] ?? 0), path: path.join('.'), hint });
+  const field = (path: readonly (string | number)[]) => (path.length ? `"${path.join('.')}"` : 'The top level');
+
+  walkYaml(root, {
+    collection(node, path, depth) {
+      if (depth > LIMITS.depth) {
+        add('YAML_TOO_DEEP', node, path, `${field(path)} is nested ${depth} levels deep, more than the ${LIMITS.depth} levels Slipway reads.`, 'No environment field is nested more than a few levels: flatten this value.');
+        return false;
+      }
+      if (node.items.length > LIMITS.entries) {
+        const extra = node.items[LIMITS.entries]!;
+        add(
+          'YAML_TOO_MANY_ENTRIES',
+          isPair(extra) ? (extra.key as Node) : (extra as Node),
+          path,
+          `${field(path)} has ${node.items.length} ${isSeq(node) ? 'items' : 'keys'}, more than the ${LIMITS.entries} Slipway reads in one ${isSeq(node) ? 'list' : 'mapping'}; the first one past the limit is here.`,
+          'No environment field needs this many entries: remove the extra ones.',
+        );
+        return false;
+      }
+      if (!isMap(node)) return true;
+      const seen = new Map<string, Node>();
+      for (const pair of node.items) {
+        const key = pair.key as Node | null;
+        if (!isScalar(key)) {
+          const what = isAlias(key) ? 'an alias' : isCollection(key) ? 'a list or mapping' : 'empty';
+          add('YAML_COMPLEX_KEY', isNode(key) ? key : (pair.value as Node), path, `${field(path)} has a key that is ${what}, not a plain name.`, 'Write each key as a plain name such as "owner:".');
+          continue;
+        }
+        const name = String(key.value);
+        if (RESERVED_KEYS.has(name)) {
+          add(
+            'YAML_RESERVED_KEY',
+            key,
+            path,
+            `${field(path)} has the key "${name}", which no environment field uses and which names JavaScript object internals (prototype pollution).`,
+            `Remove the key "${name}"; if it is a tag or label name, choose another.`,
+          );
+          continue;
+        }
+        const first = seen.get(name);
+        if (first) {
+          add('YAML_DUPLICATE_KEY', key, path, `The key "${name}" appears twice in one mapping (first on line ${at(first.range?.[0] ?? 0).line}).`, 'Remove one of the two keys: YAML readers disagree on which one wins.');
+        } else seen.set(name, key);
+      }
+      return true;
+    },
+    scalar(node, path, isKey) {
+      if (typeof node.value === 'string' && node.value.length > LIMITS.stringLength) {
+        add(
+          'YAML_STRING_TOO_LONG',
+          node,
+          path,
+          `${isKey ? `A key in ${field(path)}` : field(path)} is ${node.value.length} characters long, more than the ${LIMITS.stringLength} Slipway reads in one ${isKey ? 'key' : 'value'}.`,
+          'No environment field holds text this long: shorten it (descriptions stop at 200 characters).',
+        );
+      }
+    },
+  });
+  return issues;
 }
 
 /** The first line of a parser message, ending in a full stop. */

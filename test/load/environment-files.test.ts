@@ -1,10 +1,10 @@
 // One environment, one file, and a name that is not a folder of out/ every environment shares.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listEnvironmentFiles, loadEnvironments, loadEnvironmentTexts } from '../../generator/load/load-environments.ts';
-import { repoRoot } from '../helpers/workspace.ts';
+import { inWorkspace, repoRoot, runCli } from '../helpers/workspace.ts';
 
 const minimal = readFileSync(path.join(repoRoot, 'test/fixtures/valid/minimal.yaml'), 'utf8');
 
@@ -23,6 +23,25 @@ describe('environment files', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('refuses a symbolic link, without reading or quoting what it points to', async () => {
+    await inWorkspace(async (ws) => {
+      // What a pull request could point a link at: a file outside the repository with something worth reading.
+      const outside = path.join(ws, '..', `${path.basename(ws)}-outside.yaml`);
+      writeFileSync(outside, minimal.replace('name: minimal', 'name: outside-value-7f3a').replace('zone: retro.example.com', 'zone: INSIDE-THE-TARGET'));
+      try {
+        symlinkSync(outside, path.join(ws, 'environments/linked.yaml'));
+        const { issues } = loadEnvironments(['environments/linked.yaml']);
+        expect(issues).toMatchObject([{ code: 'ENV_FILE_SYMLINK', file: 'environments/linked.yaml', line: 0 }]);
+        const run = await runCli(['validate', '--format', 'json']);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toContain('"code": "ENV_FILE_SYMLINK"');
+        expect(run.stdout).not.toMatch(/outside-value-7f3a|INSIDE-THE-TARGET/);
+      } finally {
+        rmSync(outside, { force: true });
+      }
+    });
   });
 
   it.each(['base', 'modules'])('refuses the environment name %s, a folder of out/', (name) => {
