@@ -19,6 +19,7 @@ const commands: readonly Entry[] = [
   { name: 'preflight', summary: 'Print the vCPU quota and az checks a first terraform apply needs per subscription.', load: async () => (await import('./commands/preflight.ts')).preflightCommand },
   { name: 'diff', summary: 'Compare the output at a git revision with the working tree; flag dangerous changes.', load: async () => (await import('./commands/diff.ts')).diffCommand },
   { name: 'comment', summary: 'Post or update the one sticky diff comment on a pull request.', load: async () => (await import('./commands/comment.ts')).commentCommand },
+  { name: 'repository', summary: 'Check the GitHub settings that make review binding: protection, CODEOWNERS, Actions.', load: async () => (await import('./commands/repository.ts')).repositoryCommand },
   { name: 'schema', summary: 'Write schema/environment.schema.json from the zod model (editor completion).', load: async () => (await import('./commands/schema.ts')).schemaCommand },
 ];
 

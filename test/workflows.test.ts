@@ -1,23 +1,25 @@
 // The GitHub workflows: pinned actions, least privilege, commands that exist, shell that passes
-// shellcheck; and their local equivalents pass here.
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+// shellcheck; the promotion's own shell run against real git repositories; and the workflows' local
+// equivalents pass here.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { findOnPath } from '../generator/find-on-path.ts';
 import { repoRoot, runCli } from './helpers/workspace.ts';
 
 const dir = path.join(repoRoot, '.github/workflows');
 const workflows = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.yml')).sort().map((f) => [f, { text: readFileSync(path.join(dir, f), 'utf8'), doc: parse(readFileSync(path.join(dir, f), 'utf8')) }]));
-type Step = { uses?: string; run?: string; name?: string };
-type Job = { permissions?: Record<string, string>; steps?: Step[]; uses?: string };
+type Step = { uses?: string; run?: string; name?: string; id?: string; env?: Record<string, string> };
+type Job = { permissions?: Record<string, string>; steps?: Step[]; uses?: string; environment?: string; needs?: string; outputs?: Record<string, string> };
 const jobs = Object.entries(workflows).flatMap(([file, w]) => Object.entries(w.doc.jobs as Record<string, Job>).map(([name, job]) => ({ file, name, job })));
 const steps = jobs.flatMap((j) => (j.job.steps ?? []).map((s) => ({ ...j, step: s })));
 
 describe('GitHub workflows', () => {
-  it('has checks for pull requests and main, and the diff comment on pull requests', () => {
-    expect(Object.keys(workflows)).toEqual(['checks.yml', 'main.yml', 'pull-request.yml']);
+  it('has checks for pull requests and main, the diff comment on pull requests, and the promotion', () => {
+    expect(Object.keys(workflows)).toEqual(['checks.yml', 'main.yml', 'promote.yml', 'pull-request.yml']);
     expect(workflows['pull-request.yml']!.doc.on).toHaveProperty('pull_request');
     expect(workflows['main.yml']!.doc.on.push.branches).toEqual(['main']);
     for (const f of ['main.yml', 'pull-request.yml']) expect(workflows[f]!.doc.jobs.checks.uses).toBe('./.github/workflows/checks.yml');
@@ -36,6 +38,32 @@ describe('GitHub workflows', () => {
     expect(writers.map((j) => [j.file, j.name, j.job.permissions])).toEqual([['pull-request.yml', 'diff', { contents: 'read', 'pull-requests': 'write' }]]);
     expect(writers[0]!.job.steps!.some((s) => s.run?.includes('slipway comment'))).toBe(true);
     expect(Object.values(workflows).some((w) => /write-all|pull_request_target/.test(w.text))).toBe(false);
+  });
+
+  it('promotes with the deploy key of the stage\'s GitHub Environment only, after the checks are known green', () => {
+    const promote = workflows['promote.yml']!.doc;
+    const inputs = promote.on.workflow_dispatch.inputs;
+    expect(inputs.stage).toMatchObject({ type: 'choice', options: ['test', 'prod'], required: true });
+    expect(inputs.ref).toMatchObject({ type: 'string', default: 'main' });
+    expect(Object.keys(promote.jobs)).toEqual(['verify', 'promote']);
+    const { verify, promote: writer } = promote.jobs as Record<string, Job>;
+    // The one job that can move a stage: it runs in the GitHub Environment named after the stage
+    // (its required reviewers approve it first), after verify, with a read-only GITHUB_TOKEN: the
+    // deploy key, an environment secret, is what writes (GITHUB_TOKEN cannot bypass a ruleset).
+    expect(writer!.environment).toBe('${{ inputs.stage }}');
+    expect(writer!.needs).toBe('verify');
+    expect(writer!.permissions).toEqual({ contents: 'read' });
+    expect(verify!.environment).toBeUndefined();
+    expect(verify!.permissions).toEqual({ contents: 'read', checks: 'read' });
+    const secretUses = jobs.flatMap((j) => (j.job.steps ?? []).filter((st) => JSON.stringify(st).includes('secrets.PROMOTE_DEPLOY_KEY')).map(() => `${j.file} ${j.name}`));
+    expect(secretUses).toEqual(['promote.yml promote']);
+    const push = writer!.steps!.find((st) => st.run?.includes('git push'))!;
+    expect(push.env).toMatchObject({ SHA: '${{ needs.verify.outputs.sha }}', DEPLOY_KEY: '${{ secrets.PROMOTE_DEPLOY_KEY }}' });
+    const pushLines = push.run!.split('\n').filter((l) => /^\s*git push/.test(l));
+    expect(pushLines).toEqual(['git push "git@${host}:${GITHUB_REPOSITORY}.git" "${SHA}:refs/heads/stage/${STAGE}"']);
+    expect(verify!.outputs).toEqual({ sha: '${{ steps.commit.outputs.sha }}' });
+    // Inputs reach the shell through env, never spliced into the script.
+    for (const st of [...verify!.steps!, ...writer!.steps!]) expect(st.run ?? '', st.name).not.toMatch(/\$\{\{/);
   });
 
   it('runs the required checks', () => {
@@ -58,6 +86,168 @@ describe('GitHub workflows', () => {
       const script = `#!/usr/bin/env bash\nset -euo pipefail\n${step.run!.replace(/\$\{\{[^}]*\}\}/g, 'x')}`;
       expect(() => execFileSync(shellcheck!, ['-s', 'bash', '-'], { input: script, stdio: ['pipe', 'pipe', 'pipe'] }), `${file} ${name}: ${step.name ?? step.run}`).not.toThrow();
     }
+  });
+});
+
+// The promote workflow's two scripts, run as GitHub runs them (bash -eo pipefail) in a clone of a
+// real git repository, with gh answering check runs from fixtures and ssh serving the push from a
+// local bare repository: what is promoted, what is refused, and what the push does.
+describe("the promote workflow's shell", () => {
+  const promote = workflows['promote.yml']!.doc.jobs as Record<string, Job>;
+  const verifyStep = promote.verify!.steps!.find((st) => st.id === 'commit')!;
+  const pushStep = promote.promote!.steps!.find((st) => st.run?.includes('git push'))!;
+  let root: string;
+  let checkout: string;
+  const sha: Record<string, string> = {};
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: root } }).trim();
+  const origin = () => path.join(root, 'github/numbers/platform-gitops.git');
+
+  beforeAll(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'slipway-promote-'));
+    mkdirSync(path.join(root, 'github/numbers'), { recursive: true });
+    git(root, 'init', '--bare', '-q', '-b', 'main', origin());
+    const seed = path.join(root, 'seed');
+    git(root, 'init', '-q', '-b', 'main', seed);
+    const commit = (name: string, file: string) => {
+      writeFileSync(path.join(seed, file), `${name}\n`);
+      git(seed, 'add', '.');
+      git(seed, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', name);
+      sha[name] = git(seed, 'rev-parse', 'HEAD');
+    };
+    mkdirSync(path.join(seed, 'out'));
+    commit('A', 'out/a.yaml');
+    git(seed, 'checkout', '-q', '-b', 'feature');
+    commit('X', 'out/x.yaml'); // a pull request's head: never merged
+    git(seed, 'checkout', '-q', 'main');
+    commit('B', 'out/b.yaml');
+    git(seed, 'tag', 'v1');
+    commit('C', 'out/c.yaml');
+    git(seed, 'push', '-q', origin(), 'main', 'feature', 'v1', `${sha.A}:refs/heads/stage/test`, `${sha.X}:refs/heads/stage/odd`);
+    checkout = path.join(root, 'checkout');
+    git(root, 'clone', '-q', origin(), checkout); // as actions/checkout with fetch-depth: 0
+    const bin = path.join(root, 'bin');
+    mkdirSync(bin);
+    mkdirSync(path.join(root, 'stubs'));
+    writeFileSync(
+      path.join(bin, 'gh'),
+      [
+        '#!/usr/bin/env bash',
+        'set -euo pipefail',
+        'echo "$*" >> "$STUBS/gh.log"',
+        'if [ "$1 $2" = "api meta" ]; then echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"; exit 0; fi',
+        '# api -X GET repos/OWNER/REPO/commits/SHA/check-runs -f check_name=NAME -f filter=latest',
+        'path=$4; sha=${path#*/commits/}; sha=${sha%%/*}; name=${6#check_name=}',
+        'file="$STUBS/$sha.json"',
+        '[ -f "$file" ] || { echo \'{"total_count":0,"check_runs":[]}\'; exit 0; }',
+        'jq --arg n "$name" \'{check_runs: [.[] | select(.name == $n)]}\' "$file"',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      path.join(bin, 'ssh'),
+      [
+        '#!/usr/bin/env bash',
+        '# ssh -i KEY -o ... git@HOST "git-receive-pack \'owner/repo.git\'": served from $FAKE_GITHUB.',
+        'for last; do :; done',
+        'echo "$* key-mode=$(stat -c %a "$2")" >> "$STUBS/ssh.log"',
+        'cd "$FAKE_GITHUB" && eval "$last"',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(path.join(bin, 'gh'), 0o755);
+    chmodSync(path.join(bin, 'ssh'), 0o755);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const runs = (name: string, entries: { name?: string; slug?: string; status?: string; conclusion?: string | null }[]) =>
+    writeFileSync(path.join(root, 'stubs', `${sha[name]}.json`), JSON.stringify(entries.map((e) => ({ name: e.name ?? 'checks / checks', app: { slug: e.slug ?? 'github-actions' }, status: e.status ?? 'completed', conclusion: e.conclusion === undefined ? 'success' : e.conclusion }))));
+
+  const run = (step: Step, env: Record<string, string>) => {
+    const temp = mkdtempSync(path.join(root, 'run-'));
+    const files = { GITHUB_OUTPUT: path.join(temp, 'output'), GITHUB_STEP_SUMMARY: path.join(temp, 'summary') };
+    for (const f of Object.values(files)) writeFileSync(f, '');
+    const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).filter(([, v]) => !v.includes('${{')));
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+      cwd: checkout,
+      encoding: 'utf8',
+      env: {
+        PATH: `${path.join(root, 'bin')}:${process.env.PATH}`,
+        HOME: root,
+        GIT_CONFIG_NOSYSTEM: '1',
+        STUBS: path.join(root, 'stubs'),
+        FAKE_GITHUB: path.join(root, 'github'),
+        RUNNER_TEMP: temp,
+        GITHUB_REF: 'refs/heads/main',
+        GITHUB_REPOSITORY: 'numbers/platform-gitops',
+        GITHUB_SERVER_URL: 'https://github.com',
+        GH_TOKEN: 'x',
+        DEFAULT_BRANCH: 'main',
+        ...stepEnv,
+        ...files,
+        ...env,
+      },
+    });
+    return { code: result.status, stdout: result.stdout, output: readFileSync(files.GITHUB_OUTPUT, 'utf8'), summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'), temp };
+  };
+  const verify = (env: Record<string, string>) => run(verifyStep, { STAGE: 'test', ...env });
+
+  it('promotes the default branch once its checks passed, listing what moves', () => {
+    runs('C', [{}, { name: 'lint', conclusion: 'failure' }]);
+    const r = verify({ REF: 'main' });
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.output).toBe(`sha=${sha.C}\n`);
+    expect(r.summary).toContain(`### Promote ${sha.C} to stage/test`);
+    expect(r.summary).toMatch(/\n[0-9a-f]{7,} C\n[0-9a-f]{7,} B\n~~~\n/);
+    expect(r.summary).toMatch(/out\/b\.yaml \| 1 \+[\s\S]*out\/c\.yaml \| 1 \+/);
+  });
+
+  it('takes a tag or a commit, and creates a stage branch that does not exist yet', () => {
+    runs('B', [{}]);
+    expect(verify({ REF: 'v1' }).output).toBe(`sha=${sha.B}\n`);
+    const r = verify({ REF: sha.B!, STAGE: 'prod' });
+    expect(r.output).toBe(`sha=${sha.B}\n`);
+    expect(r.summary).toContain('stage/prod does not exist yet: it is created at this commit.');
+  });
+
+  it.each([
+    ['a commit not on the default branch', () => runs('X', [{}]), { REF: 'feature' }, /::error::[0-9a-f]{40} is not on main: only commits merged after review are promoted\./],
+    ['a failed check', () => runs('C', [{ conclusion: 'failure' }]), { REF: 'main' }, /::error::The check "checks \/ checks" on [0-9a-f]{40} is failure, not success/],
+    ['a check still running', () => runs('C', [{ status: 'in_progress', conclusion: null }]), { REF: 'main' }, /is in_progress, not success/],
+    ['a check by another app only', () => runs('C', [{ slug: 'someone-else' }]), { REF: 'main' }, /is missing, not success/],
+    ['a ref that does not exist', () => {}, { REF: 'no-such-ref' }, /::error::No commit "no-such-ref" in this repository\./],
+    ['a stage that would move backwards or sideways', () => runs('C', [{}]), { REF: 'main', STAGE: 'odd' }, /::error::stage\/odd is at [0-9a-f]{40}, which [0-9a-f]{40} does not contain: a promotion only moves forward/],
+    ['a run from another branch', () => runs('C', [{}]), { REF: 'main', GITHUB_REF: 'refs/heads/feature' }, /::error::Run promote from main, not refs\/heads\/feature\./],
+    ['an option for a ref', () => {}, { REF: '--all' }, /::error::No commit "--all"/],
+  ])('refuses %s', (_name, setup, env, says) => {
+    setup();
+    const r = verify(env as Record<string, string>);
+    expect(r.stdout).toMatch(says);
+    expect(r.code).toBe(1);
+    expect(r.output).toBe('');
+  });
+
+  it('pushes with the deploy key over SSH, host keys from GitHub, fast-forward only', () => {
+    const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----';
+    const r = run(pushStep, { SHA: sha.C!, STAGE: 'test', DEPLOY_KEY: key });
+    expect(r.code, r.stdout).toBe(0);
+    expect(git(root, '--git-dir', origin(), 'rev-parse', 'refs/heads/stage/test')).toBe(sha.C);
+    const ssh = readFileSync(path.join(root, 'stubs/ssh.log'), 'utf8');
+    expect(ssh).toContain(`-i ${r.temp}/promote-key -o IdentitiesOnly=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${r.temp}/known_hosts`);
+    expect(ssh).toMatch(/git@github\.com git-receive-pack 'numbers\/platform-gitops\.git' key-mode=600/);
+    expect(readFileSync(path.join(r.temp, 'known_hosts'), 'utf8')).toBe('github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n');
+    expect(() => readFileSync(path.join(r.temp, 'promote-key'))).toThrow(); // removed on exit
+    expect(r.summary).toBe(`stage/test is at ${sha.C}; Flux applies it at its next interval.\n`);
+    // Back to a commit the stage already contains: refused, the stage stays.
+    const back = run(pushStep, { SHA: sha.B!, STAGE: 'test', DEPLOY_KEY: key });
+    expect(back.code).not.toBe(0);
+    expect(git(root, '--git-dir', origin(), 'rev-parse', 'refs/heads/stage/test')).toBe(sha.C);
+  });
+
+  it('without the environment secret, says so and pushes nothing', () => {
+    const r = run(pushStep, { SHA: sha.C!, STAGE: 'prod', DEPLOY_KEY: '' });
+    expect(r.stdout).toBe('::error::The GitHub Environment prod has no secret PROMOTE_DEPLOY_KEY (README "Promotion").\n');
+    expect(r.code).toBe(1);
   });
 });
 
