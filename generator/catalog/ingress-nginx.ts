@@ -2,6 +2,7 @@
 // since March 2026); kept per DESIGN.md and flagged by validate (INGRESS_NGINX_RETIRED).
 import { z } from 'zod';
 import { chartVersionPin } from '../../schema/common.ts';
+import type { Environment } from '../model/environment.ts';
 import { error, warning } from '../model/rules/rule.ts';
 import { charts, INGRESS_CLASS, MONITORING_RELEASE, monitoringLabels, onPool } from './charts.ts';
 import { platformRelease, type DefaultsContext, type PlatformDefinition } from './definition.ts';
@@ -72,6 +73,16 @@ const settings = (given: z.output<typeof input>, { byStage }: DefaultsContext) =
   hsts: { includeSubDomains: given?.hsts?.includeSubDomains ?? false, maxAge: given?.hsts?.maxAge ?? DEFAULT_HSTS_MAX_AGE },
 });
 
+/**
+ * An allow-list by source range (whitelist-source-range) needs the client's address. Behind the
+ * Azure load balancer with the default externalTrafficPolicy Cluster, the controller sees the node's
+ * instead (AKS docs, configure-load-balancer-standard.md: "To maintain the client's IP address, you
+ * must set service.spec.externalTrafficPolicy to local"); with Local the load balancer probes each
+ * node's healthCheckNodePort and sends traffic only to nodes that run a controller pod. Set only
+ * when some Ingress has an allow-list, today Grafana's (releases.monitoring.grafana.sourceRanges).
+ */
+export const keepsClientAddresses = (env: Environment): boolean => env.releases.monitoring.grafana.exposure === 'ingress' && env.releases.monitoring.grafana.sourceRanges.length > 0;
+
 export const ingressNginx: PlatformDefinition<'ingressNginx', typeof input, ReturnType<typeof settings>> = platformRelease({
   key: 'ingressNginx',
   name: 'ingress-nginx',
@@ -92,6 +103,7 @@ export const ingressNginx: PlatformDefinition<'ingressNginx', typeof input, Retu
           replicaCount: replicas,
           minAvailable: Math.max(1, replicas - 1),
           config: { 'hsts-include-subdomains': String(hsts.includeSubDomains), 'hsts-max-age': String(hsts.maxAge) },
+          ...(keepsClientAddresses(env) && { service: { externalTrafficPolicy: 'Local' } }),
         },
       }),
     };

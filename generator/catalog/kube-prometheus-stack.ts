@@ -1,23 +1,35 @@
 // kube-prometheus-stack: Prometheus with retention and a persistent volume, Alertmanager with the
-// environment's receivers, Grafana behind the ingress with TLS and its admin password from Key Vault.
+// environment's receivers, Grafana (admin password from Key Vault) behind the ingress only with
+// Entra ID sign-in or a source allow-list, else internal; NetworkPolicies that keep every pod
+// outside `monitoring` away from Alertmanager, Prometheus and Grafana.
 import { z } from 'zod';
-import { chartVersionPin, dnsLabel, duration, email, hostname } from '../../schema/common.ts';
+import { chartVersionPin, cidr, dnsLabel, duration, email, guid, hostname } from '../../schema/common.ts';
 import type { Environment } from '../model/environment.ts';
 import { REPLACE_ME, type VaultSecret } from '../model/key-vault-secrets.ts';
 import { unreachableReceivers, type AlertRoute } from '../model/rules/alert-routes.ts';
 import { duplicates, error, warning, type Finding } from '../model/rules/rule.ts';
 import { charts, clusterIssuerName, INGRESS_CLASS, MONITORING_NAMESPACE, MONITORING_RELEASE, onPool } from './charts.ts';
-import { platformRelease, type DefaultsContext, type PlatformDefinition } from './definition.ts';
-import { csiVolume, secretProviderClass } from './secret-provider-class.ts';
+import { platformRelease, type DefaultsContext, type PlatformDefinition, type SecretReader } from './definition.ts';
+import { http01SolverPolicy } from './cert-manager.ts';
+import { INGRESS_NAMESPACE } from './ingress-nginx.ts';
+import { csiVolume, readerSecretProviderClass } from './secret-provider-class.ts';
 import type { KubeObject, Values } from './types.ts';
 import { mergeValues } from './values.ts';
 
 /** SecretProviderClass mounted by Alertmanager (receiver credentials as files) and by Grafana (its admin Secret, synced while a pod mounts the class). */
-export const MONITORING_SECRETS = 'monitoring-secrets';
+/** One class per reader: Grafana's (its admin user and password, the Entra client secret) and Alertmanager's (receiver credentials). */
+export const GRAFANA_SECRETS = 'grafana-secrets';
+export const ALERTMANAGER_SECRETS = 'alertmanager-secrets';
+/** The service accounts the chart gives them (kube-prometheus-stack 88.5.3: <release>-grafana, <release>-alertmanager). */
+const GRAFANA_SERVICE_ACCOUNT = `${MONITORING_RELEASE}-grafana`;
+const ALERTMANAGER_SERVICE_ACCOUNT = `${MONITORING_RELEASE}-alertmanager`;
 export const GRAFANA_ADMIN_SECRET = 'grafana-admin';
 export const GRAFANA_ADMIN_USER_SECRET = 'grafana-admin-user';
 export const GRAFANA_ADMIN_PASSWORD_SECRET = 'grafana-admin-password';
 export const SMTP_PASSWORD_SECRET = 'alertmanager-smtp-password';
+/** Client secret of Grafana's Entra ID app registration; Grafana reads it as a file of the class ($__file{}). */
+export const GRAFANA_ENTRA_SECRET = 'grafana-entra-client-secret';
+const GRAFANA_SECRETS_DIR = '/mnt/secrets-store';
 const SECRETS_DIR = '/etc/alertmanager/secrets-store';
 /** node-exporter needs the host's network, process and file system namespaces: its own namespace. */
 export const NODE_EXPORTER_NAMESPACE = 'monitoring-node-exporter';
@@ -84,7 +96,7 @@ const base: Values = {
   alertmanager: {
     alertmanagerSpec: {
       nodeSelector: onPool('apps'),
-      volumes: [csiVolume('secrets-store', MONITORING_SECRETS)],
+      volumes: [csiVolume('secrets-store', ALERTMANAGER_SECRETS)],
       volumeMounts: [{ name: 'secrets-store', mountPath: SECRETS_DIR, readOnly: true }],
     },
   },
@@ -95,17 +107,36 @@ const base: Values = {
     // The admin Secret is synced from Key Vault only while some pod mounts its SecretProviderClass
     // (Secrets Store CSI driver, "Sync as Kubernetes secret"): Grafana, which reads it, mounts it itself.
     admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: 'admin-user', passwordKey: 'admin-password' },
-    extraSecretMounts: [{ name: 'secrets-store', mountPath: '/mnt/secrets-store', readOnly: true, csi: csiVolume('secrets-store', MONITORING_SECRETS).csi }],
-    ingress: { enabled: true, ingressClassName: INGRESS_CLASS, path: '/' },
+    extraSecretMounts: [{ name: 'secrets-store', mountPath: GRAFANA_SECRETS_DIR, readOnly: true, csi: csiVolume('secrets-store', GRAFANA_SECRETS).csi }],
+    // Off unless the environment exposes Grafana (grafana.exposure).
+    ingress: { ingressClassName: INGRESS_CLASS, path: '/' },
+    // A Role in monitoring instead of a ClusterRole that reads every ConfigMap and Secret of the
+    // cluster (grafana chart 12.11.1 templates/role.yaml, clusterrole.yaml); the sidecars then look
+    // in monitoring only, where kube-prometheus-stack puts its dashboards and datasource (it sets
+    // searchNamespace: ALL, which namespaced RBAC would leave with 403s).
+    rbac: { namespaced: true },
+    sidecar: {
+      dashboards: { searchNamespace: MONITORING_NAMESPACE },
+      // No Alertmanager datasource: Grafana's editors could silence alerts through it, and the
+      // monitoring NetworkPolicies admit only Prometheus (and Alertmanager's peers) to Alertmanager.
+      datasources: { searchNamespace: MONITORING_NAMESPACE, alertmanager: { enabled: false } },
+    },
   },
 };
+
+/** How Grafana is reached and who signs in, with the defaults applied. */
+export interface GrafanaAccess {
+  readonly exposure: 'ingress' | 'internal';
+  readonly sourceRanges: readonly string[];
+  readonly entra: { readonly clientId: string; readonly allowedGroups: readonly string[] } | null;
+}
 
 const input = z
   .strictObject({
     chartVersion: chartVersionPin,
     retention: z.string().regex(/^\d+(h|d|w|y)$/, 'Use a Prometheus retention such as 15d.').optional().describe('Prometheus retention. Default: 30d in prod, 7d otherwise.'),
     storageSize: z.string().regex(/^\d+(Gi|Ti)$/, 'Use a size such as 50Gi.').optional().describe('Prometheus volume size. Default: 50Gi in prod, 20Gi otherwise.'),
-    grafanaHost: hostname.optional().describe('Host for Grafana (inside the zone). Default: grafana.<zone>.'),
+    grafanaHost: hostname.optional().describe('Host for Grafana (inside the zone), served when grafana.exposure is ingress. Default: grafana.<zone>.'),
     receivers: z
       .array(receiver)
       .optional()
@@ -121,6 +152,33 @@ const input = z
       .optional()
       .describe('Mail server for e-mail receivers.'),
     scrapeInterval: duration.optional().describe('Prometheus scrape interval. Default: 30s.'),
+    grafana: z
+      .strictObject({
+        exposure: z
+          .enum(['ingress', 'internal'])
+          .optional()
+          .describe(
+            'ingress: Grafana at grafanaHost through ingress-nginx, with TLS; internal: no Ingress, reach it with kubectl port-forward. Default: ingress when entra or sourceRanges is set, internal otherwise, so Grafana never reaches the internet behind its local admin password alone (prod refuses that: PROD_GRAFANA_EXPOSED).',
+          ),
+        sourceRanges: z
+          .array(cidr)
+          .min(1)
+          .optional()
+          .describe(
+            "Client IPv4 ranges that may reach Grafana's Ingress (nginx.ingress.kubernetes.io/whitelist-source-range); ingress-nginx then keeps client addresses (externalTrafficPolicy: Local), without which it sees node addresses. Default: none.",
+          ),
+        entra: z
+          .strictObject({
+            clientId: guid.describe(
+              "Application (client) ID of Grafana's app registration in azure.tenantId, made outside Slipway: web redirect URI https://<grafanaHost>/login/azuread, a client secret you put into the key vault secret grafana-entra-client-secret, the groups claim (security groups) for allowedGroups, optionally the app roles Viewer, Editor and Admin (without one a user is a Viewer).",
+            ),
+            allowedGroups: z.array(guid).min(1).describe('Entra ID group object IDs whose members may sign in (Grafana allowed_groups); everyone else is refused.'),
+          })
+          .optional()
+          .describe('Sign-in with Microsoft Entra ID (Grafana [auth.azuread], tenant azure.tenantId) instead of the login form, which is hidden. Default: none.'),
+      })
+      .optional()
+      .describe('How Grafana is reached and who signs in. Default: internal.'),
   })
   .optional();
 
@@ -132,15 +190,27 @@ const settings = (given: z.output<typeof input>, { byStage, zone }: DefaultsCont
   receivers: (given?.receivers ?? []).map((r): Receiver => ({ ...r, severities: [...new Set(r.severities ?? DEFAULT_RECEIVER_SEVERITIES)], labels: r.labels ?? {} })),
   smtp: given?.smtp ?? null,
   scrapeInterval: given?.scrapeInterval ?? '30s',
+  grafana: grafanaAccess(given?.grafana),
   /** Prometheus and Alertmanager replicas: two in prod. */
   replicas: byStage(2, 1),
 });
+
+function grafanaAccess(given: NonNullable<z.output<typeof input>>['grafana']): GrafanaAccess {
+  const entra = given?.entra ? { clientId: given.entra.clientId.toLowerCase(), allowedGroups: given.entra.allowedGroups.map((g) => g.toLowerCase()) } : null;
+  const sourceRanges = given?.sourceRanges ?? [];
+  return { exposure: given?.exposure ?? (entra || sourceRanges.length ? 'ingress' : 'internal'), sourceRanges, entra };
+}
 
 export const kubePrometheusStack: PlatformDefinition<'monitoring', typeof input, ReturnType<typeof settings>> = platformRelease({
   key: 'monitoring',
   name: MONITORING_RELEASE,
   chart: charts.kubePrometheusStack,
-  namespace: { name: MONITORING_NAMESPACE, podSecurity: 'baseline' },
+  namespace: {
+    name: MONITORING_NAMESPACE,
+    podSecurity: 'baseline',
+    // Prometheus scrapes the kubelets and node-exporter on node IPs (app.kubernetes.io/name as the operator labels its pods).
+    nodeNetworkClients: { labels: { 'app.kubernetes.io/name': 'prometheus' }, reason: 'Prometheus scrapes kubelets and node-exporter on node IPs, which a NetworkPolicy cannot allow under Cilium; its pods keep the metadata endpoint.' },
+  },
   otherNamespaces: [
     { name: NODE_EXPORTER_NAMESPACE, podSecurity: 'privileged', reason: "node-exporter reads the node's metrics through hostNetwork, hostPID and hostPath volumes" },
   ],
@@ -165,19 +235,14 @@ export const kubePrometheusStack: PlatformDefinition<'monitoring', typeof input,
           },
         },
         alertmanager: { alertmanagerSpec: { replicas: m.replicas }, config: alertmanagerConfig(env) },
-        grafana: {
-          ingress: {
-            annotations: { 'cert-manager.io/cluster-issuer': clusterIssuerName(env.releases.certManager.issuer) },
-            hosts: [host],
-            tls: [{ secretName: 'grafana-tls', hosts: [host] }],
-          },
-        },
+        grafana: grafanaValues(env, host),
       }),
     };
   },
   // The SecretProviderClass CRD comes with the AKS Key Vault secrets provider add-on, not with a
   // chart: the class can go in before the release whose pods mount it.
-  objects: (env) => ({ base: [monitoringSecrets(env)] }),
+  objects: (env) => ({ base: [...monitoringSecrets(env), ...monitoringPolicies(env)] }),
+  secretReaders,
   vaultSecrets: (env) => {
     const m = env.releases.monitoring;
     return [
@@ -188,22 +253,26 @@ export const kubePrometheusStack: PlatformDefinition<'monitoring', typeof input,
         return name ? [{ name, generate: false, initialValue: REPLACE_ME }] : [];
       }),
       ...(m.smtp ? [{ name: SMTP_PASSWORD_SECRET, generate: false, initialValue: REPLACE_ME }] : []),
+      ...(m.grafana.entra ? [{ name: GRAFANA_ENTRA_SECRET, generate: false, initialValue: REPLACE_ME }] : []),
     ];
   },
-  rules: (env) => {
-    const m = env.releases.monitoring;
-    if (m.receivers.length === 0) {
-      return [warning('MONITORING_NO_RECEIVERS', ['releases', 'monitoring'], 'releases.monitoring.receivers is empty: Alertmanager routes every alert to nowhere, so a Postfacto outage or a failed backup goes unnoticed.', 'Add a receiver (email, slack or webhook) under releases.monitoring.receivers.')];
-    }
-    return [
-      ...(m.receivers.some((r) => r.type === 'email') && !m.smtp
-        ? [error('MONITORING_SMTP', ['releases', 'monitoring', 'receivers'], 'E-mail receivers need a mail server, and releases.monitoring.smtp is not set.', 'Add releases.monitoring.smtp with smarthost, from and username; the password goes into the key vault secret alertmanager-smtp-password.')]
-        : []),
-      ...receiverRules(env),
-    ];
-  },
-  hosts: (env) => [{ host: env.releases.monitoring.grafanaHost, path: ['releases', 'monitoring', 'grafanaHost'], label: 'Grafana' }],
+  rules: (env) => [...grafanaRules(env), ...receiverSetupRules(env)],
+  hosts: (env) => (env.releases.monitoring.grafana.exposure === 'ingress' ? [{ host: env.releases.monitoring.grafanaHost, path: ['releases', 'monitoring', 'grafanaHost'], label: 'Grafana' }] : []),
 });
+
+/** Receivers: at least one (else a warning), a mail server for e-mail, unique names, each reachable. */
+function receiverSetupRules(env: Environment): Finding[] {
+  const m = env.releases.monitoring;
+  if (m.receivers.length === 0) {
+    return [warning('MONITORING_NO_RECEIVERS', ['releases', 'monitoring'], 'releases.monitoring.receivers is empty: Alertmanager routes every alert to nowhere, so a Postfacto outage or a failed backup goes unnoticed.', 'Add a receiver (email, slack or webhook) under releases.monitoring.receivers.')];
+  }
+  return [
+    ...(m.receivers.some((r) => r.type === 'email') && !m.smtp
+      ? [error('MONITORING_SMTP', ['releases', 'monitoring', 'receivers'], 'E-mail receivers need a mail server, and releases.monitoring.smtp is not set.', 'Add releases.monitoring.smtp with smarthost, from and username; the password goes into the key vault secret alertmanager-smtp-password.')]
+      : []),
+    ...receiverRules(env),
+  ];
+}
 
 function alertmanagerConfig(env: Environment) {
   const m = env.releases.monitoring;
@@ -292,13 +361,157 @@ function receiverConfig(r: Receiver) {
   }
 }
 
-/** The SecretProviderClass Alertmanager and Grafana mount; it also syncs Grafana's admin Secret, which Grafana reads as env. */
-function monitoringSecrets(env: Environment): KubeObject {
+/** Who reads monitoring's secrets: Grafana and Alertmanager, each with its own identity and only its own secrets. */
+function secretReaders(env: Environment): SecretReader[] {
   const m = env.releases.monitoring;
-  const receiverSecrets = m.receivers.flatMap((r) => receiverSecret(r) ?? []);
-  const objects = [GRAFANA_ADMIN_USER_SECRET, GRAFANA_ADMIN_PASSWORD_SECRET, ...receiverSecrets, ...(m.smtp ? [SMTP_PASSWORD_SECRET] : [])];
-  return secretProviderClass(env, MONITORING_SECRETS, MONITORING_NAMESPACE, objects, {
-    secretName: GRAFANA_ADMIN_SECRET,
-    keys: { 'admin-user': GRAFANA_ADMIN_USER_SECRET, 'admin-password': GRAFANA_ADMIN_PASSWORD_SECRET },
+  const reader = (key: string, name: string, account: string, secrets: string[], variable: string): SecretReader => ({
+    key,
+    name,
+    namespace: MONITORING_NAMESPACE,
+    serviceAccounts: [account],
+    secrets,
+    clientIdVariable: variable,
   });
+  const receiverSecrets = [...m.receivers.flatMap((r) => receiverSecret(r) ?? []), ...(m.smtp ? [SMTP_PASSWORD_SECRET] : [])];
+  return [
+    reader('secrets-grafana', GRAFANA_SECRETS, GRAFANA_SERVICE_ACCOUNT, [GRAFANA_ADMIN_USER_SECRET, GRAFANA_ADMIN_PASSWORD_SECRET, ...(m.grafana.entra ? [GRAFANA_ENTRA_SECRET] : [])], 'SECRETS_GRAFANA_CLIENT_ID'),
+    ...(receiverSecrets.length ? [reader('secrets-alertmanager', ALERTMANAGER_SECRETS, ALERTMANAGER_SERVICE_ACCOUNT, receiverSecrets, 'SECRETS_ALERTMANAGER_CLIENT_ID')] : []),
+  ];
+}
+
+/** The classes Grafana (files, and its admin Secret synced for its env) and Alertmanager (receiver credentials as files) mount. */
+function monitoringSecrets(env: Environment): KubeObject[] {
+  return secretReaders(env).map((reader) =>
+    reader.name === GRAFANA_SECRETS
+      ? readerSecretProviderClass(env, reader, { secretName: GRAFANA_ADMIN_SECRET, keys: { 'admin-user': GRAFANA_ADMIN_USER_SECRET, 'admin-password': GRAFANA_ADMIN_PASSWORD_SECRET } })
+      : readerSecretProviderClass(env, reader),
+  );
+}
+
+// ---------------------------------------------------------------- Grafana's exposure
+
+/** ingress-nginx's allow-list annotation (docs/user-guide/nginx-configuration/annotations.md, controller-v1.15.1). */
+export const SOURCE_RANGE_ANNOTATION = 'nginx.ingress.kubernetes.io/whitelist-source-range';
+
+/**
+ * Grafana's values for the environment: the Ingress only when exposed (TLS, the allow-list), the
+ * public URL Grafana builds redirects from, and Entra ID sign-in ([auth.azuread], Grafana docs
+ * configure-authentication/azuread). The client secret stays a file reference: the chart refuses a
+ * literal auth.azuread.client_secret (grafana chart 12.11.1 assertNoLeakedSecrets) and Grafana reads
+ * $__file{} itself when it starts.
+ */
+function grafanaValues(env: Environment, host: string): Values {
+  const g = env.releases.monitoring.grafana;
+  if (g.exposure === 'internal') return {};
+  const tenant = env.azure.tenantId;
+  return {
+    'grafana.ini': {
+      // Entra's redirect URI is <root_url>login/azuread; without root_url Grafana builds http://<host>:3000/.
+      server: { root_url: `https://${host}/` },
+      ...(g.entra && {
+        // Only "Sign in with Microsoft Entra ID" on the login page; the admin password still serves the sidecars' reload API (basic auth).
+        auth: { disable_login_form: true },
+        'auth.azuread': {
+          enabled: true,
+          name: 'Microsoft Entra ID',
+          allow_sign_up: true,
+          auto_login: false,
+          client_id: g.entra.clientId,
+          client_secret: `$__file{${GRAFANA_SECRETS_DIR}/${GRAFANA_ENTRA_SECRET}}`,
+          scopes: 'openid email profile',
+          auth_url: `https://login.microsoftonline.com/${tenant}/oauth2/v2.0/authorize`,
+          token_url: `https://login.microsoftonline.com/${tenant}/oauth2/v2.0/token`,
+          // Accounts of this tenant only, and only members of the allowed groups (a space-separated list).
+          allowed_organizations: tenant,
+          allowed_groups: g.entra.allowedGroups.join(' '),
+          role_attribute_strict: false,
+          allow_assign_grafana_admin: false,
+          use_pkce: true,
+        },
+      }),
+    },
+    ingress: {
+      enabled: true,
+      annotations: {
+        'cert-manager.io/cluster-issuer': clusterIssuerName(env.releases.certManager.issuer),
+        ...(g.sourceRanges.length > 0 && { [SOURCE_RANGE_ANNOTATION]: g.sourceRanges.join(',') }),
+      },
+      hosts: [host],
+      tls: [{ secretName: 'grafana-tls', hosts: [host] }],
+    },
+  };
+}
+
+/** Grafana never reaches the internet behind its local admin password alone in prod; outside prod that is a warning. */
+function grafanaRules(env: Environment): Finding[] {
+  const g = env.releases.monitoring.grafana;
+  const at = ['releases', 'monitoring', 'grafana'];
+  if (g.exposure === 'internal') {
+    const given = [...(g.sourceRanges.length ? ['sourceRanges'] : []), ...(g.entra ? ['entra'] : [])];
+    return given.length
+      ? [error('GRAFANA_EXPOSURE_CONFLICT', [...at, 'exposure'], `releases.monitoring.grafana.exposure is internal (no Ingress), yet ${given.join(' and ')} ${given.length === 1 ? 'is' : 'are'} set, which only an Ingress uses.`, `Set exposure: ingress, or remove ${given.join(' and ')}.`)]
+      : [];
+  }
+  if (g.entra || g.sourceRanges.length) return [];
+  const message = `Grafana is on the internet at ${env.releases.monitoring.grafanaHost} behind only its local admin password (releases.monitoring.grafana.exposure is ingress, with neither entra nor sourceRanges).`;
+  const hint = 'Add releases.monitoring.grafana.entra (Entra ID sign-in) or sourceRanges (an allow-list), or set exposure: internal and use kubectl port-forward.';
+  return [env.stage === 'prod' ? error('PROD_GRAFANA_EXPOSED', [...at, 'exposure'], message, hint) : warning('GRAFANA_PASSWORD_ONLY', [...at, 'exposure'], message, hint)];
+}
+
+// ---------------------------------------------------------------- NetworkPolicies
+
+/** Pod labels as the charts and prometheus-operator set them (kube-prometheus-stack 88.5.3 with release name kube-prometheus-stack). */
+const PODS = {
+  prometheus: { 'app.kubernetes.io/name': 'prometheus' },
+  alertmanager: { 'app.kubernetes.io/name': 'alertmanager' },
+  grafana: { 'app.kubernetes.io/name': 'grafana' },
+  kubeStateMetrics: { 'app.kubernetes.io/name': 'kube-state-metrics' },
+  operator: { 'app.kubernetes.io/name': 'kube-prometheus-stack-prometheus-operator', 'app.kubernetes.io/component': 'prometheus-operator' },
+} as const;
+
+const tcp = (...ports: number[]) => ports.map((port) => ({ port, protocol: 'TCP' }));
+const from = (labels: Readonly<Record<string, string>>) => ({ podSelector: { matchLabels: labels } });
+
+function policy(name: string, pods: Readonly<Record<string, string>> | null, ingress: unknown[]): KubeObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace: MONITORING_NAMESPACE },
+    spec: { podSelector: pods ? { matchLabels: pods } : {}, policyTypes: ['Ingress'], ...(ingress.length && { ingress }) },
+  };
+}
+
+/**
+ * Connections into `monitoring`: none unless admitted here, so no pod elsewhere (a tenant's
+ * included) can reach Alertmanager's API and silence alerts, query Prometheus or reach Grafana
+ * around its Ingress. Admitted: Prometheus to Alertmanager (9093) and to every scrape target here
+ * (ServiceMonitors of the chart); Alertmanager replicas to each other (cluster gossip, 9094 TCP and
+ * UDP); Grafana to Prometheus (9090); ingress-nginx's controller to Grafana (3000) when Grafana has
+ * an Ingress (and to cert-manager's HTTP-01 solver for its certificate); anyone to the operator's port 10250, which serves the API server's admission webhook
+ * calls (they come from the control plane, outside the pod network) and its metrics. Kubelet probes
+ * come from the node and pass (NetworkPolicy docs: traffic from a pod's node is always allowed).
+ * Egress stays open here: Alertmanager sends to receivers outside the cluster.
+ */
+function monitoringPolicies(env: Environment): KubeObject[] {
+  const exposed = env.releases.monitoring.grafana.exposure === 'ingress';
+  const controller = {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': INGRESS_NAMESPACE } },
+    podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } },
+  };
+  return [
+    policy('default-deny-ingress', null, []),
+    policy('alertmanager', PODS.alertmanager, [
+      { from: [from(PODS.prometheus)], ports: tcp(9093, 8080) },
+      { from: [from(PODS.alertmanager)], ports: [...tcp(9094), { port: 9094, protocol: 'UDP' }] },
+    ]),
+    policy('prometheus', PODS.prometheus, [
+      { from: [from(PODS.grafana)], ports: tcp(9090) },
+      { from: [from(PODS.prometheus)], ports: tcp(9090, 8080) },
+    ]),
+    policy('grafana', PODS.grafana, [{ from: [from(PODS.prometheus), ...(exposed ? [controller] : [])], ports: tcp(3000) }]),
+    policy('kube-state-metrics', PODS.kubeStateMetrics, [{ from: [from(PODS.prometheus)], ports: tcp(8080) }]),
+    policy('prometheus-operator', PODS.operator, [{ ports: tcp(10250) }]),
+    // Grafana's certificate through HTTP-01: the controller forwards the challenge to the solver pod here.
+    ...(exposed ? http01SolverPolicy(env, MONITORING_NAMESPACE) : []),
+  ];
 }

@@ -1,7 +1,6 @@
-// SecretProviderClass for the AKS Key Vault secrets provider: the add-on's identity reads the
+// SecretProviderClass for the AKS Key Vault secrets provider: a reader's own identity reads the
 // named secrets, mounts them as files and (with secretObjects) mirrors them into a Kubernetes Secret.
 import type { Environment } from '../model/environment.ts';
-import { SECRETS_PROVIDER_CLIENT_ID } from '../model/workload-identities.ts';
 import type { SecretReader } from './definition.ts';
 import { placeholder, type KubeObject } from './types.ts';
 
@@ -12,24 +11,6 @@ export interface SyncedSecret {
 }
 
 export const CSI_DRIVER = 'secrets-store.csi.k8s.io';
-
-export function secretProviderClassSpec(env: Environment, objects: readonly string[], synced?: SyncedSecret) {
-  return {
-    provider: 'azure',
-    parameters: {
-      usePodIdentity: 'false',
-      useVMManagedIdentity: 'true',
-      userAssignedIdentityID: placeholder(SECRETS_PROVIDER_CLIENT_ID),
-      keyvaultName: env.names.keyVault,
-      tenantId: env.azure.tenantId,
-      // The provider takes its object list as a YAML string.
-      objects: `array:\n${objects.map((o) => `  - |\n    objectName: ${o}\n    objectType: secret\n`).join('')}`,
-    },
-    ...(synced && {
-      secretObjects: [{ secretName: synced.secretName, type: 'Opaque', data: Object.entries(synced.keys).map(([key, objectName]) => ({ key, objectName })) }],
-    }),
-  };
-}
 
 /**
  * The class of a reader with its own identity (AKS "Access Azure Key Vault with the CSI driver",
@@ -62,9 +43,6 @@ const secretObjects = (synced: SyncedSecret) => ({
   secretObjects: [{ secretName: synced.secretName, type: 'Opaque', data: Object.entries(synced.keys).map(([key, objectName]) => ({ key, objectName })) }],
 });
 
-export function secretProviderClass(env: Environment, name: string, namespace: string, objects: readonly string[], synced?: SyncedSecret): KubeObject {
-  return { apiVersion: 'secrets-store.csi.x-k8s.io/v1', kind: 'SecretProviderClass', metadata: { name, namespace }, spec: secretProviderClassSpec(env, objects, synced) };
-}
 
 /**
  * A pod volume that mounts a SecretProviderClass. Every workload that reads the class's synced Secret

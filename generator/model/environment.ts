@@ -18,6 +18,9 @@ export interface AccessEntry {
   readonly description?: string;
   /** Namespace -> ClusterRole, sorted by namespace. */
   readonly namespaces: Readonly<Record<string, 'view' | 'edit' | 'admin'>>;
+  /** May hold more than view on platform namespaces (rules/access.ts); reason says why. */
+  readonly privileged: boolean;
+  readonly reason?: string;
 }
 
 /** Every Azure name Slipway derives, in one place (see model/names.ts). */

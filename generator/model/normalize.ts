@@ -164,6 +164,8 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
       group: entry.group.toLowerCase(),
       ...(entry.description !== undefined && { description: entry.description }),
       namespaces: sortedRecord(entry.namespaces),
+      privileged: entry.privileged ?? false,
+      ...(entry.reason !== undefined && { reason: entry.reason }),
     })),
     names: deriveNames(input.name, input.releases.velero?.storageAccount),
   };

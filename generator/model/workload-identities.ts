@@ -5,8 +5,6 @@
 import { secretReadersOf, workloadIdentitiesOf } from '../catalog/index.ts';
 import type { Environment } from './environment.ts';
 
-/** Client ID of the Key Vault secrets provider add-on (SecretProviderClass userAssignedIdentityID). */
-export const SECRETS_PROVIDER_CLIENT_ID = 'SECRETS_PROVIDER_CLIENT_ID';
 
 /** Variables whose values the model knows; Flux substitutes them next to the client IDs. */
 export function staticSubstitutions(env: Environment): Record<string, string> {
@@ -26,7 +24,7 @@ export function staticSubstitutions(env: Environment): Record<string, string> {
 
 /** Every substitution variable name, sorted: what the manifests may reference. */
 export function substitutionVariableNames(env: Environment): string[] {
-  return [...Object.keys(staticSubstitutions(env)), ...azureIdentitiesOf(env).map((w) => w.clientIdVariable), SECRETS_PROVIDER_CLIENT_ID].sort();
+  return [...Object.keys(staticSubstitutions(env)), ...azureIdentitiesOf(env).map((w) => w.clientIdVariable)].sort();
 }
 
 /**

@@ -30,7 +30,6 @@ const databasesTfvars = (env: Environment) => `${env.name}/terraform/databases/t
 interface GitopsInputs {
   substitute?: Record<string, string>;
   client_id_variables?: Record<string, string>;
-  secrets_provider_client_id_variable?: string;
 }
 interface AksInputs {
   workload_identities?: Record<string, { namespace?: string; service_accounts?: string[] }>;
@@ -63,7 +62,7 @@ export function placeholderGuid(name: string): string {
 export function terraformInputs(files: ReadonlyMap<string, string>, env: Environment, given: Readonly<Record<string, string>> = {}): TerraformInputs {
   const gitops = json<GitopsInputs>(files, gitopsTfvars(env)) ?? {};
   const known = gitops.substitute ?? {};
-  const clientIds = [...Object.values(gitops.client_id_variables ?? {}), ...(gitops.secrets_provider_client_id_variable ? [gitops.secrets_provider_client_id_variable] : [])];
+  const clientIds = Object.values(gitops.client_id_variables ?? {});
   const values: Record<string, string> = { ...known };
   for (const name of clientIds) values[name] = placeholderGuid(name);
   // Flux drops newlines from variable values.

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { apps, namespacesOf, platform, platformNamespaceNames, releasesOf, workloadIdentities } from '../../generator/catalog/index.ts';
+import { apps, namespacesOf, platform, platformNamespaceNames, releasesOf, secretReadersOf, workloadIdentities } from '../../generator/catalog/index.ts';
 import { releasesSchema } from '../../schema/releases.ts';
 import { examples } from '../helpers/render.ts';
 import { repoRoot } from '../helpers/workspace.ts';
@@ -36,7 +36,8 @@ describe('the catalog is the one home of a release', () => {
       expect([...files.keys()].some((f) => f.startsWith(`base/${r.base}/`)), r.name).toBe(true);
     }
     const tfvars = JSON.parse(files.get('numbers-prod/terraform/aks/terraform.tfvars.json')!) as { workload_identities: Record<string, { namespace: string }> };
-    expect(Object.keys(tfvars.workload_identities).sort()).toEqual(workloadIdentities.map((w) => w.key).sort());
-    for (const w of workloadIdentities) expect(tfvars.workload_identities[w.key]!.namespace).toBe(w.namespace);
+    // The releases' add-on identities and the readers of Key Vault secrets, each in its namespace.
+    expect(Object.keys(tfvars.workload_identities).sort()).toEqual([...workloadIdentities.map((w) => w.key), ...secretReadersOf(prod).map((r) => r.key)].sort());
+    for (const w of [...workloadIdentities, ...secretReadersOf(prod)]) expect(tfvars.workload_identities[w.key]!.namespace).toBe(w.namespace);
   });
 });

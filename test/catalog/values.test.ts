@@ -30,6 +30,8 @@ const freeForm: Record<string, string[]> = {
     'prometheus.prometheusSpec.resources',
     'prometheus.prometheusSpec.storageSpec',
     'grafana.ingress.annotations',
+    // Written into grafana.ini section by section (grafana chart: "grafana.ini: ... ref: http://docs.grafana.org/installation/configuration/").
+    'grafana.grafana.ini',
   ],
   'app-template': ['global', 'controllers', 'service', 'ingress', 'persistence', 'networkpolicies', 'rawResources', 'defaultPodOptions.securityContext'],
 };

@@ -13,8 +13,6 @@ const base = {
   substitute: {},
   client_id_variables: {},
   client_ids: {},
-  secrets_provider_client_id_variable: 'SECRETS_PROVIDER_CLIENT_ID',
-  secrets_provider_client_id: '00000000-0000-0000-0000-000000000000',
   required_secret_names: ['grafana-admin-password', 'postgresql-administrator-password'],
   key_vault_id: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv',
   postgresql_secret_names: ['grafana-admin-password'],

@@ -90,9 +90,9 @@ describeWithCharts('the cluster state of the example environments', () => {
 
   it('substitutes the post-build variables: known values as Terraform sets them, client IDs as GUID-shaped placeholders', () => {
     const prod = state('numbers-prod');
-    const spc = find(prod, 'SecretProviderClass monitoring/monitoring-secrets');
-    expect(get(spc.object, 'spec', 'parameters', 'userAssignedIdentityID')).toBe(placeholderGuid('SECRETS_PROVIDER_CLIENT_ID'));
-    expect(placeholderGuid('SECRETS_PROVIDER_CLIENT_ID')).toMatch(GUID);
+    const spc = find(prod, 'SecretProviderClass monitoring/grafana-secrets');
+    expect(get(spc.object, 'spec', 'parameters', 'clientID')).toBe(placeholderGuid('SECRETS_GRAFANA_CLIENT_ID'));
+    expect(placeholderGuid('SECRETS_GRAFANA_CLIENT_ID')).toMatch(GUID);
     const velero = find(prod, 'ServiceAccount velero/velero');
     expect(velero.object.metadata.annotations?.['azure.workload.identity/client-id']).toBe(placeholderGuid('VELERO_CLIENT_ID'));
     const infrastructure = find(prod, 'Kustomization flux-system/infrastructure-controllers');
@@ -124,8 +124,10 @@ describeWithCharts('the cluster state of the example environments', () => {
 
   it('reads the contract with Terraform: the variables the aks stack sets and the Key Vault secrets the stacks write', () => {
     const prod = state('numbers-prod');
-    expect(prod.substitutions).toEqual(expect.arrayContaining(['DNS_ZONE_NAME', 'KEY_VAULT_NAME', 'SECRETS_PROVIDER_CLIENT_ID', 'VELERO_CLIENT_ID', 'CERT_MANAGER_CLIENT_ID', 'EXTERNAL_DNS_CLIENT_ID']));
-    expect(prod.vaultSecrets).toEqual(expect.arrayContaining(['postgresql-administrator-password', 'postfacto-v4-3-10-secret-key-base', 'grafana-admin-password']));
+    expect(prod.substitutions).toEqual(expect.arrayContaining(['DNS_ZONE_NAME', 'KEY_VAULT_NAME', 'SECRETS_GRAFANA_CLIENT_ID', 'SECRETS_POSTFACTO_V4_3_10_CLIENT_ID', 'VELERO_CLIENT_ID', 'CERT_MANAGER_CLIENT_ID', 'EXTERNAL_DNS_CLIENT_ID']));
+    // The identities the aks stack creates, each with the service accounts it trusts.
+    expect(prod.identities.find((i) => i.key === 'secrets-grafana')).toEqual({ key: 'secrets-grafana', namespace: 'monitoring', serviceAccounts: ['kube-prometheus-stack-grafana'], clientId: placeholderGuid('SECRETS_GRAFANA_CLIENT_ID') });
+    expect(prod.vaultSecrets).toEqual(expect.arrayContaining(['postgresql-administrator-password', 'postfacto-v4-3-10-secret-key-base', 'grafana-admin-password', 'postfacto-v4-3-10-database-password']));
   });
 
   it('lists the helmfile releases with their needs, in helmfile order', () => {

@@ -17,7 +17,7 @@ describe('terraformInputs', () => {
   it('names every variable the gitops stack sets, with the value Terraform passes or a GUID-shaped placeholder for a client ID', () => {
     const inputs = terraformInputs(files, prod);
     const tfvars = JSON.parse(files.get('numbers-prod/terraform/gitops/terraform.tfvars.json')!) as { substitute: Record<string, string>; client_id_variables: Record<string, string> };
-    expect(inputs.substitutions).toEqual([...Object.keys(tfvars.substitute), ...Object.values(tfvars.client_id_variables), 'SECRETS_PROVIDER_CLIENT_ID'].sort());
+    expect(inputs.substitutions).toEqual([...Object.keys(tfvars.substitute), ...Object.values(tfvars.client_id_variables)].sort());
     expect(inputs.values.DNS_ZONE_NAME).toBe('retro.numbers.example.com');
     expect(inputs.values.VELERO_CLIENT_ID).toBe(placeholderGuid('VELERO_CLIENT_ID'));
     expect(inputs.values.VELERO_CLIENT_ID).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);

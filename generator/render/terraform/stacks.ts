@@ -8,7 +8,7 @@ import type { Environment } from '../../model/environment.ts';
 import { releaseDatabases, releaseVaultSecrets, secretReadersOf, workloadRoles } from '../../catalog/index.ts';
 import { hclString } from './hcl.ts';
 import { POSTGRESQL_ADMIN_LOGIN, POSTGRESQL_PASSWORD_SECRET } from '../../model/key-vault-secrets.ts';
-import { azureIdentitiesOf, SECRETS_PROVIDER_CLIENT_ID, staticSubstitutions } from '../../model/workload-identities.ts';
+import { azureIdentitiesOf, staticSubstitutions } from '../../model/workload-identities.ts';
 import { identityName } from '../../model/names.ts';
 import { LAYER_TIMEOUTS } from '../flux/layout.ts';
 
@@ -307,14 +307,12 @@ export function stacksOf(env: Environment): Stack[] {
             client_id_variables: Object.fromEntries(azureIdentitiesOf(env).map((w) => [w.key, w.clientIdVariable])),
             // Each reader's identity may read exactly its secrets, granted once they exist.
             secret_readers: Object.fromEntries(secretReadersOf(env).map((r) => [r.key, r.secrets])),
-            secrets_provider_client_id_variable: SECRETS_PROVIDER_CLIENT_ID,
             // What the pods read: the releases' secrets and each database role's password; never the administrator's.
             required_secret_names: [...releaseVaultSecrets(env).map((s) => s.name), ...releaseDatabases(env).map((d) => d.passwordSecret)].sort(),
           },
           expressions: {
             cluster_id: remote('aks', 'cluster_id'),
             client_ids: remote('aks', 'workload_identity_client_ids'),
-            secrets_provider_client_id: remote('aks', 'secrets_provider_client_id'),
             credentials_command: remote('aks', 'git_credentials_command'),
             principal_ids: remote('aks', 'workload_identity_principal_ids'),
             key_vault_id: remote('aks', 'key_vault_id'),

@@ -10,6 +10,7 @@ import { orderGraphsCheck } from './order-graphs.ts';
 import { orderWaitsCheck } from './order-waits.ts';
 import { podInputsCheck } from './reference-pod-inputs.ts';
 import { podSecurityCheck } from './pod-security.ts';
+import { rbacEscalationCheck } from './rbac-escalation.ts';
 import { reachabilityCheck } from './reachability.ts';
 import { schemaCheck } from './schema.ts';
 import { secretIdentityCheck } from './secret-identity.ts';
@@ -28,6 +29,7 @@ export const checks: readonly Check[] = [
   dnsOwnershipCheck,
   admissionPolicyCheck,
   reachabilityCheck,
+  rbacEscalationCheck,
   metadataEndpointCheck,
   orderGraphsCheck,
   orderCrdsCheck,

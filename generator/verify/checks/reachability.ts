@@ -9,11 +9,16 @@
 //   - each app pod reaches what its environment names in URLs: in-cluster Services (Redis), the
 //     PostgreSQL server (an address in the environment's postgresql subnet, 5432), and CoreDNS
 //     (kube-system k8s-app=kube-dns, 53 UDP and TCP) to resolve those names;
-//   - Prometheus pods reach the pods behind every ServiceMonitor they pick up, on the scraped port.
+//   - Prometheus pods reach the pods behind every ServiceMonitor they pick up, on the scraped port,
+//     and the Alertmanagers their Prometheus resource sends alerts to (spec.alerting.alertmanagers:
+//     a Service by namespace, name and port);
+//   - a pod whose k8s-sidecar (kiwigrid, as the grafana chart runs it) copies labelled ConfigMaps
+//     into a datasources folder reaches the in-cluster Service of every datasource url they hold.
 import { releaseField } from '../../catalog/index.ts';
 import type { KubeObject } from '../../catalog/types.ts';
 import { objectId, type Check, type ClusterState, type RenderedObject, type VerifyFinding } from '../types.ts';
 import { indexOf, type ClusterIndex } from './model/cluster.ts';
+import { parse } from 'yaml';
 import { at, isMap, map, maps, stringMap, text } from './model/data.ts';
 import { finding } from './model/finding.ts';
 import { backendsOf, classOf, issuerObject } from './model/ingress.ts';
@@ -221,8 +226,69 @@ function scrapes(index: ClusterIndex): VerifyFinding[] {
   return out;
 }
 
+/** Prometheus to the Alertmanagers it alerts (prometheus-operator: spec.alerting.alertmanagers[] names an Endpoints/Service and its port). */
+function alerting(index: ClusterIndex): VerifyFinding[] {
+  const out: VerifyFinding[] = [];
+  for (const prometheus of index.pods.filter((p) => p.derived && p.source.object.kind === 'Prometheus')) {
+    for (const am of maps(at(prometheus.source.object, 'spec', 'alerting', 'alertmanagers'))) {
+      const ns = text(am.namespace) ?? prometheus.namespace;
+      const name = text(am.name) ?? '';
+      const service = index.get('Service', ns, name);
+      if (!service) continue; // a reference check's business
+      const port = typeof am.port === 'number' ? am.port : text(am.port);
+      const found = firstBlock(index, [prometheus], serviceTargets(index, service.object, port));
+      if (found) out.push(say(index.state, prometheus.source, `${objectId(prometheus.source.object)} sends its alerts to Service ${ns}/${name}`, `Prometheus (${workloadName(prometheus)})`, found, 'no alert reaches a receiver'));
+    }
+  }
+  return out;
+}
+
+/** The values of a container's env entries that have a literal value. */
+const envValues = (container: Record<string, unknown>): Record<string, string> => Object.fromEntries(maps(container.env).flatMap((e) => (text(e.name) && text(e.value) !== undefined ? [[text(e.name)!, text(e.value)!]] : [])));
+
+/**
+ * Grafana to the datasources provisioned into it: kiwigrid's k8s-sidecar copies every ConfigMap
+ * labelled LABEL (=LABEL_VALUE) from NAMESPACE (its own by default, a comma-separated list, or ALL)
+ * into FOLDER; a folder of datasources holds Grafana's provisioning files (datasources[].url).
+ */
+function datasources(index: ClusterIndex): VerifyFinding[] {
+  const out: VerifyFinding[] = [];
+  for (const pod of index.pods.filter((p) => p.longRunning)) {
+    for (const sidecar of [...maps(pod.spec.initContainers), ...maps(pod.spec.containers)].map(envValues)) {
+      const label = sidecar.LABEL;
+      if (!label || !/datasources/.test(sidecar.FOLDER ?? '')) continue;
+      const searched = sidecar.NAMESPACE === 'ALL' ? undefined : (sidecar.NAMESPACE?.split(',').map((n) => n.trim()) ?? [pod.namespace]);
+      const configMaps = index
+        .ofKind('ConfigMap')
+        .filter((r) => (searched ?? [r.object.metadata.namespace ?? 'default']).includes(r.object.metadata.namespace ?? 'default'))
+        .filter((r) => Object.hasOwn(stringMap(r.object.metadata.labels), label) && (sidecar.LABEL_VALUE === undefined || stringMap(r.object.metadata.labels)[label] === sidecar.LABEL_VALUE));
+      for (const r of configMaps) {
+        for (const file of Object.values(stringMap((r.object as { data?: unknown }).data))) {
+          let provisioning: unknown;
+          try {
+            provisioning = parse(file);
+          } catch {
+            continue;
+          }
+          for (const source of maps(at(provisioning, 'datasources'))) {
+            for (const match of (text(source.url) ?? '').matchAll(URL)) {
+              const [, scheme = '', host = '', port] = match;
+              const number = port ? Number(port) : SCHEME_PORTS[scheme.toLowerCase()];
+              const service = number === undefined ? undefined : serviceByHost(index, host, r.object.metadata.namespace ?? 'default');
+              if (!service || number === undefined) continue;
+              const found = firstBlock(index, [pod], serviceTargets(index, service.object, number));
+              if (found) out.push(say(index.state, r, `${objectId(r.object)} provisions the datasource "${text(source.name) ?? host}" at ${text(source.url)}`, `Grafana (${workloadName(pod)})`, found, 'its panels show no data'));
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
 export const reachabilityCheck: Check = (state) => {
   const index = indexOf(state);
-  return [...ingressBackends(index), ...solverReach(index), ...appConnections(index), ...scrapes(index)];
+  return [...ingressBackends(index), ...solverReach(index), ...appConnections(index), ...scrapes(index), ...alerting(index), ...datasources(index)];
 };
 

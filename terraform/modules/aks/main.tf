@@ -408,13 +408,8 @@ resource "azurerm_key_vault" "this" {
   }
 }
 
-# The Key Vault secrets provider add-on reads secrets for pods; Terraform writes them (postgresql stack).
-resource "azurerm_role_assignment" "secrets_provider_reader" {
-  scope                = azurerm_key_vault.this.id
-  role_definition_name = "Key Vault Secrets User"
-  principal_id         = azurerm_kubernetes_cluster.this.key_vault_secrets_provider[0].secret_identity[0].object_id
-  principal_type       = "ServicePrincipal"
-}
+# The Key Vault secrets provider add-on's own identity (on every node) reads nothing: each reader of
+# secrets has an identity of its own, granted secret by secret by the gitops stack.
 
 # The principals that run Terraform write the secrets (postgresql stack); granted once each.
 resource "azurerm_role_assignment" "deployer_secrets_officer" {

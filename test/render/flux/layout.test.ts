@@ -127,7 +127,7 @@ describe('Flux and the gitops stack: one contract', () => {
       const flux = JSON.parse(files.get(`${env.name}/terraform/gitops/terraform.tfvars.json`)!);
       expect(flux.git.path).toBe(`./out/${env.name}/flux`);
       expect(files.has(`${env.name}/flux/kustomization.yaml`)).toBe(true);
-      const setByTerraform = new Set([...Object.keys(flux.substitute), ...Object.values(flux.client_id_variables as Record<string, string>), flux.secrets_provider_client_id_variable]);
+      const setByTerraform = new Set([...Object.keys(flux.substitute), ...Object.values(flux.client_id_variables as Record<string, string>)]);
       const tree = [...files].filter(([f]) => f.startsWith(`${env.name}/flux/`) || f.startsWith('base/'));
       const referenced = new Set(tree.flatMap(([, c]) => [...c.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!)));
       expect([...referenced].filter((v) => !setByTerraform.has(v))).toEqual([]);

@@ -12,7 +12,7 @@ const helmfileOf = (env: string) => parse(files.get(`${env}/helmfile/helmfile.ya
   releases: Array<{ name: string; namespace: string; chart: string; version?: string; needs?: string[]; values?: string[] }>;
 };
 /** A value for every deploy-time variable, as `export` from the aks stack would give. */
-const deployEnv = Object.fromEntries(substitutionVariableNames(environments[0]!).map((v, i) => [v, `00000000-0000-0000-0000-00000000000${i % 10}`]));
+const deployEnv = Object.fromEntries([...new Set(environments.flatMap((e) => substitutionVariableNames(e)))].sort().map((v, i) => [v, `00000000-0000-0000-0000-0000000000${String(i).padStart(2, '0')}`]));
 
 describe('helmfile.yaml', () => {
   it.each(environments.map((e) => e.name))('%s: releases are pinned, ordered by needs, and use declared repositories', (name) => {
@@ -48,7 +48,7 @@ describe('helmfile.yaml', () => {
       for (const r of releasesOf(env)) {
         const file = helmfileOf(env.name).releases.find((x) => x.name === r.name)!.values![0]!;
         const text = files.get(`${env.name}/helmfile/${file}`)!;
-        const expected = JSON.parse(JSON.stringify(r.values).replace(/\$\{([A-Z_]+)\}/g, (_, v: string) => deployEnv[v]!));
+        const expected = JSON.parse(JSON.stringify(r.values).replace(/\$\{([A-Z][A-Z0-9_]*)\}/g, (_, v: string) => deployEnv[v]!));
         expect(parse(renderGoTemplate(text, deployEnv)), `${env.name}/${file}`).toEqual(expected);
         expect(file.endsWith('.gotmpl'), file).toBe(JSON.stringify(r.values).includes('${'));
       }
@@ -68,7 +68,7 @@ describe('helmfile.yaml', () => {
         const templates = [...files].filter(([f]) => f.startsWith(`${env.name}/helmfile/charts/${chart}/templates/`));
         expect(templates).toHaveLength(list.length);
         const rendered = templates.map(([, text]) => parse(renderGoTemplate(text, deployEnv)));
-        const expected = list.map((o) => JSON.parse(JSON.stringify(o).replace(/\$\{([A-Z_]+)\}/g, (_, v: string) => deployEnv[v]!)));
+        const expected = list.map((o) => JSON.parse(JSON.stringify(o).replace(/\$\{([A-Z][A-Z0-9_]*)\}/g, (_, v: string) => deployEnv[v]!)));
         expect(rendered.sort(byId)).toEqual(expected.sort(byId));
       }
     }
@@ -76,7 +76,7 @@ describe('helmfile.yaml', () => {
 
   it('names in its header every variable that must be exported', () => {
     const header = files.get('numbers-prod/helmfile/helmfile.yaml')!.split('\n').slice(0, 6).join('\n');
-    for (const v of ['CERT_MANAGER_CLIENT_ID', 'EXTERNAL_DNS_CLIENT_ID', 'SECRETS_PROVIDER_CLIENT_ID', 'VELERO_CLIENT_ID']) expect(header).toContain(v);
+    for (const v of ['CERT_MANAGER_CLIENT_ID', 'EXTERNAL_DNS_CLIENT_ID', 'SECRETS_GRAFANA_CLIENT_ID', 'SECRETS_POSTFACTO_V4_3_11_CLIENT_ID', 'VELERO_CLIENT_ID']) expect(header).toContain(v);
   });
 });
 

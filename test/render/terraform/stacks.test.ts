@@ -185,7 +185,7 @@ describe('terraform values come from the model', () => {
   it('sets exactly the substitution variables the manifests may reference', () => {
     for (const env of environments) {
       const flux = tfvarsOf(env.name, 'gitops');
-      const names = [...Object.keys(flux.substitute), ...Object.values(flux.client_id_variables as Record<string, string>), flux.secrets_provider_client_id_variable].sort();
+      const names = [...Object.keys(flux.substitute), ...Object.values(flux.client_id_variables as Record<string, string>)].sort();
       expect(names).toEqual(substitutionVariableNames(env));
     }
   });

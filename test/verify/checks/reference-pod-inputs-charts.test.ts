@@ -20,7 +20,8 @@ const render = (chart: Chart, release: string, ns: string, values: unknown) =>
   helmTemplate(helm, chartArchivePath(chartArchives!, chart.source.chart, chart.version), release, ns, values, environment.aks.kubernetesVersion).map((o) =>
     o.metadata.namespace || o.kind.startsWith('Cluster') || o.kind === 'CustomResourceDefinition' ? o : { ...o, metadata: { ...o.metadata, namespace: ns } },
   );
-const classes = (ns: string) => releaseObjects(environment).base.filter((o) => o.kind === 'SecretProviderClass' && o.metadata.namespace === ns);
+/** What the releases bring before their charts in a namespace: the SecretProviderClasses and the service accounts they trust. */
+const classes = (ns: string) => releaseObjects(environment).base.filter((o) => (o.kind === 'SecretProviderClass' || o.kind === 'ServiceAccount') && o.metadata.namespace === ns);
 const clone = <T>(v: T): T => structuredClone(v);
 const syncFindings = (state: ReturnType<typeof clusterState>) => podInputsCheck(state).filter((f) => f.code === REFERENCE_SECRET_SYNC);
 
@@ -29,7 +30,7 @@ describeWithCharts("readers of synced Secrets, as the charts render Slipway's va
     helm = await helmPath();
   });
 
-  it('kube-prometheus-stack: Grafana mounts monitoring-secrets itself; leaning on Alertmanager is an error', () => {
+  it('kube-prometheus-stack: Grafana mounts its own class; without the mount its admin Secret never exists', () => {
     const release = platformReleases(environment).find((r) => r.name === 'kube-prometheus-stack')!;
     const v = release.values as { grafana: Values; alertmanager: Values };
     // Only Grafana and Alertmanager: rendering the whole chart takes seconds and adds nothing here.
@@ -51,7 +52,7 @@ describeWithCharts("readers of synced Secrets, as the charts render Slipway's va
     expect(extraSecretMounts).toBeDefined();
     const broken = syncFindings(state(withoutMount));
     expect(broken.map((f) => `${f.severity} ${f.object}`)).toEqual(['error Deployment monitoring/kube-prometheus-stack-grafana']);
-    expect(broken[0]!.message).toMatch(/reads Secret monitoring\/grafana-admin .*depends on Alertmanager monitoring\/kube-prometheus-stack-alertmanager running/);
+    expect(broken[0]!.message).toMatch(/reads Secret monitoring\/grafana-admin .*only the secretObjects of SecretProviderClass grafana-secrets create that Secret.*which no pod does, so it never exists/);
   });
 
   it("Postfacto: the web Deployment, the migrate Job and the admin Job each mount the instance's class", () => {

@@ -9,7 +9,6 @@ locals {
   substitute = merge(
     var.substitute,
     { for key, variable in var.client_id_variables : variable => var.client_ids[key] },
-    { (var.secrets_provider_client_id_variable) = var.secrets_provider_client_id },
   )
   missing_secrets = sort(tolist(setsubtract(var.required_secret_names, setunion(var.postgresql_secret_names, var.database_secret_names))))
 }

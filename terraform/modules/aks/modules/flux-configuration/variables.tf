@@ -69,18 +69,6 @@ variable "client_ids" {
   nullable    = false
 }
 
-variable "secrets_provider_client_id_variable" {
-  type        = string
-  description = "The substitution variable that carries the Key Vault secrets provider's client ID."
-  nullable    = false
-}
-
-variable "secrets_provider_client_id" {
-  type        = string
-  description = "Client ID of the Key Vault secrets provider identity (the aks stack's output)."
-  nullable    = false
-}
-
 variable "required_secret_names" {
   type        = set(string)
   description = "Key vault secrets the cluster's SecretProviderClasses read."
