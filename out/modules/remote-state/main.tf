@@ -40,11 +40,51 @@ resource "azurerm_storage_account" "this" {
     }
   }
 
+  # Version-level WORM (Azure "immutable storage for blob versions"): every overwrite or delete
+  # keeps the previous version for the period, which Velero tolerates (its docs: container-level
+  # immutability breaks it, version-level does not). Only at account creation; an Owner can still
+  # remove an Unlocked policy, so lock it by hand once satisfied (Terraform then leaves the state).
+  dynamic "immutability_policy" {
+    for_each = var.immutability_days == null ? [] : [var.immutability_days]
+
+    content {
+      allow_protected_append_writes = false
+      state                         = "Unlocked"
+      period_since_creation_in_days = immutability_policy.value
+    }
+  }
+
   network_rules {
     default_action             = "Deny"
     bypass                     = ["AzureServices"]
     ip_rules                   = [for r in var.allowed_ip_ranges : trimsuffix(r, "/32")]
     virtual_network_subnet_ids = var.allowed_subnet_ids
+  }
+
+  lifecycle {
+    ignore_changes = [immutability_policy[0].state]
+  }
+}
+
+# Without it, every version the immutability period protected stays forever once it may go.
+resource "azurerm_storage_management_policy" "versions" {
+  count = var.immutability_days == null ? 0 : 1
+
+  storage_account_id = azurerm_storage_account.this.id
+
+  rule {
+    name    = "expire-previous-versions"
+    enabled = true
+
+    filters {
+      blob_types = ["blockBlob"]
+    }
+
+    actions {
+      version {
+        delete_after_days_since_creation = var.immutability_days + 1
+      }
+    }
   }
 }
 

@@ -12,8 +12,8 @@ variable "api_server_authorized_ip_ranges" {
 }
 
 variable "backup" {
-  type        = object({ resource_group_name = string, storage_account_name = string, container_name = string, replication_type = string })
-  description = "Storage for Velero backups, outside the cluster; null when Velero is off (nothing of it is created)."
+  type        = object({ resource_group_name = string, storage_account_name = string, container_name = string, replication_type = string, immutability_days = optional(number) })
+  description = "Storage for Velero backups, outside the cluster (in the subscription of the azurerm.backup provider), with previous blob versions kept immutable for immutability_days; null when Velero is off (nothing of it is created)."
 }
 
 variable "cluster_user_group_ids" {
@@ -122,8 +122,8 @@ variable "user_node_pools" {
 }
 
 variable "workload_identities" {
-  type        = map(object({ name = string, namespace = string, service_account = string }))
-  description = "Add-on identities by key (those of the enabled releases): a user-assigned identity and a federated credential for the service account."
+  type        = map(object({ name = string, namespace = string, service_accounts = list(string) }))
+  description = "Workload identities by key (the enabled releases' add-ons and the readers of Key Vault secrets): a user-assigned identity with a federated credential for each of its service accounts in its namespace."
 }
 
 variable "workload_role_assignments" {

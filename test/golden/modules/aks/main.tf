@@ -330,14 +330,17 @@ resource "azurerm_user_assigned_identity" "workload" {
   tags                = var.tags
 }
 
-# user_assigned_identity_id replaces parent_id and resource_group_name, deprecated in azurerm 4.x.
+# One federated credential per service account the identity trusts. user_assigned_identity_id
+# replaces parent_id and resource_group_name, deprecated in azurerm 4.x.
 resource "azurerm_federated_identity_credential" "workload" {
-  for_each = var.workload_identities
+  for_each = merge([
+    for key, w in var.workload_identities : { for account in w.service_accounts : (length(w.service_accounts) == 1 ? key : "${key}-${account}") => { identity = key, namespace = w.namespace, account = account } }
+  ]...)
 
   name                      = each.key
-  user_assigned_identity_id = azurerm_user_assigned_identity.workload[each.key].id
+  user_assigned_identity_id = azurerm_user_assigned_identity.workload[each.value.identity].id
   issuer                    = azurerm_kubernetes_cluster.this.oidc_issuer_url
-  subject                   = "system:serviceaccount:${each.value.namespace}:${each.value.service_account}"
+  subject                   = "system:serviceaccount:${each.value.namespace}:${each.value.account}"
   audience                  = ["api://AzureADTokenExchange"]
 }
 
@@ -407,13 +410,8 @@ resource "azurerm_key_vault" "this" {
   }
 }
 
-# The Key Vault secrets provider add-on reads secrets for pods; Terraform writes them (postgresql stack).
-resource "azurerm_role_assignment" "secrets_provider_reader" {
-  scope                = azurerm_key_vault.this.id
-  role_definition_name = "Key Vault Secrets User"
-  principal_id         = azurerm_kubernetes_cluster.this.key_vault_secrets_provider[0].secret_identity[0].object_id
-  principal_type       = "ServicePrincipal"
-}
+# The Key Vault secrets provider add-on's own identity (on every node) reads nothing: each reader of
+# secrets has an identity of its own, granted secret by secret by the gitops stack.
 
 # The principals that run Terraform write the secrets (postgresql stack); granted once each.
 resource "azurerm_role_assignment" "deployer_secrets_officer" {
@@ -426,9 +424,12 @@ resource "azurerm_role_assignment" "deployer_secrets_officer" {
 
 # ---------------------------------------------------------------- Velero: backups outside the cluster
 
+# In the subscription the azurerm.backup provider names: the environment's own, or another one that
+# the cluster's deployers cannot reach, so an insider in one cannot erase both.
 module "backup_storage" {
-  source = "../remote-state"
-  count  = var.backup == null ? 0 : 1
+  source    = "../remote-state"
+  count     = var.backup == null ? 0 : 1
+  providers = { azurerm = azurerm.backup }
 
   resource_group_name        = var.backup.resource_group_name
   location                   = var.location
@@ -438,6 +439,7 @@ module "backup_storage" {
   allowed_ip_ranges          = var.terraform_runner_ranges
   allowed_subnet_ids         = [azurerm_subnet.aks.id]
   soft_delete_retention_days = 30
+  immutability_days          = var.backup.immutability_days
   tags                       = var.tags
 }
 

@@ -55,11 +55,6 @@ output "workload_identity_principal_ids" {
   value       = { for k, id in azurerm_user_assigned_identity.workload : k => id.principal_id }
 }
 
-output "secrets_provider_client_id" {
-  description = "Client ID of the Key Vault secrets provider identity (SecretProviderClass userAssignedIdentityID)."
-  value       = azurerm_kubernetes_cluster.this.key_vault_secrets_provider[0].secret_identity[0].client_id
-}
-
 output "backup_storage_account_name" {
   description = "Storage account holding Velero backups; null when Velero is off."
   value       = one(module.backup_storage[*].storage_account_name)

@@ -241,12 +241,17 @@ variable "identity_names" {
 
 variable "workload_identities" {
   type = map(object({
-    name            = string
-    namespace       = string
-    service_account = string
+    name             = string
+    namespace        = string
+    service_accounts = list(string)
   }))
-  description = "Add-on identities by key (those of the enabled releases): a user-assigned identity and a federated credential for the service account."
+  description = "Workload identities by key (the enabled releases' add-ons and the readers of Key Vault secrets): a user-assigned identity with a federated credential for each of its service accounts in its namespace."
   nullable    = false
+
+  validation {
+    condition     = alltrue([for w in values(var.workload_identities) : length(w.service_accounts) > 0 && length(w.service_accounts) <= 20])
+    error_message = "Each workload identity needs between 1 and 20 service accounts (Azure allows 20 federated credentials per identity)."
+  }
 }
 
 variable "workload_role_assignments" {
@@ -307,8 +312,9 @@ variable "backup" {
     storage_account_name = string
     container_name       = string
     replication_type     = string
+    immutability_days    = optional(number)
   })
-  description = "Storage for Velero backups, outside the cluster; null when Velero is off (nothing of it is created)."
+  description = "Storage for Velero backups, outside the cluster (in the subscription of the azurerm.backup provider), with previous blob versions kept immutable for immutability_days; null when Velero is off (nothing of it is created)."
   default     = null
 }
 

@@ -5,8 +5,9 @@ terraform {
 
   required_providers {
     azurerm = {
-      source  = "hashicorp/azurerm"
-      version = ">= 4.73.0, < 5.0.0"
+      source                = "hashicorp/azurerm"
+      version               = ">= 4.73.0, < 5.0.0"
+      configuration_aliases = [azurerm.backup]
     }
     time = {
       source  = "hashicorp/time"

@@ -97,6 +97,17 @@ variable "lock_enabled" {
   nullable    = false
 }
 
+variable "immutability_days" {
+  type        = number
+  description = "Keep every previous blob version for this many days (version-level WORM, set at account creation: changing it replaces the account), then delete it; null for none."
+  default     = null
+
+  validation {
+    condition     = var.immutability_days == null || try(var.immutability_days >= 1 && var.immutability_days <= 146000, false)
+    error_message = "The immutability period must be between 1 and 146000 days."
+  }
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags for every resource."

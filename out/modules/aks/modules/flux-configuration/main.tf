@@ -11,9 +11,26 @@ locals {
   substitute = merge(
     var.substitute,
     { for key, variable in var.client_id_variables : variable => var.client_ids[key] },
-    { (var.secrets_provider_client_id_variable) = var.secrets_provider_client_id },
   )
   missing_secrets = sort(tolist(setsubtract(var.required_secret_names, setunion(var.postgresql_secret_names, var.database_secret_names))))
+}
+
+# Each reader of Key Vault secrets (a SecretProviderClass in workload identity mode) may read
+# exactly its secrets: Key Vault Secrets User scoped to each secret, which can only be granted once
+# the secret exists, so here, right before Flux starts the pods that mount them. Entra ID takes a
+# while to propagate a new assignment; the first mount would fail with 403 without the wait.
+resource "azurerm_role_assignment" "secret_reader" {
+  for_each = merge([for key, secrets in var.secret_readers : { for secret in secrets : "${key}/${secret}" => { identity = key, secret = secret } }]...)
+
+  scope                = "${var.key_vault_id}/secrets/${each.value.secret}"
+  role_definition_name = "Key Vault Secrets User"
+  principal_id         = var.principal_ids[each.value.identity]
+  principal_type       = "ServicePrincipal"
+}
+
+resource "time_sleep" "secret_reader_propagation" {
+  create_duration = "60s"
+  triggers        = { for key, assignment in azurerm_role_assignment.secret_reader : key => assignment.id }
 }
 
 resource "azurerm_kubernetes_flux_configuration" "this" {
@@ -58,4 +75,6 @@ resource "azurerm_kubernetes_flux_configuration" "this" {
       error_message = "The repository is private and Flux reads its credentials from the Secret ${try(var.credentials.secret_name, "")} in flux-system, which must exist before the first sync. Create it (${coalesce(var.credentials_command, "see the aks stack's output git_credentials_command")}), then set gitops.secretCreated: true in the environment file, run slipway generate, and apply again."
     }
   }
+
+  depends_on = [time_sleep.secret_reader_propagation]
 }

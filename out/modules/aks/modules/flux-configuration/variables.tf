@@ -71,18 +71,6 @@ variable "client_ids" {
   nullable    = false
 }
 
-variable "secrets_provider_client_id_variable" {
-  type        = string
-  description = "The substitution variable that carries the Key Vault secrets provider's client ID."
-  nullable    = false
-}
-
-variable "secrets_provider_client_id" {
-  type        = string
-  description = "Client ID of the Key Vault secrets provider identity (the aks stack's output)."
-  nullable    = false
-}
-
 variable "required_secret_names" {
   type        = set(string)
   description = "Key vault secrets the cluster's SecretProviderClasses read."
@@ -98,5 +86,25 @@ variable "postgresql_secret_names" {
 variable "database_secret_names" {
   type        = set(string)
   description = "Key vault secrets the databases stack has written (its output secret_names)."
+  nullable    = false
+}
+
+variable "secret_readers" {
+  type        = map(list(string))
+  description = "Key vault secrets each reader identity (a key of principal_ids) may read: Key Vault Secrets User on each, before Flux starts."
+  default     = {}
+  nullable    = false
+}
+
+variable "principal_ids" {
+  type        = map(string)
+  description = "Principal (object) IDs of the workload identities by key (the aks stack's output)."
+  default     = {}
+  nullable    = false
+}
+
+variable "key_vault_id" {
+  type        = string
+  description = "Resource ID of the key vault the readers read from (the aks stack's output)."
   nullable    = false
 }

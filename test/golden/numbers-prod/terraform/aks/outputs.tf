@@ -56,11 +56,6 @@ output "resource_group_name" {
   value       = module.aks.resource_group_name
 }
 
-output "secrets_provider_client_id" {
-  description = "Client ID of the Key Vault secrets provider identity (SecretProviderClass userAssignedIdentityID)."
-  value       = module.aks.secrets_provider_client_id
-}
-
 output "virtual_network_id" {
   description = "Resource ID of the virtual network (linked to the PostgreSQL private DNS zone)."
   value       = module.aks.virtual_network_id

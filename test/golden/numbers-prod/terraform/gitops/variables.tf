@@ -21,9 +21,9 @@ variable "required_secret_names" {
   description = "Key vault secrets the cluster's SecretProviderClasses read."
 }
 
-variable "secrets_provider_client_id_variable" {
-  type        = string
-  description = "The substitution variable that carries the Key Vault secrets provider's client ID."
+variable "secret_readers" {
+  type        = map(list(string))
+  description = "Key vault secrets each reader identity (a key of principal_ids) may read: Key Vault Secrets User on each, before Flux starts."
 }
 
 variable "substitute" {

@@ -13,7 +13,8 @@ data "terraform_remote_state" "dns" {
 }
 
 module "aks" {
-  source = "../../../modules/aks"
+  source    = "../../../modules/aks"
+  providers = { azurerm = azurerm, azurerm.backup = azurerm.backup }
 
   admin_group_object_ids          = var.admin_group_object_ids
   api_server_authorized_ip_ranges = var.api_server_authorized_ip_ranges

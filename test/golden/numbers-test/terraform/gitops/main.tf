@@ -37,17 +37,18 @@ data "terraform_remote_state" "databases" {
 module "flux" {
   source = "../../../modules/aks/modules/flux-configuration"
 
-  client_id_variables                 = var.client_id_variables
-  client_ids                          = data.terraform_remote_state.aks.outputs.workload_identity_client_ids
-  cluster_id                          = data.terraform_remote_state.aks.outputs.cluster_id
-  credentials                         = var.credentials
-  credentials_command                 = data.terraform_remote_state.aks.outputs.git_credentials_command
-  database_secret_names               = data.terraform_remote_state.databases.outputs.secret_names
-  git                                 = var.git
-  postgresql_secret_names             = data.terraform_remote_state.postgresql.outputs.secret_names
-  required_secret_names               = var.required_secret_names
-  secrets_provider_client_id          = data.terraform_remote_state.aks.outputs.secrets_provider_client_id
-  secrets_provider_client_id_variable = var.secrets_provider_client_id_variable
-  substitute                          = var.substitute
-  timeout_seconds                     = var.timeout_seconds
+  client_id_variables     = var.client_id_variables
+  client_ids              = data.terraform_remote_state.aks.outputs.workload_identity_client_ids
+  cluster_id              = data.terraform_remote_state.aks.outputs.cluster_id
+  credentials             = var.credentials
+  credentials_command     = data.terraform_remote_state.aks.outputs.git_credentials_command
+  database_secret_names   = data.terraform_remote_state.databases.outputs.secret_names
+  git                     = var.git
+  key_vault_id            = data.terraform_remote_state.aks.outputs.key_vault_id
+  postgresql_secret_names = data.terraform_remote_state.postgresql.outputs.secret_names
+  principal_ids           = data.terraform_remote_state.aks.outputs.workload_identity_principal_ids
+  required_secret_names   = var.required_secret_names
+  secret_readers          = var.secret_readers
+  substitute              = var.substitute
+  timeout_seconds         = var.timeout_seconds
 }

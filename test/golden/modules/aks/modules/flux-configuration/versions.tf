@@ -8,5 +8,9 @@ terraform {
       source  = "hashicorp/azurerm"
       version = ">= 4.73.0, < 5.0.0"
     }
+    time = {
+      source  = "hashicorp/time"
+      version = ">= 0.13.0, < 1.0.0"
+    }
   }
 }
