@@ -52,6 +52,16 @@ const httpProbe = (periodSeconds: number, failureThreshold: number) => ({
 });
 const tcpProbe = { enabled: true, custom: true, spec: { tcpSocket: { port: REDIS_PORT }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 } };
 const dropAll = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+/**
+ * Postfacto's containers run as a user without a name, on a read-only root file system (Pod
+ * Security restricted): the image's files are root's but readable by everyone, and what Rails and
+ * the image write at run time goes elsewhere: client/config.js comes from a ConfigMap instead of
+ * the entrypoint's heredoc, tmp/ (pids, cache) and HOME (Bundler) are emptyDirs, and logs go to
+ * stdout (RAILS_LOG_TO_STDOUT).
+ */
+const hardened = { ...dropAll, readOnlyRootFilesystem: true };
+const RUN_AS = 10001;
+const podHardening = { runAsNonRoot: true, runAsUser: RUN_AS, runAsGroup: RUN_AS, fsGroup: RUN_AS, seccompProfile: { type: 'RuntimeDefault' } };
 
 const item = z.strictObject({
   name: dnsLabel.max(30, 'Keep instance names at most 30 characters: they become namespaces and release names.').describe('Instance name; the namespace defaults to postfacto-<name>.'),
@@ -116,7 +126,7 @@ export const postfacto: AppDefinition<'postfacto', typeof item, PostfactoInstanc
     actionCable: i.actionCable ?? 'redis',
   }),
   instances: (env) => env.apps.postfacto,
-  podSecurity: 'baseline',
+  podSecurity: 'restricted',
   release: (env, p) => ({
     name: p.release,
     namespace: p.namespace,
@@ -210,11 +220,14 @@ function instanceRules(env: Environment): Finding[] {
  * The image's entrypoint (docker/release/entrypoint at 4.3.11) writes client/config.js, runs
  * `rake db:migrate` and starts the server without exec: Puma never gets SIGTERM, and every replica
  * migrates at once and serves even when that failed. Here migrations run once per rollout in a Job
- * before the web pods (a pre-install/pre-upgrade hook), and the web container keeps the config.js
- * step and execs the server.
+ * before the web pods (a pre-install/pre-upgrade hook), config.js is a ConfigMap (what the
+ * entrypoint writes, with the image's defaults: ENABLE_ANALYTICS false, no Google OAuth client),
+ * and the server is the container's process, so it gets SIGTERM.
  */
-const CONFIG_JS = 'cat > /postfacto/client/config.js <<EOF\nwindow.Retro = window.Retro || {};\nwindow.Retro.config = {\n  "contact": "",\n  "terms": "",\n  "privacy": "",\n  "api_base_url": "/api",\n  "websocket_url": "/cable",\n  "enable_analytics": $ENABLE_ANALYTICS,\n  "google_oauth_client_id": "$GOOGLE_OAUTH_CLIENT_ID"\n};\nEOF\n';
-const SERVE = `${CONFIG_JS}exec bundle exec rails server -b 0.0.0.0 -p ${WEB_PORT}`;
+const CLIENT_CONFIG = 'window.Retro = window.Retro || {};\nwindow.Retro.config = {\n  "contact": "",\n  "terms": "",\n  "privacy": "",\n  "api_base_url": "/api",\n  "websocket_url": "/cable",\n  "enable_analytics": false,\n  "google_oauth_client_id": ""\n};\n';
+const SERVE = ['bundle', 'exec', 'rails', 'server', '-b', '0.0.0.0', '-p', String(WEB_PORT)];
+/** Where Rails and Bundler write: emptyDirs over a read-only root. */
+const WRITABLE = ['/postfacto/tmp', '/tmp'];
 
 /** A Helm hook Job: recreated on every rollout, kept when it failed so its logs can be read. */
 /**
@@ -228,14 +241,14 @@ const hookJob = (hook: string, command: readonly string[]) => ({
   type: 'job',
   annotations: { 'helm.sh/hook': hook, 'helm.sh/hook-weight': '0', 'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded' },
   job: { backoffLimit: 2, activeDeadlineSeconds: 900 },
-  pod: { nodeSelector: onPool('apps'), restartPolicy: 'Never' },
+  pod: { nodeSelector: onPool('apps'), restartPolicy: 'Never', securityContext: podHardening },
   serviceAccount: { name: SERVICE_ACCOUNT },
   containers: {
     main: {
       image: { repository: IMAGES.postfacto.repository },
       command,
       resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
-      securityContext: dropAll,
+      securityContext: hardened,
     },
   },
 });
@@ -257,12 +270,12 @@ const base: Values = {
       // Never below the wanted count during a rollout. "0%", not 0: app-template drops a falsy value
       // (common library templates/classes/_deployment.tpl: `with .unavailable`).
       rollingUpdate: { unavailable: '0%', surge: 1 },
-      pod: { nodeSelector: onPool('apps') },
+      pod: { nodeSelector: onPool('apps'), securityContext: podHardening },
       serviceAccount: { name: SERVICE_ACCOUNT },
       containers: {
         app: {
           image: { repository: IMAGES.postfacto.repository },
-          command: ['/bin/sh', '-c', SERVE],
+          command: SERVE,
           probes: {
             startup: httpProbe(5, 60),
             liveness: httpProbe(10, 3),
@@ -271,8 +284,7 @@ const base: Values = {
             readiness: { enabled: true, custom: true, spec: { exec: { command: ['ruby', '-rsocket', '-e', 'TCPSocket.new(ENV.fetch("DATABASE_HOST"), 5432).close'] }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 } },
           },
           resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
-          // The upstream image runs as root (files owned by root under /postfacto), so no runAsNonRoot.
-          securityContext: dropAll,
+          securityContext: hardened,
         },
       },
     },
@@ -312,7 +324,12 @@ const base: Values = {
       advancedMounts: { web: { app: [{ path: SECRETS_MOUNT, readOnly: true }] }, migrate: { main: [{ path: SECRETS_MOUNT, readOnly: true }] }, admin: { main: [{ path: SECRETS_MOUNT, readOnly: true }] } },
     },
     'redis-data': { type: 'emptyDir', advancedMounts: { redis: { redis: [{ path: '/data' }] } } },
+    'client-config': { type: 'configMap', identifier: 'client', advancedMounts: { web: { app: [{ path: '/postfacto/client/config.js', subPath: 'config.js', readOnly: true }] } } },
+    ...Object.fromEntries(
+      WRITABLE.map((path, i) => [`writable-${i}`, { type: 'emptyDir', advancedMounts: { web: { app: [{ path }] }, migrate: { main: [{ path }] }, admin: { main: [{ path }] } } }]),
+    ),
   },
+  configMaps: { client: { data: { 'config.js': CLIENT_CONFIG } } },
 };
 
 /** Who reads an instance's secrets: its pods' service account, with an identity of the instance's own. */
@@ -361,6 +378,8 @@ function railsEnv(env: Environment, p: PostfactoInstance, web: boolean): Values 
     DISABLE_SSL_REDIRECT: 'true',
     // Without it Rails logs into log/production.log inside the container (config/environments/production.rb).
     RAILS_LOG_TO_STDOUT: 'true',
+    // The user has no home in the image; Bundler writes there.
+    HOME: '/tmp',
     // The websocket origin check and URL (config/environments/production.rb reads ACTION_CABLE_HOST).
     ACTION_CABLE_HOST: p.host,
     CLIENT_ORIGIN: `https://${p.host}`,

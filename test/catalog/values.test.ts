@@ -33,7 +33,7 @@ const freeForm: Record<string, string[]> = {
     // Written into grafana.ini section by section (grafana chart: "grafana.ini: ... ref: http://docs.grafana.org/installation/configuration/").
     'grafana.grafana.ini',
   ],
-  'app-template': ['global', 'controllers', 'service', 'ingress', 'persistence', 'networkpolicies', 'rawResources', 'defaultPodOptions.securityContext'],
+  'app-template': ['global', 'controllers', 'service', 'ingress', 'persistence', 'networkpolicies', 'rawResources', 'configMaps', 'defaultPodOptions.securityContext'],
 };
 
 /** Leaf paths of a values tree; lists and empty maps are leaves. */
