@@ -28,6 +28,11 @@ describe('issue codes', () => {
     expect(expected.filter((c) => !(errorCodes as readonly string[]).includes(c))).toEqual([]);
   });
 
+  it('documents every code in the README', () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    expect([...errorCodes, ...Object.keys(warningCodes)].filter((c) => !readme.includes(`\`${c}\``))).toEqual([]);
+  });
+
   it('lets every warning be acknowledged except the one about stale acknowledgments', () => {
     expect(Object.keys(warningCodes).filter((c) => !(acknowledgeableCodes as readonly string[]).includes(c))).toEqual(['ACKNOWLEDGE_STALE']);
   });
