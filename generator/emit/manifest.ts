@@ -21,6 +21,12 @@ export function readManifest(outDir: string): Manifest {
     if (errnoCode(e) === 'ENOENT' || errnoCode(e) === 'ENOTDIR') return new Map();
     throw fsFailure(e, `Cannot read ${path.join(outDir, MANIFEST_FILE)}`);
   }
+  return parseManifest(outDir, text);
+}
+
+/** The manifest read from out/ (undefined: there is none, so Slipway owns nothing there yet). */
+export function parseManifest(outDir: string, text: string | undefined): Manifest {
+  if (text === undefined) return new Map();
   try {
     const parsed = JSON.parse(text) as { generator?: unknown; files?: Record<string, unknown> };
     if (parsed.generator !== 'slipway' || typeof parsed.files !== 'object' || parsed.files === null) throw new Error('unexpected shape');

@@ -1,10 +1,16 @@
 // Compares what the renderers produced with what is on disk, without changing anything.
 // Both `generate` (to know what to write) and `generate --check` (to report drift) use it.
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+//
+// I/O in batches: each folder of out/ that holds or would hold a rendered file is listed once
+// (readdir with file types, instead of an lstat per file and per folder), each existing rendered
+// file is read once into one reused buffer, and the manifest is read once. A rendered file's hash
+// is computed once and serves both the next manifest and, when the bytes on disk are the same, the
+// edited-by-hand check.
+import { closeSync, constants, lstatSync, openSync, readdirSync, readFileSync, readSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import { fsFailure } from './fs-errors.ts';
-import { kindOf } from './out-paths.ts';
-import { hashContent, MANIFEST_FILE, readManifest, serializeManifest, type Manifest } from './manifest.ts';
+import { errnoCode, fsFailure } from './fs-errors.ts';
+import { kindOf, type Kind } from './out-paths.ts';
+import { hashContent, MANIFEST_FILE, parseManifest, serializeManifest, type Manifest } from './manifest.ts';
 
 export interface Plan {
   /** Rendered files whose content differs on disk. */
@@ -28,12 +34,13 @@ export interface Plan {
  */
 export function planEmit(outDir: string, files: ReadonlyMap<string, string>, inScope: (file: string) => boolean = () => true): Plan {
   for (const file of files.keys()) assertSafePath(file);
-  const previous = readManifest(outDir);
+  const manifestText = readText(outDir, MANIFEST_FILE);
+  const previous = parseManifest(outDir, manifestText);
   const changed: string[] = [];
   const missing: string[] = [];
   const conflicts: string[] = [];
   const editedByHand: string[] = [];
-  const onDiskKind = (file: string) => kindOf(read(() => lstatSync(path.join(outDir, file), { throwIfNoEntry: false }), outDir, file));
+  const disk = new DiskView(outDir);
   // A rendered file needs every folder above it to be a folder (or absent): a file there (other than
   // an owned one about to be pruned) or a symbolic link is someone else's, so the path is refused.
   const folderOk = new Map<string, boolean>();
@@ -44,7 +51,7 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, string>, inS
     if (ok === undefined) {
       ok = ancestorsOk(dir);
       if (ok) {
-        const k = onDiskKind(dir);
+        const k = disk.kind(dir);
         ok = k === 'dir' || k === 'missing' || (k === 'file' && previous.has(dir) && inScope(dir) && !files.has(dir));
       }
       folderOk.set(dir, ok);
@@ -52,12 +59,16 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, string>, inS
     return ok;
   };
 
+  const next = new Map([...previous].filter(([f]) => !inScope(f)));
   for (const [file, content] of files) {
+    const bytes = Buffer.from(content);
+    const hash = hashContent(bytes);
+    next.set(file, hash);
     if (!ancestorsOk(file)) {
       conflicts.push(file);
       continue;
     }
-    const k = onDiskKind(file);
+    const k = disk.kind(file);
     if (k === 'missing') {
       missing.push(file);
       continue;
@@ -66,33 +77,118 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, string>, inS
       conflicts.push(file);
       continue;
     }
-    const onDisk = read(() => readFileSync(path.join(outDir, file)), outDir, file);
+    const onDisk = disk.read(file);
+    const same = onDisk.equals(bytes);
     const owned = previous.get(file);
     if (owned === undefined) {
       // A file we did not write: adopt it only if it already holds exactly our content.
-      if (!onDisk.equals(Buffer.from(content))) conflicts.push(file);
+      if (!same) conflicts.push(file);
       continue;
     }
-    if (owned !== hashContent(onDisk)) editedByHand.push(file);
-    if (!onDisk.equals(Buffer.from(content))) changed.push(file);
+    if (owned !== (same ? hash : hashContent(onDisk))) editedByHand.push(file);
+    if (!same) changed.push(file);
   }
 
   // Only a regular file at an owned path is pruned: a folder or link put there since is not ours.
-  const extra = [...previous.keys()].filter((f) => inScope(f) && !files.has(f) && onDiskKind(f) === 'file').sort();
-  const next = new Map([...previous].filter(([f]) => !inScope(f)));
-  for (const [file, content] of files) next.set(file, hashContent(content));
-  const manifestPath = path.join(outDir, MANIFEST_FILE);
-  const manifestChanged = !existsSync(manifestPath) || read(() => readFileSync(manifestPath, 'utf8'), outDir, MANIFEST_FILE) !== serializeManifest(next);
+  const extra = [...previous.keys()].filter((f) => inScope(f) && !files.has(f) && disk.kind(f) === 'file').sort();
+  const manifestChanged = manifestText === undefined || manifestText !== serializeManifest(next);
 
   return { changed, missing, extra, conflicts, editedByHand, manifestChanged, nextManifest: next, previousManifest: previous };
 }
 
-function read<T>(fn: () => T, outDir: string, file: string): T {
+/** The manifest's text, or undefined where there is none (no out/, or no manifest in it). */
+function readText(outDir: string, file: string): string | undefined {
   try {
-    return fn();
+    return readFileSync(path.join(outDir, file), 'utf8');
   } catch (e) {
+    if (errnoCode(e) === 'ENOENT' || errnoCode(e) === 'ENOTDIR') return undefined;
     throw fsFailure(e, `Cannot read ${path.join(outDir, file)}`);
   }
+}
+
+/**
+ * What is in out/, one readdir per folder. A folder that cannot be listed (no read permission but
+ * search permission) falls back to an lstat per path, as before; any other failure names the path.
+ */
+class DiskView {
+  private readonly listings = new Map<string, Map<string, Kind> | undefined>();
+  private buffer = Buffer.allocUnsafe(1 << 16);
+
+  constructor(private readonly outDir: string) {}
+
+  kind(file: string): Kind {
+    const dir = path.posix.dirname(file);
+    const listing = this.listing(dir === '.' ? '' : dir);
+    if (listing === undefined) return this.lstatKind(file);
+    return listing.get(path.posix.basename(file)) ?? 'missing';
+  }
+
+  /** The bytes of a file, valid until the next read. */
+  read(file: string): Buffer {
+    const full = path.join(this.outDir, file);
+    let fd: number;
+    try {
+      fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch (e) {
+      throw fsFailure(e, `Cannot read ${full}`);
+    }
+    try {
+      let size = 0;
+      for (;;) {
+        if (size === this.buffer.length) {
+          const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
+          this.buffer.copy(bigger, 0, 0, size);
+          this.buffer = bigger;
+        }
+        const n = readSync(fd, this.buffer, size, this.buffer.length - size, null);
+        if (n === 0) break;
+        size += n;
+      }
+      return this.buffer.subarray(0, size);
+    } catch (e) {
+      throw fsFailure(e, `Cannot read ${full}`);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** The kinds of a folder's entries; empty when the folder (or a folder above it) is not there. */
+  private listing(dir: string): Map<string, Kind> | undefined {
+    if (this.listings.has(dir)) return this.listings.get(dir);
+    let listing: Map<string, Kind> | undefined;
+    // A folder is listed only when it is a folder: under a missing folder, a file or a link, nothing is.
+    const self = dir === '' ? 'dir' : this.kind(dir);
+    if (self !== 'dir') listing = new Map();
+    else {
+      const full = dir === '' ? this.outDir : path.join(this.outDir, dir);
+      let entries: Dirent[] | undefined;
+      try {
+        entries = readdirSync(full, { withFileTypes: true });
+      } catch (e) {
+        const code = errnoCode(e);
+        if (code === 'ENOENT' || code === 'ENOTDIR') listing = new Map();
+        else if (code !== 'EACCES') throw fsFailure(e, `Cannot read ${full}`);
+      }
+      if (entries) listing = new Map(entries.map((entry) => [entry.name, direntKind(entry)]));
+    }
+    this.listings.set(dir, listing);
+    return listing;
+  }
+
+  private lstatKind(file: string): Kind {
+    const full = path.join(this.outDir, file);
+    try {
+      return kindOf(lstatSync(full, { throwIfNoEntry: false }));
+    } catch (e) {
+      throw fsFailure(e, `Cannot read ${full}`);
+    }
+  }
+}
+
+function direntKind(entry: Dirent): Kind {
+  if (entry.isSymbolicLink()) return 'symlink';
+  if (entry.isDirectory()) return 'dir';
+  return entry.isFile() ? 'file' : 'other';
 }
 
 export const isClean = (p: Plan) => p.changed.length + p.missing.length + p.extra.length + p.conflicts.length === 0 && !p.manifestChanged;
