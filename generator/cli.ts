@@ -18,6 +18,8 @@ const commands: readonly Entry[] = [
   { name: 'verify', summary: 'Render every release with its real chart and check the cluster would come up.', load: async () => (await import('./commands/verify.ts')).verifyCommand },
   { name: 'preflight', summary: 'Print the vCPU quota and az checks a first terraform apply needs per subscription.', load: async () => (await import('./commands/preflight.ts')).preflightCommand },
   { name: 'diff', summary: 'Compare the output at a git revision with the working tree; flag dangerous changes.', load: async () => (await import('./commands/diff.ts')).diffCommand },
+  { name: 'stacks', summary: 'List the Terraform stacks that changed since a git revision, in apply order (for CI).', load: async () => (await import('./commands/stacks.ts')).stacksCommand },
+  { name: 'plan-summary', summary: 'Summarize a Terraform JSON plan: counts, destroys called out, changes by address.', load: async () => (await import('./commands/plan-summary.ts')).planSummaryCommand },
   { name: 'comment', summary: 'Post or update the one sticky diff comment on a pull request.', load: async () => (await import('./commands/comment.ts')).commentCommand },
   { name: 'repository', summary: 'Check the GitHub settings that make review binding: protection, CODEOWNERS, Actions.', load: async () => (await import('./commands/repository.ts')).repositoryCommand },
   { name: 'schema', summary: 'Write schema/environment.schema.json from the zod model (editor completion).', load: async () => (await import('./commands/schema.ts')).schemaCommand },
@@ -28,7 +30,7 @@ const usage = `Usage: slipway <command> [options]
 Turns environments/*.yaml into a reviewed GitOps repository in out/.
 
 Commands:
-${commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
+${commands.map((c) => `  ${c.name.padEnd(Math.max(...commands.map((x) => x.name.length)))} ${c.summary}`).join('\n')}
 
 Run "slipway help <command>" or "slipway <command> --help" for a command's options.
 Options: -h, --help (this text), -v, --version (the version).

@@ -13,13 +13,26 @@ import { repoRoot, runCli } from './helpers/workspace.ts';
 const dir = path.join(repoRoot, '.github/workflows');
 const workflows = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.yml')).sort().map((f) => [f, { text: readFileSync(path.join(dir, f), 'utf8'), doc: parse(readFileSync(path.join(dir, f), 'utf8')) }]));
 type Step = { uses?: string; run?: string; name?: string; id?: string; env?: Record<string, string> };
-type Job = { permissions?: Record<string, string>; steps?: Step[]; uses?: string; environment?: string; needs?: string; outputs?: Record<string, string> };
+type Job = {
+  permissions?: Record<string, string>;
+  steps?: Step[];
+  uses?: string;
+  environment?: string;
+  needs?: string | string[];
+  outputs?: Record<string, string>;
+  if?: string;
+  'runs-on'?: string;
+  strategy?: { 'max-parallel'?: number; 'fail-fast'?: boolean; matrix?: { include?: string } };
+  env?: Record<string, string>;
+};
 const jobs = Object.entries(workflows).flatMap(([file, w]) => Object.entries(w.doc.jobs as Record<string, Job>).map(([name, job]) => ({ file, name, job })));
 const steps = jobs.flatMap((j) => (j.job.steps ?? []).map((s) => ({ ...j, step: s })));
 
 describe('GitHub workflows', () => {
-  it('has checks for pull requests and main, the diff comment on pull requests, and the promotion', () => {
-    expect(Object.keys(workflows)).toEqual(['checks.yml', 'main.yml', 'promote.yml', 'pull-request.yml']);
+  it('has checks for pull requests and main, the diff comment on pull requests, the promotion, and Terraform plan and apply', () => {
+    expect(Object.keys(workflows)).toEqual(['checks.yml', 'main.yml', 'promote.yml', 'pull-request.yml', 'terraform-apply.yml', 'terraform-plan.yml']);
+    expect(workflows['terraform-plan.yml']!.doc.on.pull_request.branches).toEqual(['main']);
+    expect(workflows['terraform-apply.yml']!.doc.on.push.branches).toEqual(['main', 'stage/**']);
     expect(workflows['pull-request.yml']!.doc.on).toHaveProperty('pull_request');
     expect(workflows['main.yml']!.doc.on.push.branches).toEqual(['main']);
     for (const f of ['main.yml', 'pull-request.yml']) expect(workflows[f]!.doc.jobs.checks.uses).toBe('./.github/workflows/checks.yml');
@@ -32,12 +45,47 @@ describe('GitHub workflows', () => {
     for (const [file, w] of Object.entries(workflows)) for (const line of w.text.split('\n').filter((l) => /uses: [\w.-]+\/[\w.-]+@/.test(l))) expect(line, file).toMatch(/# v\d/);
   });
 
-  it('grants read-only access by default and pull-requests: write only where the comment is posted', () => {
+  it('grants read-only access by default, pull-requests: write only where a comment is posted, id-token: write only where Azure is logged in to', () => {
     for (const [file, w] of Object.entries(workflows)) expect(w.doc.permissions, file).toEqual({ contents: 'read' });
     const writers = jobs.filter((j) => Object.values(j.job.permissions ?? {}).includes('write'));
-    expect(writers.map((j) => [j.file, j.name, j.job.permissions])).toEqual([['pull-request.yml', 'diff', { contents: 'read', 'pull-requests': 'write' }]]);
-    expect(writers[0]!.job.steps!.some((s) => s.run?.includes('slipway comment'))).toBe(true);
+    expect(writers.map((j) => [j.file, j.name, j.job.permissions])).toEqual([
+      ['pull-request.yml', 'diff', { contents: 'read', 'pull-requests': 'write' }],
+      ['terraform-apply.yml', 'apply', { contents: 'read', 'id-token': 'write' }],
+      ['terraform-plan.yml', 'plan', { contents: 'read', 'id-token': 'write' }],
+      ['terraform-plan.yml', 'comment', { contents: 'read', 'pull-requests': 'write' }],
+    ]);
+    for (const w of writers.filter((j) => j.job.permissions!['pull-requests'] === 'write')) expect(w.job.steps!.some((s) => s.run?.includes('slipway comment')), w.name).toBe(true);
+    const logins = jobs.filter((j) => (j.job.steps ?? []).some((s) => s.uses?.startsWith('azure/login@')));
+    expect(logins.map((j) => `${j.file} ${j.name}`)).toEqual(writers.filter((j) => j.job.permissions!['id-token'] === 'write').map((j) => `${j.file} ${j.name}`));
+    // The one job that reads other runs: what terraform-apply.yml applied last.
+    expect(jobs.filter((j) => j.job.permissions?.actions).map((j) => [j.file, j.name, j.job.permissions])).toEqual([['terraform-apply.yml', 'stacks', { contents: 'read', actions: 'read' }]]);
     expect(Object.values(workflows).some((w) => /write-all|pull_request_target/.test(w.text))).toBe(false);
+  });
+
+  it('plans each changed stack read-only on pull requests and applies after merge one stack at a time, each behind its GitHub Environment', () => {
+    const plan = workflows['terraform-plan.yml']!.doc.jobs as Record<string, Job>;
+    const apply = workflows['terraform-apply.yml']!.doc.jobs as Record<string, Job>;
+    expect(Object.keys(plan)).toEqual(['stacks', 'plan', 'comment']);
+    expect(Object.keys(apply)).toEqual(['stacks', 'apply']);
+    // No GitHub Environment for a plan: its OIDC subject stays repo:<owner>/<repo>:pull_request.
+    expect(plan.plan!.environment).toBeUndefined();
+    expect(apply.apply!.environment).toBe('${{ matrix.environment }}');
+    expect(apply.apply!.strategy).toMatchObject({ 'max-parallel': 1, 'fail-fast': true, matrix: { include: '${{ fromJSON(needs.stacks.outputs.matrix).include }}' } });
+    expect(plan.plan!.strategy).toMatchObject({ 'fail-fast': false, matrix: { include: '${{ fromJSON(needs.stacks.outputs.matrix).include }}' } });
+    // The runner per stack from TERRAFORM_RUNNERS, the same in both; ubuntu-24.04 otherwise.
+    expect(plan.plan!['runs-on']).toBe(apply.apply!['runs-on']);
+    expect(plan.plan!['runs-on']).toMatch(/^\$\{\{ fromJSON\(vars\.TERRAFORM_RUNNERS \|\| '\{\}'\)\[format\('\{0\}\/\{1\}', matrix\.environment, matrix\.stack\)\] .* \|\| 'ubuntu-24\.04' \}\}$/);
+    // Identities: the plan one per environment from a repository variable, the deployer from the environment's variables.
+    expect(plan.plan!.env).toMatchObject({ ARM_USE_OIDC: 'true', ARM_CLIENT_ID: "${{ fromJSON(vars.AZURE_PLAN_IDENTITIES || '{}')[matrix.environment].clientId }}" });
+    expect(apply.apply!.env).toMatchObject({ ARM_USE_OIDC: 'true', ARM_CLIENT_ID: '${{ vars.AZURE_CLIENT_ID }}', ARM_TENANT_ID: '${{ vars.AZURE_TENANT_ID }}', ARM_SUBSCRIPTION_ID: '${{ vars.AZURE_SUBSCRIPTION_ID }}' });
+    const runOf = (job: Job, name: string) => job.steps!.find((st) => st.name === name)!.run!;
+    expect(runOf(plan.plan!, 'terraform plan (no state lock)')).toContain('terraform plan -input=false -lock=false -out="$RUNNER_TEMP/tfplan"');
+    expect(runOf(apply.apply!, 'terraform apply')).toContain('terraform apply -input=false -lock-timeout=10m "$RUNNER_TEMP/tfplan"');
+    expect(runOf(plan.comment!, 'Sticky plan comment, by the base branch\'s Slipway')).toContain('--marker plan');
+    expect(plan.comment!.if).toBe("${{ !cancelled() && needs.stacks.result == 'success' }}");
+    expect(plan.stacks!.if).toBe('github.event.pull_request.head.repo.full_name == github.repository');
+    // Inputs reach the shell through env, never spliced into the script.
+    for (const job of [...Object.values(plan), ...Object.values(apply)]) for (const st of job.steps ?? []) expect(st.run ?? '', st.name).not.toMatch(/\$\{\{/);
   });
 
   it('promotes with the deploy key of the stage\'s GitHub Environment only, after the checks are known green', () => {
@@ -68,13 +116,31 @@ describe('GitHub workflows', () => {
 
   it('runs the required checks', () => {
     const runs = steps.map((s) => s.step.run ?? '').join('\n');
-    for (const command of ['npm ci', 'npx slipway validate', 'npx slipway verify', 'npx slipway schema --check', 'npx slipway generate --check', 'npx slipway diff --base', 'kubeconform -strict', 'kubectl kustomize', 'terraform fmt -check', 'init -backend=false', 'validate', 'npm test', 'GITHUB_STEP_SUMMARY']) {
+    for (const command of [
+      'npm ci',
+      'npx slipway validate',
+      'npx slipway verify',
+      'npx slipway schema --check',
+      'npx slipway generate --check',
+      'npx slipway diff --base',
+      'kubeconform -strict',
+      'kubectl kustomize',
+      'terraform fmt -check',
+      'init -backend=false',
+      'validate',
+      'npm test',
+      'GITHUB_STEP_SUMMARY',
+      'npx slipway stacks --base',
+      'npx slipway plan-summary',
+      'terraform show -json',
+      'terraform apply',
+    ]) {
       expect(runs, command).toContain(command);
     }
   });
 
   it('only calls slipway commands that exist', async () => {
-    const commands = [...new Set(steps.flatMap((s) => [...(s.step.run ?? '').matchAll(/npx slipway (\w+)/g)].map((m) => m[1]!)))];
+    const commands = [...new Set(steps.flatMap((s) => [...(s.step.run ?? '').matchAll(/npx slipway ([a-z][a-z-]*)/g)].map((m) => m[1]!)))];
     for (const c of commands) expect((await runCli([c, '--help'])).code, c).toBe(0);
   });
 

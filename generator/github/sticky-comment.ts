@@ -57,13 +57,19 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): GithubSettings {
   return { token, owner, repo, apiUrl, ...limits, ...(author && { author }) };
 }
 
+/** The hidden marker of the sticky comment named NAME: diff (slipway diff's) is <!-- slipway:diff -->. */
+export const markerOf = (name: string) => `<!-- slipway:${name} -->`;
+
+/** A marker name: lowercase letters, digits and dashes (it goes inside an HTML comment). */
+export const MARKER_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+
 /**
  * The body as posted: credentials redacted, the marker first, cut to GitHub's limit with a note.
  * The marker leads, so a comment that merely quotes it (a reply, a review) is never taken for ours.
  */
-export function commentBody(markdown: string): string {
-  const clean = redactBody(markdown);
-  const body = clean.trimStart().startsWith(DIFF_MARKER) ? clean : `${DIFF_MARKER}\n${clean}`;
+export function commentBody(markdown: string, marker: string = DIFF_MARKER): string {
+  const clean = redactBody(markdown, marker);
+  const body = clean.trimStart().startsWith(marker) ? clean : `${marker}\n${clean}`;
   if (body.length <= COMMENT_LIMIT) return body;
   const note = '\n\n_Truncated to fit GitHub\'s comment limit; see the job summary for the full diff._\n';
   return body.slice(0, COMMENT_LIMIT - note.length) + note;
@@ -74,11 +80,12 @@ export function commentBody(markdown: string): string {
  * looks like it holds a credential is replaced whole — in a table row, only the cell that does, so
  * the table still renders. A pattern that spans lines (a Secret manifest's data) withholds the body.
  */
-export function redactBody(markdown: string): string {
+export function redactBody(markdown: string, marker: string = DIFF_MARKER): string {
   const body = markdown.split('\n').map(redactLine).join('\n');
   if (!looksSecret(body)) return body;
   const what = SECRET_PATTERNS.find(([, re]) => re.test(body))?.[0] ?? 'secret material';
-  return `${DIFF_MARKER}\n> [!CAUTION]\n> The report was withheld from this comment: it looks like it holds a secret (${what}). Run \`npx slipway diff\` locally to see it.\n`;
+  const local = marker === DIFF_MARKER ? 'Run `npx slipway diff` locally to see it.' : 'See the job summary of the run that wrote it.';
+  return `${marker}\n> [!CAUTION]\n> The report was withheld from this comment: it looks like it holds a secret (${what}). ${local}\n`;
 }
 
 function redactLine(line: string): string {
@@ -92,7 +99,8 @@ function redactLine(line: string): string {
 }
 
 export interface StickyResult {
-  readonly action: 'created' | 'updated' | 'unchanged';
+  /** none: updateOnly was asked and there was no comment of ours to update (id 0, url ''). */
+  readonly action: 'created' | 'updated' | 'unchanged' | 'none';
   readonly id: number;
   readonly url: string;
   /** Older comments of ours deleted (left by older versions, or by runs that raced). */
@@ -108,18 +116,27 @@ interface Comment {
   readonly createdAt: string;
 }
 
-export async function upsertStickyComment(settings: GithubSettings, pr: number, markdown: string): Promise<StickyResult> {
+export interface StickyOptions {
+  /** The hidden marker that names the comment (default: the diff's, <!-- slipway:diff -->). */
+  readonly marker?: string;
+  /** Only update a comment that exists; never create one. */
+  readonly updateOnly?: boolean;
+}
+
+export async function upsertStickyComment(settings: GithubSettings, pr: number, markdown: string, options: StickyOptions = {}): Promise<StickyResult> {
   const limits: ClientLimits = { ...DEFAULT_LIMITS, ...definedLimits(settings) };
   const gh = new GithubClient(settings, limits);
-  const body = commentBody(markdown);
+  const marker = options.marker ?? DIFF_MARKER;
+  const body = commentBody(markdown, marker);
   return gh.run(async () => {
     const author = settings.author ?? (await tokenAuthor(gh));
-    const sticky = new Sticky(gh, settings, pr, author);
+    const sticky = new Sticky(gh, settings, pr, author, marker);
     const ours = await sticky.list();
     if (ours.length > 0) {
       const kept = await sticky.keepNewest(ours, body);
       if (kept) return kept;
     }
+    if (options.updateOnly) return { action: 'none', id: 0, url: '', removed: 0 };
     return sticky.create(body);
   });
 }
@@ -150,6 +167,7 @@ class Sticky {
     settings: GithubSettings,
     private readonly pr: number,
     private readonly author: string,
+    private readonly marker: string,
   ) {
     this.where = { owner: settings.owner, repo: settings.repo };
   }
@@ -170,7 +188,7 @@ class Sticky {
         }
         const login = typeof c.user?.login === 'string' ? c.user.login : '';
         const body = typeof c.body === 'string' ? c.body : '';
-        if (login.toLowerCase() === this.author.toLowerCase() && body.trimStart().startsWith(DIFF_MARKER)) {
+        if (login.toLowerCase() === this.author.toLowerCase() && body.trimStart().startsWith(this.marker)) {
           ours.set(c.id, { id: c.id, body, url: c.html_url, createdAt: typeof c.created_at === 'string' ? c.created_at : '' });
         }
       }

@@ -35,7 +35,7 @@ async function runOnTerminal(args: string[], answers: string[]) {
 
 describe('slipway init', () => {
   it('is the first command in the help, with its own usage', async () => {
-    expect((await runCli(['--help'])).stdout).toMatch(/^Commands:\n  init {7}Write a first environments\/NAME\.yaml/m);
+    expect((await runCli(['--help'])).stdout).toMatch(/^Commands:\n  init +Write a first environments\/NAME\.yaml/m);
     const help = await runCli(['init', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: slipway init NAME [--stage test|staging|prod] [options]');

@@ -531,3 +531,45 @@ describe('slipway comment', () => {
     expect(bad.stdout + bad.stderr).not.toContain(TOKEN);
   });
 });
+
+describe('slipway comment --marker and --update-only', () => {
+  const PLAN_MARKER = '<!-- slipway:plan -->';
+  const postWith = async (body: string, ...args: string[]) => {
+    const file = path.join(dir, 'body.md');
+    writeFileSync(file, body);
+    return runCli(['comment', '--pr', '42', '--body-file', file, ...args], { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: 'numbers/platform-gitops', GITHUB_API_URL: apiUrl, ...FAST });
+  };
+  const byMarker = (marker: string) => comments.filter((c) => c.user.login === BOT && c.body.startsWith(marker));
+
+  it('keeps one comment per marker, and neither touches the other', async () => {
+    expect((await postWith(`${MARKER}\nthe diff`)).stdout).toMatch(/^Comment 1000 created/);
+    expect((await postWith('#### plan one', '--marker', 'plan')).stdout).toMatch(/^Comment 1001 created/);
+    expect((await postWith('#### plan two', '--marker', 'plan')).stdout).toMatch(/^Comment 1001 updated/);
+    expect((await postWith(`${MARKER}\nthe diff, again`)).stdout).toMatch(/^Comment 1000 updated/);
+    expect(byMarker(MARKER).map((c) => c.body)).toEqual([`${MARKER}\nthe diff, again`]);
+    expect(byMarker(PLAN_MARKER).map((c) => c.body)).toEqual([`${PLAN_MARKER}\n#### plan two`]);
+    expect(requests('DELETE')).toEqual([]);
+  });
+
+  it('with --update-only, updates an existing comment and creates none', async () => {
+    const none = await postWith('No Terraform stack changed.', '--marker', 'plan', '--update-only');
+    expect(none).toMatchObject({ code: 0, stdout: 'No comment <!-- slipway:plan --> on #42 to update: none created (--update-only).\n', stderr: '' });
+    expect(requests('POST')).toEqual([]);
+    await postWith('#### a plan', '--marker', 'plan');
+    expect((await postWith('No Terraform stack changed.', '--marker', 'plan', '--update-only')).stdout).toMatch(/^Comment 1000 updated/);
+    expect(byMarker(PLAN_MARKER).map((c) => c.body)).toEqual([`${PLAN_MARKER}\nNo Terraform stack changed.`]);
+  });
+
+  it('withholds a body with a secret under its own marker', () => {
+    const body = commentBody('```yaml\nkind: Secret\ndata:\n  x: aGVsbG8=\n```', PLAN_MARKER);
+    expect(body).toMatch(/^<!-- slipway:plan -->\n> \[!CAUTION\]\n> The report was withheld/);
+    expect(body).toContain('See the job summary of the run that wrote it.');
+  });
+
+  it.each(['Plan', 'plan comment', '-plan', 'plan-->', ''])('refuses the marker name "%s"', async (name) => {
+    const run = await postWith('x', `--marker=${name}`);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--marker must be lowercase letters, digits and dashes');
+    expect(log).toEqual([]);
+  });
+});
