@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cidr, clockTime, guid, ipv4, labels, weekday } from './common.ts';
+import { cidr, clockTime, dnsLabel, guid, ipv4, labels, weekday } from './common.ts';
 import { vmSizeNames } from './vm-sizes.ts';
 
 export const nodePoolNames = ['system', 'apps', 'data'] as const;
@@ -53,10 +53,45 @@ export const aksSchema = z
     adminGroupObjectIds: z.array(guid).min(1, 'List at least one Entra ID group as cluster admins.').describe('Entra ID groups that are cluster admins (Azure RBAC).'),
     logAnalytics: z
       .strictObject({
-        enabled: z.boolean().optional().describe('Send container insights to Log Analytics. Default: true.'),
+        enabled: z
+          .boolean()
+          .optional()
+          .describe('A Log Analytics workspace with Container Insights (the AKS monitoring add-on, the log collector of the cluster), the audit logs of the control plane and the key vault. Default: true.'),
         retentionDays: z.int().min(30).max(730).optional().describe('Workspace retention in days (30-730). Default: 30.'),
+        containerLogs: z
+          .boolean()
+          .optional()
+          .describe('Collect the stdout and stderr of every container into the ContainerLogV2 table (Container Insights, through the data collection rule of the aks stack). Default: true.'),
+        tables: z
+          .enum(['all', 'logs-and-events'])
+          .optional()
+          .describe(
+            "What Container Insights collects: all (every standard table; the Insights views of the portal need them) or logs-and-events (ContainerLogV2, KubeEvents and KubePodInventory only, Azure's \"Logs and Events\" preset: Prometheus already has the metrics). Default: all.",
+          ),
+        namespaces: z
+          .strictObject({
+            mode: z.enum(['include', 'exclude']).describe('include: collect only from these namespaces; exclude: from every namespace but these.'),
+            list: z.array(dnsLabel).min(1).max(100).describe('Namespaces, such as kube-system.'),
+          })
+          .optional()
+          .describe("Namespace filter of the data collection rule (namespaceFilteringMode), for container logs, inventory and performance data. Default: every namespace."),
+        interval: z
+          .string()
+          .regex(/^([1-9]|[12]\d|30)m$/, 'Use whole minutes from 1m to 30m, such as 5m.')
+          .optional()
+          .describe('How often Container Insights collects inventory and performance data (1m-30m). Default: 1m.'),
       })
-      .optional(),
+      .optional()
+      .describe('Log collection: Container Insights into a Log Analytics workspace of the environment.'),
+    kubeContext: z
+      .string()
+      .min(1)
+      .max(253)
+      .regex(/^[A-Za-z0-9][-A-Za-z0-9_.@:]*$/, 'Use a kubeconfig context name such as aks-numbers-prod.')
+      .optional()
+      .describe(
+        "kubeconfig context of this cluster, as az aks get-credentials names it (the cluster name, unless --context gave another). helmfile deploys only there (helmDefaults.kubeContext): a shell pointed at another cluster still deploys here, and a kubeconfig without the context refuses to deploy. Default: the cluster name.",
+      ),
     upgradeChannel: z
       .enum(['none', 'patch', 'stable', 'rapid', 'node-image'])
       .optional()

@@ -28,6 +28,9 @@ export const azureNameRules = Object.freeze({
   subnet: rule('subnet', 1, 80, /^[a-zA-Z0-9]([-\w.]*\w)?$/, 'letters, digits, "_", "-" and ".", starting with a letter or digit and ending with a letter, digit or "_"'),
   userAssignedIdentity: rule('managed identity', 3, 128, /^[a-zA-Z0-9][-\w]*$/, 'letters, digits, "_" and "-", starting with a letter or digit'),
   logAnalyticsWorkspace: rule('Log Analytics workspace', 4, 63, /^[a-zA-Z0-9][-a-zA-Z0-9]*[a-zA-Z0-9]$/, 'letters, digits and "-", starting and ending with a letter or digit'),
+  // A blob name prefix (the stacks add /<stack>.tfstate): blob names are 1-1024 characters, "/"
+  // separates virtual folders, and "." or ".." segments and a trailing "/" or "." are refused.
+  stateKey: rule('state key', 1, 200, /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, 'letters, digits, "_", "-" and "." in folders separated by single "/", without "." or ".." folders or a "/" at either end'),
 } satisfies Record<string, AzureNameRule>);
 
 export type AzureNameKind = keyof typeof azureNameRules;

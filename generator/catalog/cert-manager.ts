@@ -55,6 +55,12 @@ const ACME = { staging: 'https://acme-staging-v02.api.letsencrypt.org/directory'
 const input = z
   .strictObject({
     chartVersion: chartVersionPin,
+    enabled: z
+      .boolean()
+      .optional()
+      .describe(
+        "Install cert-manager and the Let's Encrypt ClusterIssuers. Off only when no host is served (every app host and an exposed Grafana take their certificates from it: RELEASE_NEEDED). Turning it off uninstalls it; its CRDs stay (crds.keep), and with them the certificates' Secrets. Default: true.",
+      ),
     email: email.describe("Let's Encrypt account e-mail."),
     issuer: z.enum(['staging', 'production']).optional().describe("Let's Encrypt issuer. Default: production in prod, staging otherwise."),
     solver: z.enum(['http01', 'dns01']).optional().describe('ACME challenge: http01 through the ingress class, dns01 through Azure DNS. Default: http01.'),
@@ -63,6 +69,7 @@ const input = z
 
 const settings = (given: z.output<typeof input>, { byStage }: DefaultsContext) => ({
   chartVersion: given.chartVersion ?? null,
+  enabled: given.enabled ?? true,
   email: given.email,
   issuer: given.issuer ?? byStage('production' as const, 'staging' as const),
   solver: given.solver ?? ('http01' as const),
@@ -77,6 +84,7 @@ export const certManager: PlatformDefinition<'certManager', typeof input, Return
   namespace: { name: NAMESPACE, podSecurity: 'baseline' },
   input,
   settings,
+  enabled: (settings) => settings.enabled,
   identity,
   needs: [MONITORING_RELEASE],
   crds: true,
@@ -107,7 +115,8 @@ export const certManager: PlatformDefinition<'certManager', typeof input, Return
     },
   ],
   rules: (env) => {
-    const { issuer } = env.releases.certManager;
+    const { issuer, enabled } = env.releases.certManager;
+    if (!enabled) return [];
     if (env.stage === 'prod' && issuer !== 'production') {
       return [error('PROD_ISSUER', ['releases', 'certManager', 'issuer'], "Production environments use the Let's Encrypt production issuer; browsers do not trust staging certificates.", 'Set releases.certManager.issuer to production.')];
     }
@@ -144,7 +153,7 @@ function clusterIssuers(env: Environment): KubeObject[] {
       ? {
           // The cert-manager service account carries the workload identity (see values above).
           dns01: {
-            azureDNS: { hostedZoneName: env.dns.zone, resourceGroupName: env.names.dnsResourceGroup, subscriptionID: env.azure.subscriptionId, environment: 'AzurePublicCloud' },
+            azureDNS: { hostedZoneName: env.dns.zone, resourceGroupName: env.names.dnsResourceGroup, subscriptionID: env.dns.subscriptionId, environment: 'AzurePublicCloud' },
           },
         }
       : { http01: { ingress: { ingressClassName: INGRESS_CLASS } } };
@@ -163,7 +172,7 @@ function clusterIssuers(env: Environment): KubeObject[] {
  * that denies ingress by default must let the controller in to that port.
  */
 export function http01SolverPolicy(env: Environment, namespace: string): KubeObject[] {
-  if (env.releases.certManager.solver !== 'http01') return [];
+  if (!env.releases.certManager.enabled || env.releases.certManager.solver !== 'http01') return [];
   return [
     {
       apiVersion: 'networking.k8s.io/v1',

@@ -105,6 +105,19 @@ export interface ServedHost {
   readonly label: string;
 }
 
+/**
+ * An Azure Container Registry pods of a release pull from: the kubelet identity gets AcrPull on it
+ * (aks stack), so no pull secret exists anywhere. Created by the aks stack, or an existing one.
+ */
+export interface ContainerRegistry {
+  /** Registry name: the login server is <name>.azurecr.io. */
+  readonly name: string;
+  /** An existing registry's resource ID (the aks stack only assigns the role); null: the aks stack creates it. */
+  readonly resourceId: string | null;
+  /** SKU of a registry the aks stack creates; null for an existing one. */
+  readonly sku: 'Basic' | 'Standard' | 'Premium' | null;
+}
+
 interface Common {
   readonly chart: Chart;
   /** Objects besides the chart's (namespaced in the release's namespaces). */
@@ -120,6 +133,8 @@ interface Common {
   hosts?(env: Environment): readonly ServedHost[];
   /** Alert groups for the platform's PrometheusRule. */
   alerts?(env: Environment): readonly AlertGroup[];
+  /** Container registries the release's pods pull from through the kubelet identity (aks stack). */
+  registries?(env: Environment): readonly ContainerRegistry[];
 }
 
 /** A platform controller, once per environment under releases.<key> (Flux layer: controllers). */
@@ -153,7 +168,18 @@ export interface AppInstance {
   readonly namespace: string;
 }
 
-export interface AppDefinition<Key extends string = string, Item extends z.ZodType = z.ZodType, Instance extends AppInstance = AppInstance, Pin extends z.ZodType = z.ZodType> extends Common {
+/** What every instance of an app kind shares (env.releases.<key>): the chart pin, and whatever the kind adds. */
+export interface AppSettings {
+  readonly chartVersion: string | null;
+}
+
+export interface AppDefinition<
+  Key extends string = string,
+  Item extends z.ZodType = z.ZodType,
+  Instance extends AppInstance = AppInstance,
+  Pin extends z.ZodType = z.ZodType,
+  Settings extends AppSettings = AppSettings,
+> extends Common {
   readonly kind: 'app';
   /** Field under `apps` (the instances) and under `releases` (the chart pin). */
   readonly key: Key;
@@ -163,6 +189,8 @@ export interface AppDefinition<Key extends string = string, Item extends z.ZodTy
   list(item: Item): z.ZodType;
   /** The releases.<key> slice: the chart pin shared by every instance. */
   readonly pin: Pin;
+  /** env.releases.<key>, the slice with its defaults applied; without it, the chart pin alone. */
+  settings?(pin: z.output<Pin>, context: DefaultsContext): Settings;
   instance(input: z.output<Item>, context: DefaultsContext): Instance;
   instances(env: Environment): readonly Instance[];
   /** Pod Security level enforced in every instance's namespace. */
@@ -178,7 +206,9 @@ export const platformRelease = <Key extends string, Input extends z.ZodType, Set
   kind: 'platform',
   ...d,
 });
-export const appKind = <Key extends string, Item extends z.ZodType, Instance extends AppInstance, Pin extends z.ZodType>(d: Omit<AppDefinition<Key, Item, Instance, Pin>, 'kind'>): AppDefinition<Key, Item, Instance, Pin> => ({
+export const appKind = <Key extends string, Item extends z.ZodType, Instance extends AppInstance, Pin extends z.ZodType, Settings extends AppSettings = AppSettings>(
+  d: Omit<AppDefinition<Key, Item, Instance, Pin, Settings>, 'kind'>,
+): AppDefinition<Key, Item, Instance, Pin, Settings> => ({
   kind: 'app',
   ...d,
 });

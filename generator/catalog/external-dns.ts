@@ -51,6 +51,12 @@ const base: Values = {
 const input = z
   .strictObject({
     chartVersion: chartVersionPin,
+    enabled: z
+      .boolean()
+      .optional()
+      .describe(
+        "Install external-dns, which writes the hosts' A records into the zone. Off when records are made elsewhere (a zone managed by another team): then nothing in the cluster may write to the zone, its identity and roles are not created, and validate warns while hosts are served (EXTERNAL_DNS_OFF). Turning it off leaves the records it made. Default: true.",
+      ),
     policy: z.enum(['upsert-only', 'sync']).optional().describe('upsert-only never deletes records; sync also deletes. Default: upsert-only.'),
     txtPrefix: z
       .string()
@@ -68,6 +74,7 @@ const input = z
 
 const settings = (given: z.output<typeof input>) => ({
   chartVersion: given?.chartVersion ?? null,
+  enabled: given?.enabled ?? true,
   policy: given?.policy ?? ('upsert-only' as const),
   txtPrefix: given?.txtPrefix ?? DEFAULT_TXT_PREFIX,
 });
@@ -79,6 +86,7 @@ export const externalDns: PlatformDefinition<'externalDns', typeof input, Return
   namespace: { name: NAMESPACE, podSecurity: 'baseline' },
   input,
   settings,
+  enabled: (settings) => settings.enabled,
   identity,
   needs: [MONITORING_RELEASE],
   crds: false,
@@ -88,6 +96,6 @@ export const externalDns: PlatformDefinition<'externalDns', typeof input, Return
 
 /** azure.json for external-dns: which zone to manage; workload identity supplies the credential. */
 function azureConfig(env: Environment): KubeObject {
-  const config = { tenantId: env.azure.tenantId, subscriptionId: env.azure.subscriptionId, resourceGroup: env.names.dnsResourceGroup, useWorkloadIdentityExtension: true };
+  const config = { tenantId: env.azure.tenantId, subscriptionId: env.dns.subscriptionId, resourceGroup: env.names.dnsResourceGroup, useWorkloadIdentityExtension: true };
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: EXTERNAL_DNS_CONFIG, namespace: NAMESPACE }, data: { 'azure.json': `${JSON.stringify(config, null, 2)}\n` } };
 }

@@ -9,18 +9,19 @@ import type { Finding } from '../model/rules/rule.ts';
 import { admissionPolicies } from './admission-policies.ts';
 import { prometheusRule } from './alert-rules.ts';
 import { CERT_MANAGER_USER, certManager } from './cert-manager.ts';
-import type { AppDatabase, DefaultsContext, NamespaceSpec, SecretReader, ServedHost } from './definition.ts';
+import type { AppDatabase, ContainerRegistry, DefaultsContext, NamespaceSpec, SecretReader, ServedHost } from './definition.ts';
 import { externalDns } from './external-dns.ts';
 import { INGRESS_NAMESPACE, ingressNginx } from './ingress-nginx.ts';
 import { kubePrometheusStack } from './kube-prometheus-stack.ts';
 import { postfacto } from './postfacto.ts';
+import { services } from './services.ts';
 import type { KubeObject, Release } from './types.ts';
 import { velero } from './velero.ts';
 
 /** Platform controllers, in the order of the environment file's `releases`. */
 export const platform = [ingressNginx, certManager, externalDns, velero, kubePrometheusStack] as const;
 /** Application kinds, each with any number of instances under `apps`. */
-export const apps = [postfacto] as const;
+export const apps = [postfacto, services] as const;
 
 type Platform = (typeof platform)[number];
 type App = (typeof apps)[number];
@@ -33,10 +34,12 @@ export const releasesShape = Object.fromEntries([...platform.map((d) => [d.key, 
 } & { [A in App as A['key']]: A['pin'] };
 
 /** The `apps` shape: a list of instances per app kind. */
-export const appsShape = Object.fromEntries(apps.map((a) => [a.key, a.list(a.item)])) as { [A in App as A['key']]: z.ZodArray<A['item']> };
+export const appsShape = Object.fromEntries(apps.map((a) => [a.key, (a.list as (item: z.ZodType) => z.ZodType)(a.item)])) as { [A in App as A['key']]: z.ZodArray<A['item']> };
 
+/** What an app kind shares across its instances: its settings' type, or the chart pin alone. */
+type AppKindSettings<A extends App> = ReturnType<NonNullable<A['settings']>>;
 /** env.releases: every slice with its defaults applied. */
-export type ReleaseSettings = { readonly [D in Platform as D['key']]: ReturnType<D['settings']> } & { readonly [A in App as A['key']]: { readonly chartVersion: string | null } };
+export type ReleaseSettings = { readonly [D in Platform as D['key']]: ReturnType<D['settings']> } & { readonly [A in App as A['key']]: AppKindSettings<A> };
 /** env.apps: every instance with its defaults applied. */
 export type AppInstances = { readonly [A in App as A['key']]: ReadonlyArray<ReturnType<A['instance']>> };
 
@@ -46,7 +49,10 @@ type AppsInput = EnvironmentInput['apps'];
 export function releaseSettings(input: ReleasesInput, context: DefaultsContext): ReleaseSettings {
   const out: Record<string, unknown> = {};
   for (const d of platform) out[d.key] = d.settings(input[d.key] as never, context);
-  for (const a of apps) out[a.key] = { chartVersion: (input[a.key] as { chartVersion?: string } | undefined)?.chartVersion ?? null };
+  for (const a of apps) {
+    const given = input[a.key] as { chartVersion?: string } | undefined;
+    out[a.key] = a.settings ? a.settings(given as never, context) : { chartVersion: given?.chartVersion ?? null };
+  }
   return out as ReleaseSettings;
 }
 
@@ -58,6 +64,11 @@ export function appInstances(input: AppsInput, context: DefaultsContext): AppIns
 
 const isEnabled = (env: Environment, d: Platform) => d.enabled?.(env.releases[d.key] as never) ?? true;
 const enabledPlatform = (env: Environment): Platform[] => platform.filter((d) => isEnabled(env, d));
+/** Needs on a platform release the environment switches off are dropped; rules/release-dependencies.ts refuses what would break without it. */
+function withNeeds(env: Environment, needs: readonly string[]): Pick<Release, 'needs' | 'baseNeeds'> {
+  const installed = needs.filter((n) => !platform.some((d) => d.name === n && !isEnabled(env, d)));
+  return installed.length === needs.length ? { needs } : { needs: installed, baseNeeds: needs };
+}
 
 /** Platform releases in install order: each after the releases it needs, otherwise in list order. */
 export function platformReleases(env: Environment): Release[] {
@@ -66,7 +77,7 @@ export function platformReleases(env: Environment): Release[] {
     namespace: d.namespace.name,
     source: d.chart.source,
     version: (env.releases[d.key] as { chartVersion: string | null }).chartVersion ?? d.chart.version,
-    needs: d.needs,
+    ...withNeeds(env, d.needs),
     crds: d.crds,
     baseValues: d.values(env).base,
     values: d.values(env).values,
@@ -84,7 +95,12 @@ export function platformReleases(env: Environment): Release[] {
 
 /** One release per app instance; the instances of a kind share out/base/<kind>. */
 export const appReleases = (env: Environment): Release[] =>
-  apps.flatMap((a) => a.instances(env).map((i): Release => ({ ...a.release(env, i as never), layer: 'apps', base: a.key })));
+  apps.flatMap((a) =>
+    a.instances(env).map((i): Release => {
+      const release = a.release(env, i as never);
+      return { ...release, ...withNeeds(env, release.needs), layer: 'apps', base: a.key };
+    }),
+  );
 
 export const releasesOf = (env: Environment): Release[] => [...platformReleases(env), ...appReleases(env)];
 
@@ -102,7 +118,10 @@ export function namespacesOf(env: Environment): NamespaceSpec[] {
   const platformNamespaces = enabledPlatform(env)
     .flatMap((d) => [d.namespace, ...(d.otherNamespaces ?? [])])
     .sort((a, b) => (a.name < b.name ? -1 : 1));
-  return [...platformNamespaces, ...apps.flatMap((a) => a.instances(env).map((i) => ({ name: i.namespace, podSecurity: a.podSecurity })))];
+  // Instances of a kind may share a namespace (services behind one host): each namespace once.
+  const appNamespaces = new Map<string, NamespaceSpec>();
+  for (const a of apps) for (const i of a.instances(env)) if (!appNamespaces.has(i.namespace)) appNamespaces.set(i.namespace, { name: i.namespace, podSecurity: a.podSecurity });
+  return [...platformNamespaces, ...appNamespaces.values()];
 }
 
 /** Every app instance, whatever its kind, with where it sits in the environment file. */
@@ -138,7 +157,10 @@ export function releaseObjects(env: Environment): { base: KubeObject[]; config: 
 /** The hosts each namespace serves: a platform release's in its namespace, an app instance's (apps.<kind>[i]) in the instance's. */
 export function hostsByNamespace(env: Environment): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  const add = (namespace: string, host: string) => (out[namespace] ??= []).push(host);
+  const add = (namespace: string, host: string) => {
+    const hosts = (out[namespace] ??= []);
+    if (!hosts.includes(host)) hosts.push(host);
+  };
   for (const d of enabledPlatform(env)) for (const h of d.hosts?.(env) ?? []) add(d.namespace.name, h.host);
   for (const a of apps) {
     const instances = a.instances(env);
@@ -157,6 +179,13 @@ export const releaseVaultSecrets = (env: Environment): VaultSecret[] => definiti
 
 /** Readers of Key Vault secrets, each with its own identity, of the releases installed. */
 export const secretReadersOf = (env: Environment): SecretReader[] => definitions(env).flatMap((d) => d.secretReaders?.(env) ?? []);
+
+/** Container registries the releases pull from, each once: the aks stack creates them or grants AcrPull on them. */
+export function containerRegistriesOf(env: Environment): ContainerRegistry[] {
+  const out = new Map<string, ContainerRegistry>();
+  for (const r of definitions(env).flatMap((d) => d.registries?.(env) ?? [])) if (!out.has(r.name)) out.set(r.name, r);
+  return [...out.values()];
+}
 
 /** Databases the releases use, each owned by its own role (the databases stack makes them). */
 export const releaseDatabases = (env: Environment): AppDatabase[] => definitions(env).flatMap((d) => d.databases?.(env) ?? []);

@@ -46,6 +46,12 @@ const base: Values = {
 const input = z
   .strictObject({
     chartVersion: chartVersionPin,
+    enabled: z
+      .boolean()
+      .optional()
+      .describe(
+        'Install ingress-nginx. Off only when nothing is served through an Ingress: no app host, Grafana internal, and cert-manager off or on DNS-01 (validate says what still needs it: RELEASE_NEEDED). Turning it off uninstalls it, and its load balancer IP goes back to Azure. Default: true.',
+      ),
     replicas: z.int().min(1).max(20).optional().describe('Controller replicas. Default: 3 in prod, 1 otherwise.'),
     hsts: z
       .strictObject({
@@ -69,6 +75,7 @@ const input = z
 
 const settings = (given: z.output<typeof input>, { byStage }: DefaultsContext) => ({
   chartVersion: given?.chartVersion ?? null,
+  enabled: given?.enabled ?? true,
   replicas: given?.replicas ?? byStage(3, 1),
   hsts: { includeSubDomains: given?.hsts?.includeSubDomains ?? false, maxAge: given?.hsts?.maxAge ?? DEFAULT_HSTS_MAX_AGE },
 });
@@ -90,6 +97,7 @@ export const ingressNginx: PlatformDefinition<'ingressNginx', typeof input, Retu
   namespace: { name: INGRESS_NAMESPACE, podSecurity: 'baseline' },
   input,
   settings,
+  enabled: (settings) => settings.enabled,
   needs: [MONITORING_RELEASE],
   crds: false,
   values: (env) => {
@@ -108,7 +116,8 @@ export const ingressNginx: PlatformDefinition<'ingressNginx', typeof input, Retu
       }),
     };
   },
-  rules: (env) => [
+  // Switched off, it has nothing to say: what still needs it is rules/release-dependencies.ts's concern.
+  rules: (env) => !env.releases.ingressNginx.enabled ? [] : [
     warning('INGRESS_NGINX_RETIRED', ['releases', 'ingressNginx'], 'ingress-nginx is retired upstream: no releases or security fixes since March 2026.', 'Slipway keeps it for now; plan a move to a Gateway API implementation.'),
     ...(env.stage === 'prod' && env.releases.ingressNginx.replicas < 2
       ? [

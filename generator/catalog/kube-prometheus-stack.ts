@@ -13,6 +13,7 @@ import { platformRelease, type DefaultsContext, type PlatformDefinition, type Se
 import { http01SolverPolicy } from './cert-manager.ts';
 import { INGRESS_NAMESPACE } from './ingress-nginx.ts';
 import { csiVolume, readerSecretProviderClass } from './secret-provider-class.ts';
+import { DEFAULT_DATASOURCE_INPUTS, PROMETHEUS_DATASOURCE_UID, readDashboardFile } from './grafana-dashboards.ts';
 import type { KubeObject, Values } from './types.ts';
 import { mergeValues } from './values.ts';
 
@@ -124,6 +125,40 @@ const base: Values = {
   },
 };
 
+const dashboard = z.strictObject({
+  name: dnsLabel.max(40, 'Keep dashboard names at most 40 characters: they name files and ConfigMaps.').describe('Name of the dashboard in Slipway: the file Grafana loads it from, and for a file dashboard its ConfigMap grafana-dashboard-<name>.'),
+  gnetId: z.int().min(1).optional().describe('ID of a dashboard on grafana.com (grafana.com/grafana/dashboards/<gnetId>), which Grafana downloads when it starts. With revision; not with file.'),
+  revision: z.int().min(1).optional().describe('Revision of the grafana.com dashboard, pinned so that every start downloads the same one (required with gnetId).'),
+  datasourceInputs: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Use the name of a datasource input such as DS_PROMETHEUS.'))
+    .min(1)
+    .optional()
+    .describe("The grafana.com dashboard's datasource inputs (its __inputs, written ${DS_PROMETHEUS}) to point at Prometheus. Default: [DS_PROMETHEUS]."),
+  file: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*\.json$/, 'Use a relative path to a .json file, such as dashboards/postfacto.json.')
+    .optional()
+    .describe(
+      'A dashboard JSON file in the repository, relative to the environment file (dashboards/postfacto.json, ../dashboards/x.json), as Grafana exports it; read when Slipway generates and shipped as a ConfigMap that Grafana loads. Prometheus datasource inputs are pointed at Prometheus. Not with gnetId.',
+    ),
+});
+
+/** A dashboard with its defaults applied: exactly one of gnetId (with revision) and file (rules say so). */
+export interface Dashboard {
+  readonly name: string;
+  readonly gnetId: number | null;
+  readonly revision: number | null;
+  readonly datasourceInputs: readonly string[];
+  readonly file: string | null;
+}
+
+/** The grafana chart's dashboard provider for the grafana.com downloads: a folder of its own, read-only. */
+export const GRAFANA_COM_PROVIDER = 'grafana-com';
+/** Grafana's dashboard sidecar loads ConfigMaps with this label (kube-prometheus-stack 88.5.3 grafana.sidecar.dashboards.label, labelValue "1"). */
+export const DASHBOARD_LABEL = 'grafana_dashboard';
+export const dashboardConfigMapName = (d: Dashboard) => `grafana-dashboard-${d.name}`;
+
 /** How Grafana is reached and who signs in, with the defaults applied. */
 export interface GrafanaAccess {
   readonly exposure: 'ingress' | 'internal';
@@ -179,6 +214,13 @@ const input = z
       })
       .optional()
       .describe('How Grafana is reached and who signs in. Default: internal.'),
+    dashboards: z
+      .array(dashboard)
+      .max(50)
+      .optional()
+      .describe(
+        "Grafana dashboards besides the chart's own: from grafana.com by gnetId and revision (Grafana downloads them from grafana.com when it starts: it needs egress to grafana.com:443, which monitoring's NetworkPolicies leave open, and the curl image from Docker Hub), or from a file in the repository (a ConfigMap in monitoring that Grafana's sidecar loads). Default: none.",
+      ),
   })
   .optional();
 
@@ -191,6 +233,9 @@ const settings = (given: z.output<typeof input>, { byStage, zone }: DefaultsCont
   smtp: given?.smtp ?? null,
   scrapeInterval: given?.scrapeInterval ?? '30s',
   grafana: grafanaAccess(given?.grafana),
+  dashboards: (given?.dashboards ?? []).map(
+    (d): Dashboard => ({ name: d.name, gnetId: d.gnetId ?? null, revision: d.revision ?? null, datasourceInputs: d.datasourceInputs ?? DEFAULT_DATASOURCE_INPUTS, file: d.file ?? null }),
+  ),
   /** Prometheus and Alertmanager replicas: two in prod. */
   replicas: byStage(2, 1),
 });
@@ -235,13 +280,13 @@ export const kubePrometheusStack: PlatformDefinition<'monitoring', typeof input,
           },
         },
         alertmanager: { alertmanagerSpec: { replicas: m.replicas }, config: alertmanagerConfig(env) },
-        grafana: grafanaValues(env, host),
+        grafana: mergeValues(grafanaValues(env, host), dashboardValues(m.dashboards)),
       }),
     };
   },
   // The SecretProviderClass CRD comes with the AKS Key Vault secrets provider add-on, not with a
   // chart: the class can go in before the release whose pods mount it.
-  objects: (env) => ({ base: [...monitoringSecrets(env), ...monitoringPolicies(env)] }),
+  objects: (env) => ({ base: [...monitoringSecrets(env), ...monitoringPolicies(env), ...dashboardConfigMaps(env)] }),
   secretReaders,
   vaultSecrets: (env) => {
     const m = env.releases.monitoring;
@@ -256,7 +301,7 @@ export const kubePrometheusStack: PlatformDefinition<'monitoring', typeof input,
       ...(m.grafana.entra ? [{ name: GRAFANA_ENTRA_SECRET, generate: false, initialValue: REPLACE_ME }] : []),
     ];
   },
-  rules: (env) => [...grafanaRules(env), ...receiverSetupRules(env)],
+  rules: (env) => [...grafanaRules(env), ...receiverSetupRules(env), ...dashboardRules(env)],
   hosts: (env) => (env.releases.monitoring.grafana.exposure === 'ingress' ? [{ host: env.releases.monitoring.grafanaHost, path: ['releases', 'monitoring', 'grafanaHost'], label: 'Grafana' }] : []),
 });
 
@@ -514,4 +559,95 @@ function monitoringPolicies(env: Environment): KubeObject[] {
     // Grafana's certificate through HTTP-01: the controller forwards the challenge to the solver pod here.
     ...(exposed ? http01SolverPolicy(env, MONITORING_NAMESPACE) : []),
   ];
+}
+
+// ---------------------------------------------------------------- dashboards
+
+/**
+ * grafana.com dashboards through the grafana chart (12.11.1 templates/_config.tpl download_dashboards.sh):
+ * an init container downloads https://grafana.com/api/dashboards/<gnetId>/revisions/<revision>/download
+ * into the provider's folder and points the datasource inputs at Prometheus (sed on ${DS_...}).
+ * curl verifies TLS: the chart's default options include -k, which would let anyone on the way hand
+ * Grafana a dashboard of their own.
+ */
+function dashboardValues(dashboards: readonly Dashboard[]): Values {
+  const downloads = dashboards.filter((d) => d.gnetId !== null);
+  if (downloads.length === 0) return {};
+  return {
+    defaultCurlOptions: '-sfL',
+    dashboardProviders: {
+      'dashboardproviders.yaml': {
+        apiVersion: 1,
+        providers: [
+          {
+            name: GRAFANA_COM_PROVIDER,
+            orgId: 1,
+            folder: 'grafana.com',
+            type: 'file',
+            disableDeletion: true,
+            editable: false,
+            options: { path: `/var/lib/grafana/dashboards/${GRAFANA_COM_PROVIDER}` },
+          },
+        ],
+      },
+    },
+    dashboards: {
+      [GRAFANA_COM_PROVIDER]: Object.fromEntries(
+        downloads.map((d) => [d.name, { gnetId: d.gnetId, revision: d.revision, datasource: d.datasourceInputs.map((name) => ({ name, value: PROMETHEUS_DATASOURCE_UID })) }]),
+      ),
+    },
+  };
+}
+
+/**
+ * File dashboards as ConfigMaps in monitoring, where the sidecar looks (searchNamespace above). Flux's
+ * post-build substitution is off for them: it would blank every ${variable} of the dashboard.
+ */
+function dashboardConfigMaps(env: Environment): KubeObject[] {
+  return env.releases.monitoring.dashboards.flatMap((d): KubeObject[] => {
+    if (d.file === null || d.gnetId !== null) return [];
+    const read = readDashboardFile(env.source, d.file);
+    if (!read.ok) throw new Error(`Dashboard ${d.name}: ${read.problem} (validation reports this as DASHBOARD_FILE).`);
+    return [
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: dashboardConfigMapName(d),
+          namespace: MONITORING_NAMESPACE,
+          labels: { [DASHBOARD_LABEL]: '1' },
+          annotations: { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' },
+        },
+        data: { [`${d.name}.json`]: read.json },
+      },
+    ];
+  });
+}
+
+/** Each dashboard has one source (a pinned grafana.com revision, or a readable file) and its own name. */
+function dashboardRules(env: Environment): Finding[] {
+  const dashboards = env.releases.monitoring.dashboards;
+  const at = (i: number, field?: string) => ['releases', 'monitoring', 'dashboards', i, ...(field ? [field] : [])];
+  const out: Finding[] = [];
+  dashboards.forEach((d, i) => {
+    if (d.gnetId !== null && d.file !== null) {
+      out.push(error('DASHBOARD_SOURCE', at(i, 'file'), `Dashboard ${d.name} names both a grafana.com dashboard (gnetId ${d.gnetId}) and a file; it can come from one of them.`, 'Keep gnetId and revision, or file.'));
+    } else if (d.gnetId === null && d.file === null) {
+      out.push(error('DASHBOARD_SOURCE', at(i), `Dashboard ${d.name} names neither a grafana.com dashboard nor a file.`, 'Add gnetId and revision (a grafana.com dashboard), or file (a JSON file next to the environment file).'));
+    } else if (d.gnetId !== null && d.revision === null) {
+      out.push(
+        error('DASHBOARD_SOURCE', at(i, 'gnetId'), `Dashboard ${d.name} (grafana.com ${d.gnetId}) has no revision: without one the chart downloads revision 1, the oldest, and a pin is what keeps every start the same.`, `Add revision: the latest is listed at https://grafana.com/grafana/dashboards/${d.gnetId} (Revisions).`),
+      );
+    } else if (d.gnetId === null && d.revision !== null) {
+      out.push(error('DASHBOARD_SOURCE', at(i, 'revision'), `Dashboard ${d.name} has a revision but no gnetId; revision pins a grafana.com dashboard.`, 'Remove revision, or add the gnetId it belongs to.'));
+    }
+    if (d.file !== null && d.gnetId === null) {
+      const read = readDashboardFile(env.source, d.file);
+      if (!read.ok) out.push(error('DASHBOARD_FILE', at(i, 'file'), `Dashboard ${d.name}: ${read.problem}.`, 'Point file at a dashboard JSON inside the repository, relative to the environment file (e.g. dashboards/postfacto.json next to it).'));
+    }
+  });
+  for (const d of duplicates(dashboards, (x) => x.name)) {
+    out.push(error('DASHBOARD_DUPLICATE', at(d.index, 'name'), `Dashboards ${d.first + 1} and ${d.index + 1} are both named ${d.item.name}; the second would replace the first.`, 'Give each dashboard its own name.'));
+  }
+  return out;
 }

@@ -13,8 +13,10 @@ export interface Release {
   readonly namespace: string;
   readonly source: ChartSource;
   readonly version: string;
-  /** Releases (by name) that must be ready first. */
+  /** Releases (by name) that must be ready first: those of baseNeeds this environment installs. */
   readonly needs: readonly string[];
+  /** Needs as every environment shares them (out/base), when the environment switches some of them off. */
+  readonly baseNeeds?: readonly string[];
   /** The chart installs CRDs that it must also upgrade (Flux install/upgrade crds: CreateReplace). */
   readonly crds: boolean;
   /**

@@ -13,6 +13,17 @@ export interface NodePool {
   readonly taints: readonly string[];
 }
 
+/** A database of postgresql.databases: its role's password is the key vault secret passwordSecret. */
+export interface ExtraDatabase {
+  readonly name: string;
+  readonly charset: string;
+  readonly collation: string;
+  readonly ctype: string;
+  readonly connectionLimit: number | null;
+  readonly passwordVersion: number;
+  readonly passwordSecret: string;
+}
+
 export interface AccessEntry {
   readonly group: string;
   readonly description?: string;
@@ -21,6 +32,17 @@ export interface AccessEntry {
   /** May hold more than view on platform namespaces (rules/access.ts); reason says why. */
   readonly privileged: boolean;
   readonly reason?: string;
+}
+
+/** The names azure.names may set instead of deriving them. */
+export interface NameOverrides {
+  readonly cluster?: string;
+  readonly resourceGroup?: string;
+  readonly nodeResourceGroup?: string;
+  readonly dnsResourceGroup?: string;
+  readonly postgresqlResourceGroup?: string;
+  readonly backupResourceGroup?: string;
+  readonly stateKey?: string;
 }
 
 /** Every Azure name Slipway derives, in one place (see model/names.ts). */
@@ -42,6 +64,10 @@ export interface AzureNames {
   readonly backupResourceGroup: string;
   readonly backupStorageAccount: string;
   readonly backupContainer: string;
+  /** Folder of the stacks' state blobs: <stateKey>/<stack>.tfstate. */
+  readonly stateKey: string;
+  /** Names azure.names gives instead of deriving them (for messages: the field a name comes from). */
+  readonly given: ReadonlyArray<keyof NameOverrides>;
   readonly identities: {
     readonly controlPlane: string;
     readonly kubelet: string;
@@ -70,6 +96,10 @@ export interface Environment {
   };
   readonly dns: {
     readonly zone: string;
+    /** owned: the dns stack creates the zone (in names.dnsResourceGroup); existing: it looks up a zone managed elsewhere. */
+    readonly mode: 'owned' | 'existing';
+    /** Subscription of the zone: the environment's, or dns.existing.subscriptionId. */
+    readonly subscriptionId: string;
     readonly parent?: {
       readonly zone: string;
       readonly resourceGroup: string;
@@ -95,7 +125,17 @@ export interface Environment {
     };
     readonly apiServerAuthorizedRanges: readonly string[];
     readonly adminGroupObjectIds: readonly string[];
-    readonly logAnalytics: { readonly enabled: boolean; readonly retentionDays: number };
+    readonly logAnalytics: {
+      readonly enabled: boolean;
+      readonly retentionDays: number;
+      /** Container Insights, the cluster's log collector (the aks stack's data collection rule). */
+      readonly containerLogs: boolean;
+      readonly tables: 'all' | 'logs-and-events';
+      readonly namespaces: { readonly mode: 'include' | 'exclude'; readonly list: readonly string[] } | null;
+      readonly interval: string;
+    };
+    /** kubeconfig context helmfile deploys to (helmDefaults.kubeContext). */
+    readonly kubeContext: string;
     readonly upgradeChannel: 'none' | 'patch' | 'stable' | 'rapid' | 'node-image';
     readonly maintenanceWindow: { readonly day: string; readonly startTime: string; readonly durationHours: number; readonly utcOffset: string };
   };
@@ -109,6 +149,13 @@ export interface Environment {
     readonly maintenanceWindow: { readonly day: string; readonly startTime: string };
     readonly administratorGroup: { readonly objectId: string; readonly name: string } | null;
     readonly administratorPasswordVersion: number;
+    /** Server parameters as Azure takes them (strings), sorted by name; the TLS settings the module owns are not among them. */
+    readonly parameters: Readonly<Record<string, string>>;
+    /** ssl_min_protocol_version: TLS 1.2 unless the environment raises it. */
+    readonly tlsMinVersion: 'TLSv1.2' | 'TLSv1.3';
+    /** Databases beyond the apps', each owned by a login role of its name (databases stack). */
+    readonly databases: readonly ExtraDatabase[];
+    readonly replicas: ReadonlyArray<{ readonly name: string; readonly server: string; readonly sku: string; readonly zone: number }>;
   };
   readonly gitops: { readonly repository: string; readonly branch: string; readonly interval: string; readonly path: string; readonly secretName: string | null; readonly secretCreated: boolean };
   /** Every release's settings with its defaults (catalog/index.ts), and the chart pin of each app kind. */

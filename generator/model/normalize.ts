@@ -45,6 +45,48 @@ export function defaultSubnets(vnetCidr: string): { aks: string; postgresql: str
   return { aks: formatCidr(vnet.start, aksPrefix), postgresql: formatCidr(vnet.start + 2 ** (32 - aksPrefix), postgresqlPrefix) };
 }
 
+/** Parameters the postgresql module sets itself (TLS), never through postgresql.parameters (rules/postgresql.ts says why). */
+export const MODULE_PARAMETERS = ['require_secure_transport', 'ssl_min_protocol_version'] as const;
+
+/** A parameter value as Azure takes it: booleans as on/off, numbers in decimal. */
+const parameterText = (value: string | number | boolean) => (typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value));
+
+/** Key vault secret of an extra database's role password: postgresql-database-<name>-password, "_" as "-". */
+export const databasePasswordSecret = (database: string) => `postgresql-database-${database.replace(/_/g, '-')}-password`;
+
+/** Parameters, extra databases and read replicas with their defaults. */
+function postgresqlExtras(pg: NonNullable<EnvironmentInput['postgresql']>, server: string, zones: readonly number[], sku: string) {
+  const given = pg.parameters ?? {};
+  return {
+    parameters: sortedRecord(
+      Object.fromEntries(
+        Object.entries(given)
+          .filter(([name]) => !(MODULE_PARAMETERS as readonly string[]).includes(name))
+          .map(([name, value]) => [name, parameterText(value)]),
+      ),
+    ),
+    tlsMinVersion: given.ssl_min_protocol_version === 'TLSv1.3' ? ('TLSv1.3' as const) : ('TLSv1.2' as const),
+    databases: (pg.databases ?? []).map((d) => {
+      const collation = d.collation ?? 'en_US.utf8';
+      return {
+        name: d.name,
+        charset: d.charset ?? 'UTF8',
+        collation,
+        ctype: d.ctype ?? collation,
+        connectionLimit: d.connectionLimit ?? null,
+        passwordVersion: d.passwordVersion ?? 1,
+        passwordSecret: databasePasswordSecret(d.name),
+      };
+    }),
+    replicas: (pg.replicas ?? []).map((r, i) => ({
+      name: r.name,
+      server: `${server}-${r.name}`,
+      sku: r.sku ?? sku,
+      zone: r.zone ?? zones[(i + 1) % zones.length]!,
+    })),
+  };
+}
+
 /** The state account survives a zone (and in prod a region) outage; test keeps one copy per zone. */
 const stateReplication = { prod: 'GZRS', staging: 'ZRS', test: 'LRS' } as const;
 
@@ -59,6 +101,8 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
   const policy = net.policy ?? 'cilium';
   const pg = input.postgresql ?? {};
   const vnetCidr = input.network?.vnetCidr ?? DEFAULT_VNET_CIDR;
+  const names = deriveNames(input.name, { backupStorageAccount: input.releases.velero?.storageAccount, overrides: input.azure.names, existingZoneResourceGroup: input.dns.existing?.resourceGroup });
+  const zones = aks.zones ?? byStage([1, 2, 3], [1]);
   const subnets = defaultSubnets(vnetCidr);
 
   const nodePools: NodePool[] = (['system', 'apps', 'data'] as const).map((name) => {
@@ -99,6 +143,8 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
     },
     dns: {
       zone: input.dns.zone,
+      mode: input.dns.existing ? 'existing' : 'owned',
+      subscriptionId: (input.dns.existing?.subscriptionId ?? input.azure.subscriptionId).toLowerCase(),
       ...(input.dns.parent && {
         parent: {
           zone: input.dns.parent.zone,
@@ -117,7 +163,7 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
     aks: {
       kubernetesVersion: aks.kubernetesVersion,
       tier: aks.tier ?? byStage('Standard', 'Free'),
-      zones: aks.zones ?? byStage([1, 2, 3], [1]),
+      zones,
       nodePools,
       network: {
         plugin,
@@ -130,7 +176,15 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
       },
       apiServerAuthorizedRanges: aks.apiServer.authorizedRanges,
       adminGroupObjectIds: aks.adminGroupObjectIds.map((g) => g.toLowerCase()),
-      logAnalytics: { enabled: aks.logAnalytics?.enabled ?? true, retentionDays: aks.logAnalytics?.retentionDays ?? 30 },
+      logAnalytics: {
+        enabled: aks.logAnalytics?.enabled ?? true,
+        retentionDays: aks.logAnalytics?.retentionDays ?? 30,
+        containerLogs: aks.logAnalytics?.containerLogs ?? true,
+        tables: aks.logAnalytics?.tables ?? 'all',
+        namespaces: aks.logAnalytics?.namespaces ? { mode: aks.logAnalytics.namespaces.mode, list: [...new Set(aks.logAnalytics.namespaces.list)].sort() } : null,
+        interval: aks.logAnalytics?.interval ?? '1m',
+      },
+      kubeContext: aks.kubeContext ?? names.cluster,
       upgradeChannel: aks.upgradeChannel ?? 'patch',
       maintenanceWindow: {
         day: aks.maintenanceWindow?.day ?? 'Sunday',
@@ -149,6 +203,7 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
       maintenanceWindow: pg.maintenanceWindow ?? { day: 'Sunday', startTime: '02:00' },
       administratorGroup: pg.administratorGroup ?? null,
       administratorPasswordVersion: pg.administratorPasswordVersion ?? 1,
+      ...postgresqlExtras(pg, names.postgresqlServer, zones, pg.sku ?? byStage('GP_Standard_D2ds_v5', 'B_Standard_B1ms')),
     },
     gitops: {
       repository: input.gitops.repository,
@@ -167,7 +222,7 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
       privileged: entry.privileged ?? false,
       ...(entry.reason !== undefined && { reason: entry.reason }),
     })),
-    names: deriveNames(input.name, input.releases.velero?.storageAccount),
+    names,
   };
   return deepFreeze(env);
 }

@@ -55,8 +55,8 @@ describeWithCharts('the cluster state of the example environments', () => {
     expect(find(prod, 'ClusterIssuer letsencrypt-production').kustomization).toBe('infrastructure-configs');
     // The environment's patch carries the release; the shared base carries its unpatched source.
     expect(fluxObject(prod, 'HelmRelease', 'postfacto-v4-3-10')).toMatchObject({ kustomization: 'apps', file: 'numbers-prod/flux/apps/postfacto-v4-3-10/values.yaml' });
-    expect(fluxObject(prod, 'OCIRepository', 'app-template').kustomization).toBe('apps');
-    expect(fluxObject(prod, 'OCIRepository', 'app-template').file).toMatch(/^base\/postfacto\//);
+    expect(fluxObject(prod, 'OCIRepository', 'app-template-postfacto').kustomization).toBe('apps');
+    expect(fluxObject(prod, 'OCIRepository', 'app-template-postfacto').file).toMatch(/^base\/postfacto\//);
     // Git objects carry no trace of how verify attributed them.
     expect(JSON.stringify(prod.objects.map((o) => o.object))).not.toContain('verify.slipway.io');
   });

@@ -90,7 +90,7 @@ describe('fluxSync', () => {
 
   it('reports a HelmRelease whose chart it cannot pin down', () => {
     const tree = new Map(files);
-    const source = sync(files).objects.find((o) => o.object.kind === 'OCIRepository' && o.object.metadata.name === 'app-template')!.file;
+    const source = sync(files).objects.find((o) => o.object.kind === 'OCIRepository' && o.object.metadata.name === 'app-template-postfacto')!.file;
     tree.set(source, files.get(source)!.replace('tag: 4.1.1', 'semver: ">=4.0.0"'));
     const result = sync(tree);
     const release = result.releases.find((r) => r.name === 'postfacto-main')!;

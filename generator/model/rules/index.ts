@@ -5,6 +5,7 @@ import type { Environment } from '../environment.ts';
 import type { Policy } from '../kubernetes-versions.ts';
 import { accessRules } from './access.ts';
 import { advisoryRules } from './advisories.ts';
+import { appRules } from './apps.ts';
 import { apiServerRules } from './api-server.ts';
 import { aksRules } from './aks.ts';
 import { azureNameRules } from './azure-names.ts';
@@ -31,6 +32,7 @@ const rules: readonly Rule[] = [
   kubernetesVersionRules,
   namespaceRules,
   releaseRules,
+  appRules,
   hostRules,
   accessRules,
   stagePolicyRules,

@@ -17,8 +17,11 @@ export const FLUX_NAMESPACE = 'flux-system';
 
 const OCI_HELM_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
 
-/** One source per chart repository or OCI chart, shared by the releases of that chart. */
-export const sourceName = (r: Release) => (r.source.kind === 'oci' ? r.source.chart : r.source.repository);
+/**
+ * One source per chart repository or OCI chart, shared by the releases of that chart; an app kind
+ * has a source of its own (<chart>-<kind>), since kinds on one chart pin their versions apart.
+ */
+export const sourceName = (r: Release) => (r.layer === 'apps' ? `${r.source.chart}-${r.base}` : r.source.kind === 'oci' ? r.source.chart : r.source.repository);
 
 export function chartSource(r: Release, version: string): KubeObject {
   const metadata = { name: sourceName(r), namespace: FLUX_NAMESPACE };
@@ -52,7 +55,8 @@ export function helmRelease(r: Release, name: string, target: string | undefined
       ...(r.source.kind === 'oci'
         ? { chartRef: { kind: 'OCIRepository', name: sourceName(r) } }
         : { chart: { spec: { chart: r.source.chart, version, sourceRef: { kind: 'HelmRepository', name: sourceName(r) }, interval: '12h' } } }),
-      ...(needs.length && { dependsOn: needs.map((n) => ({ name: n, namespace: FLUX_NAMESPACE })) }),
+      // An empty list where the shared base has some (releases switched off), so the overlay can replace it.
+      ...((needs.length || r.baseNeeds?.length) && { dependsOn: needs.map((n) => ({ name: n, namespace: FLUX_NAMESPACE })) }),
       install: { ...crds, remediation: { retries: 3 } },
       upgrade: { ...crds, cleanupOnFail: true, remediation: { retries: 3, remediateLastFailure: true, strategy: 'rollback' } },
       driftDetection: { mode: 'enabled', ...(r.driftIgnore && { ignore: r.driftIgnore }) },

@@ -44,7 +44,7 @@ const baseDirs = (r: Release) =>
 function baseObjects(r: Release) {
   return {
     source: chartSource(r, defaultVersion(r.source)),
-    release: helmRelease(r, r.base, isInstance(r) ? undefined : r.namespace, defaultVersion(r.source), r.baseValues, r.needs),
+    release: helmRelease(r, r.base, isInstance(r) ? undefined : r.namespace, defaultVersion(r.source), r.baseValues, r.baseNeeds ?? r.needs),
   };
 }
 

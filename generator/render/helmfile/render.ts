@@ -13,13 +13,17 @@ import { chartValue, hasPlaceholders, requiredEnv, toGoTemplate } from './go-tem
 const LOCAL_RELEASE_NAMESPACE = 'kube-system';
 
 export function renderHelmfile(environments: readonly Environment[]): Map<string, string> {
-  const files = new Map<string, string>();
+  const all = new Map<string, string>();
   for (const env of environments) {
+    // This environment's files only: requiredVariables reads them, and scanning the whole fleet's
+    // files for each environment made rendering quadratic in the fleet size.
+    const files = new Map<string, string>();
     const dir = `${env.name}/helmfile`;
     const releases = releasesOf(env);
     const objects = platformObjects(env);
     const base = localChart('platform-base', objects.base, []);
-    const config = localChart('platform-config', objects.config, ['cert-manager', 'kube-prometheus-stack']);
+    // After the releases whose CRDs the config objects use, those of them the environment installs.
+    const config = localChart('platform-config', objects.config, ['cert-manager', 'kube-prometheus-stack'].filter((n) => releases.some((r) => r.name === n)));
 
     const valuesFiles = new Map<string, string>();
     for (const release of releases) {
@@ -40,8 +44,9 @@ export function renderHelmfile(environments: readonly Environment[]): Map<string
       ...releases.filter((r) => r.layer === 'apps').map(entry),
     ];
     files.set(`${dir}/helmfile.yaml`, helmfileYaml(env, files, dir, releases, entries));
+    for (const [file, content] of files) all.set(file, content);
   }
-  return files;
+  return all;
 }
 
 const needOf = (r: { name: string; namespace: string }) => `${r.namespace}/${r.name}`;
@@ -105,6 +110,9 @@ function helmfileYaml(env: Environment, files: ReadonlyMap<string, string>, dir:
   const doc = {
     repositories: [...repositories.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
     helmDefaults: {
+      // Only this environment's cluster: helm gets --kube-context, so a shell pointed at another
+      // cluster still deploys here, and a kubeconfig without the context refuses.
+      kubeContext: env.aks.kubeContext,
       wait: true,
       waitForJobs: true,
       // Roll a failed upgrade back (helm --atomic / --rollback-on-failure).
@@ -123,6 +131,7 @@ function helmfileYaml(env: Environment, files: ReadonlyMap<string, string>, dir:
       'Values known only after terraform apply are read from these environment variables:',
       `  ${requiredVariables(files, dir).join(' ')}`,
       'Export them from the aks stack first: see "Releases" in the README.',
+      `Deploys only to the kubeconfig context ${env.aks.kubeContext} (helmDefaults.kubeContext): run az aks get-credentials for ${env.names.cluster} first.`,
     ],
   });
 }

@@ -98,7 +98,7 @@ export function backendConfig(env: Environment, stack: string): Array<[string, s
     ['resource_group_name', hclString(env.state.resourceGroup)],
     ['storage_account_name', hclString(env.state.storageAccount)],
     ['container_name', hclString(env.state.container)],
-    ['key', hclString(`${env.name}/${stack}.tfstate`)],
+    ['key', hclString(`${env.names.stateKey}/${stack}.tfstate`)],
     ['use_azuread_auth', 'true'],
   ];
 }

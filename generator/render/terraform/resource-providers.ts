@@ -20,6 +20,7 @@ export const CORE_PROVIDERS = [
 
 /** The provider namespace each azurerm resource type calls; a type missing here fails the render, not the apply. */
 const PROVIDER_OF: Readonly<Record<string, string>> = {
+  azurerm_container_registry: 'Microsoft.ContainerRegistry',
   azurerm_dns_ns_record: 'Microsoft.Network',
   azurerm_dns_txt_record: 'Microsoft.Network',
   azurerm_dns_zone: 'Microsoft.Network',

@@ -5,7 +5,7 @@
 // sync reads exists).
 import { durationSeconds } from '../../model/duration.ts';
 import type { Environment } from '../../model/environment.ts';
-import { releaseDatabases, releaseVaultSecrets, secretReadersOf, workloadRoles } from '../../catalog/index.ts';
+import { containerRegistriesOf, releaseDatabases, releaseVaultSecrets, secretReadersOf, workloadRoles } from '../../catalog/index.ts';
 import { hclString } from './hcl.ts';
 import { POSTGRESQL_ADMIN_LOGIN, POSTGRESQL_PASSWORD_SECRET } from '../../model/key-vault-secrets.ts';
 import { azureIdentitiesOf, staticSubstitutions } from '../../model/workload-identities.ts';
@@ -179,6 +179,8 @@ export function stacksOf(env: Environment): Stack[] {
                 }
               : null,
             git_credentials: env.gitops.secretName ? { secret_name: env.gitops.secretName, repository_url: env.gitops.repository } : null,
+            // Registries the releases pull from (catalog): created here, or an existing one's ID; the kubelet identity gets AcrPull.
+            container_registries: Object.fromEntries(containerRegistriesOf(env).map((r) => [r.name, r.resourceId ? { id: r.resourceId } : { sku: r.sku }])),
             tags: env.azure.tags,
           },
         },

@@ -69,3 +69,10 @@ output "git_credentials_command" {
   description = "For a private repository, what an operator runs once before the gitops stack: creates the credentials Secret in flux-system (paste a read-only token, then Ctrl-D). Null for a public repository."
   value       = local.git_credentials_command
 }
+
+# ---------------------------------------------------------------- container registries (services' private images)
+
+output "container_registry_login_servers" {
+  description = "Login servers of the container registries by name (created here or existing): where images are pushed and pulled."
+  value       = { for name in keys(var.container_registries) : name => "${name}.azurecr.io" }
+}

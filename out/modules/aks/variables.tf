@@ -333,3 +333,35 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+# ---------------------------------------------------------------- container registries (services' private images)
+
+variable "container_registries" {
+  type = map(object({
+    id  = optional(string)
+    sku = optional(string)
+  }))
+  description = "Azure Container Registries the apps pull from, by name: the kubelet identity gets AcrPull on each. Without id the registry is created here with sku (admin user and anonymous pull off); with id it is an existing registry and only the role is assigned."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for name in keys(var.container_registries) : can(regex("^[a-z0-9]{5,50}$", name))])
+    error_message = "Each container registry name must be 5-50 lowercase letters and digits (the login server is <name>.azurecr.io)."
+  }
+
+  validation {
+    condition     = alltrue([for r in values(var.container_registries) : (r.id == null) == (r.sku != null)])
+    error_message = "Each container registry takes either sku (created here) or id (an existing registry), not both and not neither."
+  }
+
+  validation {
+    condition     = alltrue([for r in values(var.container_registries) : r.sku == null || contains(["Basic", "Standard", "Premium"], coalesce(r.sku, "Basic"))])
+    error_message = "A created container registry's sku must be Basic, Standard or Premium."
+  }
+
+  validation {
+    condition     = alltrue([for name, r in var.container_registries : r.id == null || can(regex("(?i)^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/Microsoft\\.ContainerRegistry/registries/${name}$", coalesce(r.id, "-")))])
+    error_message = "An existing container registry's id must be the resource ID of the registry of that name (/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>)."
+  }
+}

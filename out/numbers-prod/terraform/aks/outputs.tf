@@ -21,6 +21,11 @@ output "cluster_name" {
   value       = module.aks.cluster_name
 }
 
+output "container_registry_login_servers" {
+  description = "Login servers of the container registries by name (created here or existing): where images are pushed and pulled."
+  value       = module.aks.container_registry_login_servers
+}
+
 output "git_credentials_command" {
   description = "For a private repository, what an operator runs once before the gitops stack: creates the credentials Secret in flux-system (paste a read-only token, then Ctrl-D). Null for a public repository."
   value       = module.aks.git_credentials_command

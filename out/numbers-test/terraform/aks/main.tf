@@ -20,6 +20,7 @@ module "aks" {
   api_server_authorized_ip_ranges = var.api_server_authorized_ip_ranges
   backup                          = var.backup
   cluster_user_group_ids          = var.cluster_user_group_ids
+  container_registries            = var.container_registries
   deployer_object_ids             = var.deployer_object_ids
   dns_prefix                      = var.dns_prefix
   git_credentials                 = var.git_credentials

@@ -471,3 +471,31 @@ locals {
     : "kubectl create secret generic ${var.git_credentials.secret_name} --namespace flux-system --from-file=identity=./deploy-key --from-file=known_hosts=./known_hosts",
   ])
 }
+
+# ---------------------------------------------------------------- container registries (services' private images)
+
+# Registries the apps pull from, through the kubelet identity: AcrPull on each, so no pull secret
+# exists in the cluster or in git. A registry without an id is created here (admin user and
+# anonymous pull off: only Entra ID principals with a role pull or push); with an id it exists
+# elsewhere and only the role is assigned (the principal running Terraform needs the right to
+# assign roles on it).
+resource "azurerm_container_registry" "apps" {
+  for_each = { for name, r in var.container_registries : name => r if r.id == null }
+
+  name                   = each.key
+  resource_group_name    = azurerm_resource_group.this.name
+  location               = azurerm_resource_group.this.location
+  sku                    = each.value.sku
+  admin_enabled          = false
+  anonymous_pull_enabled = false
+  tags                   = var.tags
+}
+
+resource "azurerm_role_assignment" "kubelet_acr_pull" {
+  for_each = var.container_registries
+
+  scope                = each.value.id == null ? azurerm_container_registry.apps[each.key].id : each.value.id
+  role_definition_name = "AcrPull"
+  principal_id         = azurerm_user_assigned_identity.kubelet.principal_id
+  principal_type       = "ServicePrincipal"
+}

@@ -21,6 +21,11 @@ variable "cluster_user_group_ids" {
   description = "Entra ID groups that may fetch a kubeconfig (Azure Kubernetes Service Cluster User Role); their rights inside the cluster come from RoleBindings."
 }
 
+variable "container_registries" {
+  type        = map(object({ id = optional(string), sku = optional(string) }))
+  description = "Azure Container Registries the apps pull from, by name: the kubelet identity gets AcrPull on each. Without id the registry is created here with sku (admin user and anonymous pull off); with id it is an existing registry and only the role is assigned."
+}
+
 variable "deployer_object_ids" {
   type        = set(string)
   description = "Object IDs of the principals that run Terraform: Key Vault Secrets Officer on the key vault, so the postgresql stack can write the secrets."
