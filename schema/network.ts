@@ -20,6 +20,11 @@ export const networkSchema = z
           .describe(
             'Subnet delegated to PostgreSQL flexible server. Default: derived from network.vnetCidr, the /24 right after the default aks subnet, or the second half of the VNet when the VNet is a /24 (10.40.16.0/24 for the default VNet).',
           ),
+        pods: cidr
+          .optional()
+          .describe(
+            'Subnet the pods take their addresses from with aks.network.mode pod-subnet, delegated to AKS (Microsoft.ContainerService/managedClusters); size it for every pool at max nodes times maxPods (30 by default). Required with pod-subnet, unused otherwise. Default: none.',
+          ),
       })
       .optional(),
   })

@@ -70,6 +70,24 @@ const input = z
       })
       .optional()
       .describe('Strict-Transport-Security header ingress-nginx sends on every TLS host (always on).'),
+    loadBalancer: z
+      .strictObject({
+        internal: z
+          .boolean()
+          .optional()
+          .describe(
+            'Put the controller behind an internal Azure load balancer (a private address in the aks subnet, service.beta.kubernetes.io/azure-load-balancer-internal): hosts are reachable only from the VNet and networks peered or connected to it; cert-manager must use the dns01 solver. Default: false (public).',
+          ),
+        publicIp: z
+          .strictObject({
+            name: z.string().regex(/^[A-Za-z0-9][-\w.]{0,78}[\w]$/, 'Use a public IP resource name: letters, digits, "_", "-" and ".", up to 80 characters.').describe('Name of a Standard SKU static public IP in the region.'),
+            resourceGroup: z.string().regex(/^[-\w.()]{0,89}[-\w()]$/, 'Use a resource group name such as rg-numbers-prod-ingress.').describe("Its resource group: the node resource group, or another one in the subscription (the aks stack gives the cluster's control plane identity Network Contributor there)."),
+          })
+          .optional()
+          .describe('A static public IP you created for the load balancer, so the address survives reinstalling the controller (AKS static-ip: the azure-pip-name and azure-load-balancer-resource-group annotations). Default: an address Azure allocates with the Service.'),
+      })
+      .optional()
+      .describe("The controller Service's Azure load balancer: public (default) with an optional static IP, or internal."),
   })
   .optional();
 
@@ -78,6 +96,20 @@ const settings = (given: z.output<typeof input>, { byStage }: DefaultsContext) =
   enabled: given?.enabled ?? true,
   replicas: given?.replicas ?? byStage(3, 1),
   hsts: { includeSubDomains: given?.hsts?.includeSubDomains ?? false, maxAge: given?.hsts?.maxAge ?? DEFAULT_HSTS_MAX_AGE },
+  loadBalancer: { internal: given?.loadBalancer?.internal ?? false, publicIp: given?.loadBalancer?.publicIp ?? null },
+});
+
+/**
+ * Annotations of the controller Service for the load balancer (cloud-provider-azure, AKS docs
+ * internal-lb: azure-load-balancer-internal "true"; static-ip: azure-pip-name with
+ * azure-load-balancer-resource-group when the IP is outside the node resource group).
+ */
+const loadBalancerAnnotations = (lb: ReturnType<typeof settings>['loadBalancer']): Record<string, string> => ({
+  ...(lb.internal && { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' }),
+  ...(lb.publicIp && {
+    'service.beta.kubernetes.io/azure-pip-name': lb.publicIp.name,
+    'service.beta.kubernetes.io/azure-load-balancer-resource-group': lb.publicIp.resourceGroup,
+  }),
 });
 
 /**
@@ -111,7 +143,10 @@ export const ingressNginx: PlatformDefinition<'ingressNginx', typeof input, Retu
           replicaCount: replicas,
           minAvailable: Math.max(1, replicas - 1),
           config: { 'hsts-include-subdomains': String(hsts.includeSubDomains), 'hsts-max-age': String(hsts.maxAge) },
-          ...(keepsClientAddresses(env) && { service: { externalTrafficPolicy: 'Local' } }),
+          service: {
+            ...(keepsClientAddresses(env) && { externalTrafficPolicy: 'Local' }),
+            annotations: loadBalancerAnnotations(env.releases.ingressNginx.loadBalancer),
+          },
         },
       }),
     };
@@ -119,6 +154,7 @@ export const ingressNginx: PlatformDefinition<'ingressNginx', typeof input, Retu
   // Switched off, it has nothing to say: what still needs it is rules/release-dependencies.ts's concern.
   rules: (env) => !env.releases.ingressNginx.enabled ? [] : [
     warning('INGRESS_NGINX_RETIRED', ['releases', 'ingressNginx'], 'ingress-nginx is retired upstream: no releases or security fixes since March 2026.', 'Slipway keeps it for now; plan a move to a Gateway API implementation.'),
+    ...loadBalancerRules(env),
     ...(env.stage === 'prod' && env.releases.ingressNginx.replicas < 2
       ? [
           error(
@@ -131,3 +167,25 @@ export const ingressNginx: PlatformDefinition<'ingressNginx', typeof input, Retu
       : []),
   ],
 });
+
+/** An internal load balancer has no public address to pin, and Let's Encrypt cannot reach it for HTTP-01. */
+function loadBalancerRules(env: Environment) {
+  const lb = env.releases.ingressNginx.loadBalancer;
+  const at = ['releases', 'ingressNginx', 'loadBalancer'];
+  if (!lb.internal) return [];
+  return [
+    ...(lb.publicIp
+      ? [error('INGRESS_LOAD_BALANCER', [...at, 'publicIp'], 'releases.ingressNginx.loadBalancer has a publicIp and internal: true; an internal load balancer takes a private address from the aks subnet.', 'Remove publicIp, or set internal to false.')]
+      : []),
+    ...(env.releases.certManager.enabled && env.releases.certManager.solver === 'http01'
+      ? [
+          error(
+            'INGRESS_LOAD_BALANCER',
+            [...at, 'internal'],
+            "The ingress load balancer is internal while cert-manager solves HTTP-01 challenges through it: Let's Encrypt cannot reach a private address, so no certificate would be issued.",
+            'Set releases.certManager.solver to dns01, or make the load balancer public.',
+          ),
+        ]
+      : []),
+  ];
+}

@@ -23,7 +23,8 @@ export interface PostfactoInstance {
   readonly namespace: string;
   /** Helm release name: postfacto-<name>. */
   readonly release: string;
-  readonly replicas: { readonly min: number; readonly max: number };
+  /** Autoscaler bounds and targets, as percentages of the web container's requests (null: no target on it). */
+  readonly replicas: { readonly min: number; readonly max: number; readonly cpu: number | null; readonly memory: number | null };
   readonly database: string;
   readonly databasePasswordVersion: number;
   /** Login of the admin user the admin Job creates (its password is generated into Key Vault). */
@@ -75,9 +76,11 @@ const item = z.strictObject({
     .strictObject({
       min: z.int().min(1).max(50).describe('Autoscaling minimum.'),
       max: z.int().min(1).max(50).describe('Autoscaling maximum.'),
+      cpu: z.int().min(10).max(100).optional().describe('Target average CPU use, in percent of the web request (100m). Default: 70 when neither cpu nor memory is given.'),
+      memory: z.int().min(10).max(100).optional().describe('Target average memory use, in percent of the web request (512Mi). Default: none.'),
     })
     .optional()
-    .describe('Web replicas. Default: 2-4 in prod, 1-2 otherwise.'),
+    .describe('Web replicas, autoscaled by a HorizontalPodAutoscaler on the targets given. Default: 2-4 in prod, 1-2 otherwise, on 70 % CPU.'),
   database: z
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'Use a PostgreSQL database name: lowercase letters, digits and "_", up to 63 characters.')
@@ -118,7 +121,12 @@ export const postfacto: AppDefinition<'postfacto', typeof item, PostfactoInstanc
     host: i.host,
     namespace: i.namespace ?? `postfacto-${i.name}`,
     release: `postfacto-${i.name}`,
-    replicas: i.replicas ?? byStage({ min: 2, max: 4 }, { min: 1, max: 2 }),
+    replicas: (() => {
+      const r = i.replicas ?? byStage({ min: 2, max: 4 }, { min: 1, max: 2 });
+      // 70 % CPU, as before targets existed, unless the file names a target of its own.
+      const targeted = i.replicas?.cpu !== undefined || i.replicas?.memory !== undefined;
+      return { min: r.min, max: r.max, cpu: targeted ? (i.replicas?.cpu ?? null) : 70, memory: i.replicas?.memory ?? null };
+    })(),
     database: i.database ?? `postfacto_${i.name.replace(/-/g, '_')}`,
     databasePasswordVersion: i.databasePasswordVersion ?? 1,
     adminEmail: i.adminEmail ?? `admin@${i.host}`,
@@ -485,7 +493,10 @@ function instanceValues(env: Environment, p: PostfactoInstance): Values {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: web },
           minReplicas: p.replicas.min,
           maxReplicas: p.replicas.max,
-          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+          metrics: [
+            ...(p.replicas.cpu !== null ? [utilization('cpu', p.replicas.cpu)] : []),
+            ...(p.replicas.memory !== null ? [utilization('memory', p.replicas.memory)] : []),
+          ],
         },
       }),
       'disruption-budget': rawResource('policy/v1', 'PodDisruptionBudget', web, { spec: { maxUnavailable: 1, selector: { matchLabels: podsOf(p, 'web') } } }),
@@ -494,6 +505,9 @@ function instanceValues(env: Environment, p: PostfactoInstance): Values {
 }
 
 const databaseEgress = (env: Environment) => ({ to: [{ ipBlock: { cidr: env.network.postgresqlSubnet } }], ports: [{ port: 5432, protocol: 'TCP' }] });
+
+/** An autoscaling/v2 Resource metric: average use as a percentage of the containers' requests. */
+const utilization = (name: 'cpu' | 'memory', percent: number) => ({ type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization: percent } } });
 
 /** An app-template raw resource: `body` is everything of the object but apiVersion, kind and metadata. */
 const rawResource = (apiVersion: string, kind: string, name: string, body: Values) => ({ apiVersion, kind, forceRename: name, spec: body });

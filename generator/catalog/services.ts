@@ -21,7 +21,8 @@
 //
 // Egress to outside APIs takes CIDRs only. NetworkPolicy has no FQDN peer; Cilium has one
 // (toFQDNs), but AKS enforces it only with Advanced Container Networking Services (a paid add-on,
-// advanced network policies on a Cilium data plane) that Slipway does not turn on, the environment
+// advanced network policies on a Cilium data plane; AKS API ManagedClusterAdvancedNetworkingSecurity:
+// FQDN policies "can be enabled only on cilium based clusters", default off) that Slipway does not turn on, the environment
 // may run Azure NPM or Calico instead, and `slipway verify` could not check what a name resolves
 // to. Allowing a range the environment owns the meaning of is reviewable; allowing a name is not
 // enforceable here. The cluster's own ranges and the instance metadata endpoint are cut out of
@@ -138,7 +139,7 @@ const item = z.strictObject({
       memory: z.int().min(1).max(500).optional().describe('Target average memory use, in percent of the request.'),
     })
     .optional()
-    .describe('Replicas, scaled by a HorizontalPodAutoscaler on CPU and/or memory. Default: 2-4 in prod, 1-2 otherwise, on 70 % CPU when neither target is given.'),
+    .describe('Replicas, scaled by a HorizontalPodAutoscaler on CPU and/or memory (set cpu, memory or both). Default: 2-4 in prod, 1-2 otherwise, on 70 % CPU.'),
   host: hostname.optional().describe('Public host, inside the DNS zone (TLS from cert-manager). Services sharing a host share a namespace and differ by path. Default: none (not on the ingress).'),
   path: ingressPath.optional().describe('Path prefix on the host; the longest matching prefix wins. Default: /.'),
   database: z
@@ -281,7 +282,8 @@ export const services: AppDefinition<'services', typeof item, ServiceInstance, t
   instance: (i, { byStage }): ServiceInstance => {
     const requests = i.resources?.requests ?? { cpu: '100m', memory: '128Mi' };
     const replicas = i.replicas ?? byStage({ min: 2, max: 4 }, { min: 1, max: 2 });
-    const targeted = i.replicas?.cpu !== undefined || i.replicas?.memory !== undefined;
+    // Without replicas, 70 % CPU; given, replicas names its targets (SERVICE_AUTOSCALING otherwise).
+    const given = i.replicas !== undefined;
     return {
       name: i.name,
       namespace: i.namespace ?? i.name,
@@ -294,7 +296,7 @@ export const services: AppDefinition<'services', typeof item, ServiceInstance, t
       env: Object.fromEntries(Object.entries(i.env ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))),
       secrets: (i.secrets ?? []).map((s) => ({ name: s.name, env: s.env ?? null })),
       resources: { requests, limits: { cpu: i.resources?.limits?.cpu ?? null, memory: i.resources?.limits?.memory ?? requests.memory } },
-      replicas: { min: replicas.min, max: replicas.max, cpu: targeted ? (i.replicas?.cpu ?? null) : 70, memory: i.replicas?.memory ?? null },
+      replicas: { min: replicas.min, max: replicas.max, cpu: given ? (i.replicas?.cpu ?? null) : 70, memory: i.replicas?.memory ?? null },
       host: i.host ?? null,
       path: i.path ?? '/',
       database: i.database ? { name: i.database.name ?? i.name.replace(/-/g, '_'), passwordVersion: i.database.passwordVersion ?? 1 } : null,
@@ -322,7 +324,8 @@ export const services: AppDefinition<'services', typeof item, ServiceInstance, t
   }),
   objects: (env) => ({
     // Before the release: its migration Job (a pre-install hook) runs as the service account and mounts the class.
-    base: env.apps.services.flatMap((s) => serviceAccountAndSecrets(env, s)),
+    // Its NetworkPolicy too (migrationPolicy).
+    base: env.apps.services.flatMap((s) => [...serviceAccountAndSecrets(env, s), ...(s.migration ? [migrationPolicy(env, s)] : [])]),
     config: namespacesOf(env).flatMap((namespace) => [defaultDeny(namespace), ...(env.apps.services.some((s) => s.namespace === namespace && s.host) ? http01SolverPolicy(env, namespace) : [])]),
   }),
   vaultSecrets: (env) => {
@@ -476,7 +479,10 @@ function serviceValues(env: Environment, s: ServiceInstance): Values {
             return p ? [[kind, httpProbe(p, s.port!)]] : [];
           }),
         );
-  const user = { runAsUser: s.runAsUser, runAsGroup: s.runAsUser, fsGroup: s.runAsUser };
+  // The whole pod security context on each controller: app-template's default
+  // defaultPodOptionsStrategy "overwrite" replaces defaultPodOptions.securityContext with the
+  // controller's (common library templates/lib/pod/_getOption.tpl), it does not merge them.
+  const user = { runAsNonRoot: true, runAsUser: s.runAsUser, runAsGroup: s.runAsUser, fsGroup: s.runAsUser, seccompProfile: { type: 'RuntimeDefault' } };
   return {
     global: { fullnameOverride: s.release },
     controllers: {
@@ -595,11 +601,16 @@ function outsideBlock(env: Environment, range: string) {
   return { ipBlock: { cidr: range, ...(except.length && { except }) } };
 }
 
+/** Egress every pod of the service needs, the migration's too: its database and its outside allow-list. */
+function dataEgress(env: Environment, s: ServiceInstance) {
+  const database = s.database ? [{ to: [{ ipBlock: { cidr: env.network.postgresqlSubnet } }], ports: [tcp(5432)] }] : [];
+  const outside = s.egress.map((e) => ({ to: e.cidrs.map((c) => outsideBlock(env, c)), ports: e.ports.map((port) => ({ port, protocol: e.protocol })) }));
+  return [...database, ...outside];
+}
+
 function networkPolicies(env: Environment, s: ServiceInstance): Values {
   const callers = env.apps.services.filter((o) => o.connectsTo.includes(s.name));
   const targets = env.apps.services.filter((o) => s.connectsTo.includes(o.name) && o.port !== null);
-  const database = s.database ? [{ to: [{ ipBlock: { cidr: env.network.postgresqlSubnet } }], ports: [tcp(5432)] }] : [];
-  const outside = s.egress.map((e) => ({ to: e.cidrs.map((c) => outsideBlock(env, c)), ports: e.ports.map((port) => ({ port, protocol: e.protocol })) }));
   const ingress = [
     ...(s.host && s.port !== null ? [{ from: [inNamespace(INGRESS_NAMESPACE)], ports: [tcp(s.port)] }] : []),
     ...(s.metrics ? [{ from: [{ ...inNamespace(MONITORING_NAMESPACE), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], ports: [tcp(s.metrics.port)] }] : []),
@@ -607,16 +618,30 @@ function networkPolicies(env: Environment, s: ServiceInstance): Values {
   ];
   const egress = [
     dnsEgress,
-    ...database,
-    ...outside,
+    ...dataEgress(env, s),
     ...targets.map((t) => ({ to: [{ ...inNamespace(t.namespace), podSelector: { matchLabels: podsOf(t) } }], ports: [tcp(t.port!)] })),
   ];
-  return {
-    app: { controller: 'app', policyTypes: ['Ingress', 'Egress'], rules: { ingress, egress } },
-    // The migration talks to the database and the allow-list only.
-    ...(s.migration && { migrate: { controller: 'migrate', policyTypes: ['Ingress', 'Egress'], rules: { ingress: [], egress: [dnsEgress, ...database, ...outside] } } }),
-  };
+  return { app: { controller: 'app', policyTypes: ['Ingress', 'Egress'], rules: { ingress, egress } } };
 }
+
+/**
+ * The migration's policy: DNS, the database and the allow-list, nothing in. Not a chart object: Helm
+ * runs pre-install hooks before it creates the release's other objects, so on the first install a
+ * policy in the chart would not exist yet and the namespace's default deny would cut the Job off from
+ * its database (https://helm.sh/docs/topics/charts_hooks/: pre-install "executes after templates are
+ * rendered, but before any resources are created in Kubernetes"). It goes in with the service
+ * account, before the release, and selects the Job's pods by app-template's labels (podsOf).
+ */
+const migrationPolicy = (env: Environment, s: ServiceInstance): KubeObject => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name: `${s.release}-migrate`, namespace: s.namespace },
+  spec: {
+    podSelector: { matchLabels: podsOf(s, 'migrate') },
+    policyTypes: ['Ingress', 'Egress'],
+    egress: [dnsEgress, ...dataEgress(env, s)],
+  },
+});
 
 // ---------------------------------------------------------------- validation
 
@@ -662,6 +687,8 @@ function serviceRules(env: Environment): Finding[] {
     if (s.port === null) {
       if (s.host) withoutPort('host', `host ${s.host}`);
       if (Object.values(s.probes).some((p) => p)) withoutPort('probes', 'probes');
+      // The ServiceMonitor selects the service's Service, which a service without a port does not have.
+      if (s.metrics) withoutPort('metrics', `metrics on port ${s.metrics.port}`);
     }
     if (s.path !== '/' && !s.host) {
       out.push(error('SERVICE_PORT', at(i, 'path'), `Service ${s.name} has path ${s.path} but no host to serve it on.`, `Set apps.services[${i}].host, or remove path.`));

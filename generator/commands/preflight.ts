@@ -11,7 +11,8 @@ export const preflightCommand: Command = {
 
 Prints what a first "terraform apply" needs from each environment's subscription, before it
 fails half-way: the vCPU quota per VM family and in the region at the node pools' minimum and
-maximum counts and during an upgrade (every pool surges by 33%), and the az commands that check
+maximum counts and during an upgrade (every regular pool surges by 33%; spot pools draw on the
+regional lowPriorityCores quota and do not surge), and the az commands that check
 quota, VM size and zone availability, the Kubernetes version, the PostgreSQL SKU and the Flux
 resource provider there. It reads nothing from Azure itself.
 
@@ -53,7 +54,7 @@ function table(rows: readonly (readonly string[])[]): string {
 }
 
 function text(p: Preflight): string {
-  const pools = table([['pool', 'size', 'vCPUs/node', 'nodes', 'upgrade surge'], ...p.pools.map((n) => [n.pool, n.vmSize, String(n.vcpusPerNode), `${n.min}-${n.max}`, `+${n.surge}`])]);
+  const pools = table([['pool', 'size', 'vCPUs/node', 'nodes', 'upgrade surge'], ...p.pools.map((n) => [n.spot ? `${n.pool} (spot)` : n.pool, n.vmSize, String(n.vcpusPerNode), `${n.min}-${n.max}`, `+${n.surge}`])]);
   const quotas = table([['quota', '', 'vCPUs at min', 'at max', 'upgrading at max'], ...p.quotas.map((q) => [q.quota, '', String(q.atMin), String(q.atMax), String(q.upgrading)])]);
   return `${p.environment} (subscription ${p.subscriptionId}, ${p.location})
 ${pools}

@@ -5,12 +5,25 @@ import type { Stage } from '../../schema/identity.ts';
 import type { AppInstances, ReleaseSettings } from '../catalog/index.ts';
 
 export interface NodePool {
-  readonly name: NodePoolName;
+  /** system, apps, data, or the name of an aks.nodePools.extra pool. */
+  readonly name: NodePoolName | (string & {});
+  /** Where the pool sits in the file: aks.nodePools.<name> or aks.nodePools.extra.<name>. */
+  readonly path: readonly string[];
   readonly vmSize: string;
   readonly min: number;
   readonly max: number;
   readonly labels: Readonly<Record<string, string>>;
+  /** As given or defaulted; a spot pool's also carries the taint AKS adds (kubernetes.azure.com/scalesetpriority=spot:NoSchedule). */
   readonly taints: readonly string[];
+  readonly zones: readonly number[];
+  /** null: AKS's default. */
+  readonly osDiskSizeGb: number | null;
+  readonly osDiskType: 'Managed' | 'Ephemeral';
+  /** null: AKS's default for the network mode. */
+  readonly maxPods: number | null;
+  readonly osSku: 'AzureLinux' | 'Ubuntu';
+  /** null: regular VMs. */
+  readonly spot: { readonly evictionPolicy: 'Delete' | 'Deallocate'; readonly maxPrice: number } | null;
 }
 
 /** A database of postgresql.databases: its role's password is the key vault secret passwordSecret. */
@@ -54,6 +67,8 @@ export interface AzureNames {
   readonly nodeResourceGroup: string;
   readonly virtualNetwork: string;
   readonly aksSubnet: string;
+  /** The pod subnet's name (aks.network.mode pod-subnet). */
+  readonly podSubnet: string;
   readonly postgresqlSubnet: string;
   readonly cluster: string;
   readonly dnsPrefix: string;
@@ -100,15 +115,36 @@ export interface Environment {
     readonly mode: 'owned' | 'existing';
     /** Subscription of the zone: the environment's, or dns.existing.subscriptionId. */
     readonly subscriptionId: string;
+    /**
+     * Zones of other fleet environments delegated from this one (its dns stack keeps their NS
+     * records): the record name and where each child's dns stack keeps its state. Set by loadEnvironments.
+     */
+    readonly children: ReadonlyArray<{
+      readonly environment: string;
+      readonly name: string;
+      readonly state: { readonly resourceGroup: string; readonly storageAccount: string; readonly container: string; readonly key: string };
+    }>;
     readonly parent?: {
       readonly zone: string;
       readonly resourceGroup: string;
       readonly subscriptionId: string;
       /** The environment that manages the parent zone, when one of the fleet does: its dns stack is applied first. */
       readonly owner: string | null;
+      /**
+       * With an owner: who runs the owner's dns stack, which keeps the NS record for this zone and reads
+       * this environment's dns state for the name servers (its deployers get read on that blob, its
+       * runner ranges through the state firewall). Set by loadEnvironments.
+       */
+      readonly ownerRunners: { readonly objectIds: readonly string[]; readonly ranges: readonly string[] } | null;
     };
   };
-  readonly network: { readonly vnetCidr: string; readonly aksSubnet: string; readonly postgresqlSubnet: string };
+  readonly network: {
+    readonly vnetCidr: string;
+    readonly aksSubnet: string;
+    readonly postgresqlSubnet: string;
+    /** Pod subnet (aks.network.mode pod-subnet); null otherwise. */
+    readonly podSubnet: string | null;
+  };
   readonly aks: {
     readonly kubernetesVersion: string;
     readonly tier: 'Free' | 'Standard' | 'Premium';
@@ -116,13 +152,23 @@ export interface Environment {
     readonly nodePools: readonly NodePool[];
     readonly network: {
       readonly plugin: 'azure' | 'kubenet';
-      readonly mode: 'overlay' | null;
+      readonly mode: 'overlay' | 'pod-subnet' | null;
       readonly policy: 'cilium' | 'azure' | 'calico';
       readonly dataPlane: 'cilium' | 'azure';
       readonly podCidr: string;
       readonly serviceCidr: string;
       readonly dnsServiceIp: string;
     };
+    /** Cluster autoscaler profile (auto_scaler_profile). */
+    readonly autoscaler: {
+      readonly expander: 'random' | 'least-waste' | 'most-pods';
+      readonly balanceSimilarNodeGroups: boolean;
+      readonly scaleDownDelayAfterAdd: string;
+      readonly scaleDownUnneeded: string;
+      readonly scaleDownUtilizationThreshold: number;
+    };
+    /** Microsoft Defender for Containers, reporting into the Log Analytics workspace. */
+    readonly defender: boolean;
     readonly apiServerAuthorizedRanges: readonly string[];
     readonly adminGroupObjectIds: readonly string[];
     readonly logAnalytics: {

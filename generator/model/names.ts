@@ -30,6 +30,7 @@ export function deriveNames(name: string, inputs: NameInputs = {}): AzureNames {
     virtualNetwork: `vnet-${name}`,
     aksSubnet: 'snet-aks',
     postgresqlSubnet: 'snet-postgresql',
+    podSubnet: 'snet-pods',
     cluster: given.cluster ?? `aks-${name}`,
     dnsPrefix: name,
     postgresqlServer: `psql-${name}`,

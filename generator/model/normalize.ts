@@ -24,6 +24,9 @@ export const nodePoolDefaults: Readonly<Record<NodePoolName, PoolDefaults>> = {
   data: { vmSize: 'Standard_E2ds_v5', prod: [2, 3], other: [1, 2], labels: { 'slipway.io/pool': 'data' }, taints: ['slipway.io/pool=data:NoSchedule'] },
 };
 
+/** The taint AKS puts on spot nodes (AKS docs, spot-node-pool: "kubernetes.azure.com/scalesetpriority=spot:NoSchedule"). */
+export const SPOT_TAINT = 'kubernetes.azure.com/scalesetpriority=spot:NoSchedule';
+
 export const DEFAULT_VNET_CIDR = '10.40.0.0/16';
 /** The smallest VNet (as a prefix length) the default subnets are derived from; see defaultSubnets. */
 export const SMALLEST_VNET_PREFIX_FOR_DEFAULT_SUBNETS = 24;
@@ -105,17 +108,38 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
   const zones = aks.zones ?? byStage([1, 2, 3], [1]);
   const subnets = defaultSubnets(vnetCidr);
 
-  const nodePools: NodePool[] = (['system', 'apps', 'data'] as const).map((name) => {
-    const given = aks.nodePools?.[name] ?? {};
-    const d = nodePoolDefaults[name];
-    const [min, max] = byStage(d.prod, d.other);
+  // The named pools, then aks.nodePools.extra in name order (a map: order carries no meaning).
+  const extra = Object.entries(aks.nodePools?.extra ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const nodePools: NodePool[] = [
+    ...(['system', 'apps', 'data'] as const).map((name) => {
+      const d = nodePoolDefaults[name];
+      return { name, path: ['aks', 'nodePools', name], given: aks.nodePools?.[name] ?? {}, defaults: { vmSize: d.vmSize, range: byStage(d.prod, d.other), labels: d.labels, taints: d.taints } };
+    }),
+    ...extra.map(([name, given]) => ({
+      name,
+      path: ['aks', 'nodePools', 'extra', name],
+      given,
+      defaults: { vmSize: 'Standard_D4ds_v5', range: [0, 3] as const, labels: { 'slipway.io/pool': name }, taints: [] as readonly string[] },
+    })),
+  ].map(({ name, path, given, defaults: d }): NodePool => {
+    const [min, max] = d.range;
+    const spot = 'spot' in given && given.spot ? { evictionPolicy: given.spot.evictionPolicy ?? 'Delete', maxPrice: given.spot.maxPrice ?? -1 } : null;
+    const taints = given.taints ?? d.taints;
     return {
       name,
+      path,
       vmSize: given.vmSize ?? d.vmSize,
       min: given.min ?? min,
       max: given.max ?? Math.max(max, given.min ?? min),
       labels: sortedRecord({ ...d.labels, ...given.labels }),
-      taints: given.taints ?? d.taints,
+      // AKS adds this taint to every spot node; declaring it keeps Terraform from planning to remove it.
+      taints: spot && !taints.includes(SPOT_TAINT) ? [...taints, SPOT_TAINT] : taints,
+      zones: given.zones ?? zones,
+      osDiskSizeGb: given.osDisk?.sizeGb ?? null,
+      osDiskType: given.osDisk?.type ?? 'Managed',
+      maxPods: given.maxPods ?? null,
+      osSku: given.osSku ?? 'AzureLinux',
+      spot,
     };
   });
 
@@ -145,6 +169,7 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
       zone: input.dns.zone,
       mode: input.dns.existing ? 'existing' : 'owned',
       subscriptionId: (input.dns.existing?.subscriptionId ?? input.azure.subscriptionId).toLowerCase(),
+      children: [],
       ...(input.dns.parent && {
         parent: {
           zone: input.dns.parent.zone,
@@ -152,6 +177,7 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
           subscriptionId: (input.dns.parent.subscriptionId ?? input.azure.subscriptionId).toLowerCase(),
           // Known only across the fleet: set by loadEnvironments (withParentOwners).
           owner: null,
+          ownerRunners: null,
         },
       }),
     },
@@ -159,6 +185,7 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
       vnetCidr,
       aksSubnet: input.network?.subnets?.aks ?? subnets.aks,
       postgresqlSubnet: input.network?.subnets?.postgresql ?? subnets.postgresql,
+      podSubnet: input.network?.subnets?.pods ?? null,
     },
     aks: {
       kubernetesVersion: aks.kubernetesVersion,
@@ -174,6 +201,15 @@ export function normalize(input: EnvironmentInput, source: string): Environment 
         serviceCidr: net.serviceCidr ?? '172.16.0.0/16',
         dnsServiceIp: net.dnsServiceIp ?? '172.16.0.10',
       },
+      // AKS's own defaults (azurerm auto_scaler_profile), written out so the plan shows them.
+      autoscaler: {
+        expander: aks.autoscaler?.expander ?? 'random',
+        balanceSimilarNodeGroups: aks.autoscaler?.balanceSimilarNodeGroups ?? false,
+        scaleDownDelayAfterAdd: aks.autoscaler?.scaleDownDelayAfterAdd ?? '10m',
+        scaleDownUnneeded: aks.autoscaler?.scaleDownUnneeded ?? '10m',
+        scaleDownUtilizationThreshold: aks.autoscaler?.scaleDownUtilizationThreshold ?? 0.5,
+      },
+      defender: aks.defender?.enabled ?? false,
       apiServerAuthorizedRanges: aks.apiServer.authorizedRanges,
       adminGroupObjectIds: aks.adminGroupObjectIds.map((g) => g.toLowerCase()),
       logAnalytics: {

@@ -13,9 +13,12 @@ export function staticSubstitutions(env: Environment): Record<string, string> {
     AZURE_RESOURCE_GROUP: env.names.resourceGroup,
     AZURE_SUBSCRIPTION_ID: env.azure.subscriptionId,
     AZURE_TENANT_ID: env.azure.tenantId,
-    BACKUP_CONTAINER: env.names.backupContainer,
-    BACKUP_RESOURCE_GROUP: env.names.backupResourceGroup,
-    BACKUP_STORAGE_ACCOUNT: env.names.backupStorageAccount,
+    // Velero's backup location only while it is installed: a release that is off leaves nothing behind.
+    ...(env.releases.velero.enabled && {
+      BACKUP_CONTAINER: env.names.backupContainer,
+      BACKUP_RESOURCE_GROUP: env.names.backupResourceGroup,
+      BACKUP_STORAGE_ACCOUNT: env.names.backupStorageAccount,
+    }),
     DNS_RESOURCE_GROUP: env.names.dnsResourceGroup,
     DNS_ZONE_NAME: env.dns.zone,
     KEY_VAULT_NAME: env.names.keyVault,

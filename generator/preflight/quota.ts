@@ -1,7 +1,7 @@
 // What a first apply needs from the subscription: vCPU quota per VM family and in the region, at
 // the pools' minimum and maximum node counts and during an upgrade, when every pool surges by its
 // max_surge (33% in the aks module, rounded up per pool: AKS "Customize node surge upgrade").
-import { REGIONAL_QUOTA, VM_SIZES } from '../../schema/vm-sizes.ts';
+import { REGIONAL_QUOTA, SPOT_QUOTA, VM_SIZES } from '../../schema/vm-sizes.ts';
 import type { Environment } from '../model/environment.ts';
 
 /** The aks module's upgrade_settings.max_surge on every pool. */
@@ -11,7 +11,9 @@ export interface PoolNeed {
   readonly pool: string;
   readonly vmSize: string;
   readonly vcpusPerNode: number;
+  /** The family quota, or lowPriorityCores for a spot pool. */
   readonly quota: string;
+  readonly spot: boolean;
   readonly min: number;
   readonly max: number;
   /** Extra nodes an upgrade adds at the maximum count. */
@@ -32,7 +34,7 @@ export interface Preflight {
   readonly subscriptionId: string;
   readonly location: string;
   readonly pools: readonly PoolNeed[];
-  /** Per family, then the regional total last. */
+  /** Per family, then the regional total of regular VMs, then lowPriorityCores when a pool is spot. */
   readonly quotas: readonly QuotaNeed[];
   /** az commands that check, on the real subscription, what the plan assumes. */
   readonly commands: readonly string[];
@@ -42,21 +44,26 @@ export function preflight(env: Environment): Preflight {
   const pools = env.aks.nodePools.map((p): PoolNeed => {
     const size = VM_SIZES.get(p.vmSize);
     if (!size) throw new Error(`The VM size ${p.vmSize} is not in schema/vm-sizes.ts, which the schema enforces.`);
-    return { pool: p.name, vmSize: p.vmSize, vcpusPerNode: size.vcpus, quota: size.quota, min: p.min, max: p.max, surge: Math.ceil(p.max * MAX_SURGE) };
+    // Spot VMs draw on their own regional quota, and spot pools upgrade without surge nodes (AKS
+    // spot-node-pool: "There are no surge nodes available for Spot node pool upgrades").
+    const spot = p.spot !== null;
+    return { pool: p.name, vmSize: p.vmSize, vcpusPerNode: size.vcpus, quota: spot ? SPOT_QUOTA : size.quota, spot, min: p.min, max: p.max, surge: spot ? 0 : Math.ceil(p.max * MAX_SURGE) };
   });
+  // The regional total "cores" counts regular VMs only; lowPriorityCores is a total of its own.
   const sum = (quota: string | undefined) => {
-    const of = pools.filter((p) => quota === undefined || p.quota === quota);
+    const of = pools.filter((p) => (quota === undefined ? !p.spot : p.quota === quota));
     const vcpus = (nodes: (p: PoolNeed) => number) => of.reduce((n, p) => n + nodes(p) * p.vcpusPerNode, 0);
     return { quota: quota ?? REGIONAL_QUOTA, atMin: vcpus((p) => p.min), atMax: vcpus((p) => p.max), upgrading: vcpus((p) => p.max + p.surge) };
   };
-  const families = [...new Set(pools.map((p) => p.quota))].sort();
+  const families = [...new Set(pools.filter((p) => !p.spot).map((p) => p.quota))].sort();
+  const spotQuota = pools.some((p) => p.spot) ? [sum(SPOT_QUOTA)] : [];
   return {
     environment: env.name,
     subscriptionId: env.azure.subscriptionId,
     location: env.azure.location,
     pools,
-    quotas: [...families.map((f) => sum(f)), sum(undefined)],
-    commands: checkCommands(env, families, [...new Set(pools.map((p) => p.vmSize))].sort()),
+    quotas: [...families.map((f) => sum(f)), sum(undefined), ...spotQuota],
+    commands: checkCommands(env, [...families, ...spotQuota.map((q) => q.quota)], [...new Set(pools.map((p) => p.vmSize))].sort()),
   };
 }
 

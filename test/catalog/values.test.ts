@@ -32,8 +32,13 @@ const freeForm: Record<string, string[]> = {
     'grafana.ingress.annotations',
     // Written into grafana.ini section by section (grafana chart: "grafana.ini: ... ref: http://docs.grafana.org/installation/configuration/").
     'grafana.grafana.ini',
+    // Keyed by provider, then dashboard name (grafana chart values.yaml: "dashboards: {}" with
+    // "# default: ... prometheus-stats: gnetId: 2 revision: 2 datasource: Prometheus" in comments).
+    'grafana.dashboards',
   ],
-  'app-template': ['global', 'controllers', 'service', 'ingress', 'persistence', 'networkpolicies', 'rawResources', 'configMaps', 'defaultPodOptions.securityContext'],
+  // serviceMonitor is such a collection too (common values.yaml documents its items only in comments;
+  // values.schema.json definitions/serviceMonitor/instance checks them, additionalProperties false).
+  'app-template': ['global', 'controllers', 'service', 'ingress', 'persistence', 'networkpolicies', 'rawResources', 'configMaps', 'serviceMonitor', 'defaultPodOptions.securityContext'],
 };
 
 /** Leaf paths of a values tree; lists and empty maps are leaves. */

@@ -28,6 +28,23 @@ describe('slipway preflight', () => {
     });
   });
 
+  it('counts spot pools in lowPriorityCores alone, without surge (AKS spot-node-pool: no surge nodes for spot upgrades)', async () => {
+    await inWorkspace(async () => {
+      const run = await runCli(['preflight', '--env', 'dora-staging', '--format', 'json']);
+      expect(run.code, run.stderr).toBe(0);
+      const [staging] = JSON.parse(run.stdout);
+      // system 1-2 and apps 1-3 × D4ds_v5, data 1-2 × E2ds_v5, spot 0-3 × D4ds_v5 (environments/dora-staging.yaml).
+      expect(staging.pools.find((p: any) => p.pool === 'spot')).toMatchObject({ quota: 'lowPriorityCores', spot: true, min: 0, max: 3, surge: 0 });
+      expect(staging.quotas).toEqual([
+        { quota: 'standardDDSv5Family', atMin: 8, atMax: 20, upgrading: 28 },
+        { quota: 'standardEDSv5Family', atMin: 2, atMax: 4, upgrading: 6 },
+        { quota: 'cores', atMin: 10, atMax: 24, upgrading: 34 },
+        { quota: 'lowPriorityCores', atMin: 0, atMax: 12, upgrading: 12 },
+      ]);
+      expect(staging.commands.join('\n')).toContain("name.value=='lowPriorityCores'");
+    });
+  });
+
   it('prints a table per environment and the checks to run', async () => {
     await inWorkspace(async () => {
       const run = await runCli(['preflight']);

@@ -2,7 +2,7 @@
 // commit holds this repository's committed generator (with one pin changed, so the base's render
 // is told apart from this version's) and the examples, but no out/.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DiffReport } from '../../generator/diff/compare.ts';
@@ -16,6 +16,12 @@ function extractGenerator(): void {
   symlinkSync(path.join(repoRoot, 'node_modules'), 'node_modules', 'dir');
   writeFileSync('.gitignore', 'node_modules\n');
 }
+
+/** Every example environment, by name, as the report lists them. */
+const EXAMPLES = readdirSync(path.join(repoRoot, 'environments'))
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => f.slice(0, -'.yaml'.length))
+  .sort();
 
 const worktrees = () => git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).length;
 
@@ -58,7 +64,7 @@ describe('slipway diff against a base without out/', () => {
       git('commit', '-q', '-m', 'environments only');
       const report = await diffJson();
       expect(report.problems).toEqual([expect.stringMatching(/^out\/ is not committed at main and main's own generator could not write it \(it contains neither generator\/main\.ts nor bin\/slipway\.js, so there is no generator to run\)\. The base side is rendered from main's environment files by this version of Slipway instead/)]);
-      expect(report.environments.map((e) => e.status)).toEqual(['unchanged', 'unchanged']);
+      expect(report.environments.map((e) => [e.name, e.status])).toEqual(EXAMPLES.map((name) => [name, 'unchanged']));
       const markdown = (await runCli(['diff', '--base', 'main', '--no-render'])).stdout;
       expect(markdown).toContain('> [!WARNING]\n> out/ is not committed at main');
     });
@@ -87,12 +93,8 @@ describe('slipway diff against a base without out/', () => {
       git('commit', '-q', '-m', 'an older layout');
       const report = await diffJson();
       expect(report.problems).toEqual([]);
-      expect(report.environments.map((e) => [e.name, e.status])).toEqual([
-        ['legacy', 'removed'],
-        ['numbers-prod', 'added'],
-        ['numbers-test', 'added'],
-      ]);
-      expect(report.environments[0]!.files.removed).toEqual(['legacy/environment.resolved.yaml']);
+      expect(report.environments.map((e) => [e.name, e.status]).sort()).toEqual([['legacy', 'removed'], ...EXAMPLES.map((name) => [name, 'added'])].sort());
+      expect(report.environments.find((e) => e.name === 'legacy')!.files.removed).toEqual(['legacy/environment.resolved.yaml']);
     });
   });
 

@@ -3,12 +3,13 @@
 // catalog-only changes (an out/ written by another generator), files outside the semantic view,
 // an invalid head and the markdown limits each show up as they should. Charts are not rendered here
 // (--no-render): rendered.test.ts compares what they render.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DiffReport } from '../../generator/diff/compare.ts';
 import { DEFAULT_BUDGET, DIFF_MARKER, toMarkdown } from '../../generator/diff/markdown.ts';
 import { looksSecret } from '../../generator/secrets.ts';
-import { inWorkspace, runCli } from '../helpers/workspace.ts';
+import { inWorkspace, repoRoot, runCli } from '../helpers/workspace.ts';
 import { commitBase, edit, git, PROD } from './repository.ts';
 
 /** A repository as commitBase makes it; `change` edits the working tree, then `diff` runs. */
@@ -34,16 +35,19 @@ async function diffAfter(change: () => void, older?: () => void): Promise<{ repo
   );
 }
 
+/** Every example environment, by name, in the order the report lists them. */
+const EXAMPLES = readdirSync(path.join(repoRoot, 'environments'))
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => f.slice(0, -'.yaml'.length))
+  .sort();
+
 const envOf = (r: DiffReport, name: string) => r.environments.find((e) => e.name === name)!;
 const prodOf = (r: DiffReport) => envOf(r, 'numbers-prod');
 
 describe('slipway diff: environment changes', () => {
   it('reports no change for an unchanged tree', async () => {
     const { report, markdown } = await diffAfter(() => {});
-    expect(report.environments.map((e) => [e.name, e.status])).toEqual([
-      ['numbers-prod', 'unchanged'],
-      ['numbers-test', 'unchanged'],
-    ]);
+    expect(report.environments.map((e) => [e.name, e.status])).toEqual(EXAMPLES.map((name) => [name, 'unchanged']));
     expect(report.files).toEqual({ added: [], removed: [], changed: [] });
     expect(report.problems).toEqual([]);
     expect(markdown).toContain('No changes to the generated infrastructure, releases or manifests.');
@@ -104,11 +108,10 @@ describe('slipway diff: environment changes', () => {
       edit('environments/numbers-stage.yaml', 'name: numbers-test', 'name: numbers-stage');
     });
     expect(prodOf(report).dangers.map((d) => d.what)).toEqual(['backup schedule daily TTL 720h -> 168h']);
-    expect(report.environments.map((e) => [e.name, e.status])).toEqual([
-      ['numbers-prod', 'changed'],
-      ['numbers-stage', 'added'],
-      ['numbers-test', 'removed'],
-    ]);
+    const untouched = EXAMPLES.filter((name) => name !== 'numbers-prod' && name !== 'numbers-test').map((name) => [name, 'unchanged']);
+    expect(report.environments.map((e) => [e.name, e.status]).sort()).toEqual(
+      [['numbers-prod', 'changed'], ['numbers-stage', 'added'], ['numbers-test', 'removed'], ...untouched].sort(),
+    );
     expect(envOf(report, 'numbers-test').dangers.map((d) => d.kind)).toEqual(['environment']);
     expect(envOf(report, 'numbers-stage').objects.added).toContain('HelmRelease/flux-system/velero');
   });

@@ -220,7 +220,7 @@ describe('slipway repository check', () => {
   it('passes a well-configured repository, reading every setting with GET only', async () => {
     const run = await check();
     expect(run.stderr).toBe('');
-    expect(run.stdout).toBe(`${OWNER}/${REPO}: review is enforced (0 errors, 0 warnings). Checked main (default branch, synced by numbers-test), stage/prod (promotion branch, synced by numbers-prod).\n`);
+    expect(run.stdout).toBe(`${OWNER}/${REPO}: review is enforced (0 errors, 0 warnings). Checked main (default branch, synced by dora-staging, numbers-test), stage/prod (promotion branch, synced by numbers-prod).\n`);
     expect(run.code).toBe(0);
     for (const request of [
       `GET ${BASE}`,
@@ -240,7 +240,7 @@ describe('slipway repository check', () => {
   const mainProtection = () => fake.branches.main!.protection as Json;
   const reviews = () => mainProtection().required_pull_request_reviews as Json;
   const scenarios: { name: string; change: () => void; args?: string[]; code: 0 | 1; lines: string[]; says?: RegExp }[] = [
-    { name: 'main without protection or ruleset', change: () => delete fake.branches.main!.protection, code: 1, lines: [`${MAIN} error REPO_BRANCH_UNPROTECTED`], says: /main has no branch protection and no ruleset: anyone with write access can push to it, and what it holds is deployed \(Flux syncs it for numbers-test\)\.\n  hint: .*"Require status checks to pass" \("slipway"\)/ },
+    { name: 'main without protection or ruleset', change: () => delete fake.branches.main!.protection, code: 1, lines: [`${MAIN} error REPO_BRANCH_UNPROTECTED`], says: /main has no branch protection and no ruleset: anyone with write access can push to it, and what it holds is deployed \(Flux syncs it for dora-staging, numbers-test\)\.\n  hint: .*"Require status checks to pass" \("slipway"\)/ },
     { name: 'no pull request required', change: () => delete mainProtection().required_pull_request_reviews, code: 1, lines: [`${MAIN} error REPO_PULL_REQUEST`], says: /main takes pushes without a pull request/ },
     { name: 'no approval required', change: () => (reviews().required_approving_review_count = 0), code: 1, lines: [`${MAIN} error REPO_PULL_REQUEST`], says: /need no approval/ },
     { name: 'code owners not required', change: () => (reviews().require_code_owner_reviews = false), code: 1, lines: [`${MAIN} error REPO_CODE_OWNER_REVIEW`], says: /hint: Turn on "Require review from Code Owners"/ },
@@ -402,7 +402,7 @@ describe('slipway repository check', () => {
       );
       // What it could read is still judged; what depends on the unread protection is not guessed.
       expect(findings(run.stdout)).toEqual([]);
-      expect(run.stdout).toBe(`${OWNER}/${REPO}: 0 errors, 0 warnings in what could be read; 3 settings could not be read (on stderr, each with the permission it needs). Checked main (default branch, synced by numbers-test), stage/prod (promotion branch, synced by numbers-prod).\n`);
+      expect(run.stdout).toBe(`${OWNER}/${REPO}: 0 errors, 0 warnings in what could be read; 3 settings could not be read (on stderr, each with the permission it needs). Checked main (default branch, synced by dora-staging, numbers-test), stage/prod (promotion branch, synced by numbers-prod).\n`);
     });
 
     it('a bare 404 on branch protection is not taken for "not protected"', async () => {

@@ -17,8 +17,21 @@ interface Use {
 async function uses(dir: string): Promise<Use[]> {
   const doc = await parseModule(dir);
   const locals: Record<string, string> = Object.assign({}, ...((doc.locals as Body[] | undefined) ?? []).map((l) => Object.fromEntries(Object.entries(l).map(([k, v]) => [k, String(v)]))));
+  // A data source whose arguments are all known is read during plan (Terraform docs, data-sources,
+  // "Data Resource Behavior": "If the query constraint arguments for a data resource refer only to
+  // constant values or values that are already known, the data resource will be read ... prior to
+  // creating a plan"), so a reference to it stands for its arguments: plan-time when they are,
+  // computed when they read a resource, a module or a deferred data source (or it has depends_on).
+  const dataArgs: Record<string, string> = Object.fromEntries(
+    blocksOf(doc, 'data').map(([type, name, body]) => {
+      const { count: _count, for_each: _forEach, depends_on: dependsOn, ...args } = body;
+      return [`${type}.${name}`, dependsOn === undefined ? JSON.stringify(args) : `data.depends_on.${type}`];
+    }),
+  );
   const expand = (expr: string, seen = new Set<string>()): string =>
-    expr.replace(/\blocal\.(\w+)/g, (whole, name: string) => (seen.has(name) || !(name in locals) ? whole : `(${expand(locals[name]!, new Set([...seen, name]))})`));
+    expr
+      .replace(/\blocal\.(\w+)/g, (whole, name: string) => (seen.has(name) || !(name in locals) ? whole : `(${expand(locals[name]!, new Set([...seen, name]))})`))
+      .replace(/\bdata\.(\w+\.\w+)/g, (whole, key: string) => (seen.has(`data.${key}`) || !(key in dataArgs) ? whole : `(${expand(dataArgs[key]!, new Set([...seen, `data.${key}`]))})`));
   const out: Use[] = [];
   const add = (where: string, expr: unknown) => {
     if (expr !== undefined) out.push({ where, original: String(expr), keys: expand(String(expr)).replace(/=>[^:}\]]*?(?=\bif\b|\}|$)/g, '=>') });

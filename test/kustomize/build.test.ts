@@ -1,5 +1,5 @@
 // The built-in kustomize equals `kubectl kustomize` (kustomize v5.5) object for object, on every
-// folder of both example environments and every shared base; and it refuses what it does not
+// folder of every example environment and every shared base; and it refuses what it does not
 // implement instead of building something else.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../generator/catalog/types.ts';
+import { apps, platform } from '../../generator/catalog/index.ts';
 import { kustomizationRoots, kustomizeBuild, KustomizeError } from '../../generator/kustomize/build.ts';
 import { objectKey } from '../../generator/diff/releases.ts';
 import { examples } from '../helpers/render.ts';
@@ -25,12 +26,15 @@ const byKey = (objects: readonly KubeObject[]) => Object.fromEntries(objects.map
 
 describe('built-in kustomize', () => {
   it('covers every kind of folder of the layout', () => {
-    for (const env of ['numbers-prod', 'numbers-test']) {
+    const environments = [...new Set([...files.keys()].filter((f) => f.endsWith('/environment.resolved.yaml')).map((f) => f.split('/')[0]!))];
+    expect(environments).toEqual(expect.arrayContaining(['dora-staging', 'numbers-prod', 'numbers-test']));
+    for (const env of environments) {
       expect(folders).toEqual(expect.arrayContaining([`${env}/flux`, `${env}/flux/infrastructure/controllers`, `${env}/flux/infrastructure/configs`, `${env}/flux/apps`]));
       expect(folders.filter((f) => f.startsWith(`${env}/flux/apps/`)).length).toBeGreaterThan(0);
     }
     // One folder per platform release, and an app kind's source and release apart.
-    expect(folders.filter((f) => f.startsWith('base/')).length).toBe(7);
+    // The examples install every platform release and every app kind (dora-staging runs services).
+    expect(folders.filter((f) => f.startsWith('base/')).length).toBe(platform.length + 2 * apps.length);
   });
 
   it.each(folders)('builds %s exactly like kubectl kustomize', (folder) => {

@@ -19,13 +19,13 @@ function load(network: string) {
 describe('subnet defaults', () => {
   it('keeps 10.40.0.0/20 and 10.40.16.0/24 when network.vnetCidr is not set', () => {
     const [env] = loadEnvironmentTexts([{ file: 'environments/minimal.yaml', text: minimal }]).environments;
-    expect(env!.network).toEqual({ vnetCidr: '10.40.0.0/16', aksSubnet: '10.40.0.0/20', postgresqlSubnet: '10.40.16.0/24' });
+    expect(env!.network).toEqual({ vnetCidr: '10.40.0.0/16', aksSubnet: '10.40.0.0/20', postgresqlSubnet: '10.40.16.0/24', podSubnet: null });
   });
 
   it('makes a file that sets only network.vnetCidr valid', () => {
     const { issues, environments } = loadEnvironments([path.join(repoRoot, 'test/fixtures/valid/vnet-only.yaml')]);
     expect(issues.filter((i) => i.severity === 'error')).toEqual([]);
-    expect(environments[0]!.network).toEqual({ vnetCidr: '10.70.0.0/16', aksSubnet: '10.70.0.0/20', postgresqlSubnet: '10.70.16.0/24' });
+    expect(environments[0]!.network).toEqual({ vnetCidr: '10.70.0.0/16', aksSubnet: '10.70.0.0/20', postgresqlSubnet: '10.70.16.0/24', podSubnet: null });
   });
 
   it.each([
@@ -41,7 +41,7 @@ describe('subnet defaults', () => {
   ])('derives the subnets of %s: aks %s, postgresql %s', (vnet, aks, postgresql) => {
     const { errors, environments } = load(`  vnetCidr: ${vnet}\n`);
     expect(errors).toEqual([]);
-    expect(environments[0]!.network).toEqual({ vnetCidr: vnet, aksSubnet: aks, postgresqlSubnet: postgresql });
+    expect(environments[0]!.network).toEqual({ vnetCidr: vnet, aksSubnet: aks, postgresqlSubnet: postgresql, podSubnet: null });
   });
 
   it.each(['10.70.0.0/25', '10.70.0.0/28', '10.70.0.1/32'])('refuses to derive subnets from %s, naming network.vnetCidr', (vnet) => {

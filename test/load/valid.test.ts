@@ -6,19 +6,21 @@ import { repoRoot } from '../helpers/workspace.ts';
 const examples = listEnvironmentFiles(path.join(repoRoot, 'environments'));
 
 describe('valid environments', () => {
-  it('ships the two examples and both validate without errors', () => {
-    expect(examples.map((f) => path.basename(f))).toEqual(['numbers-prod.yaml', 'numbers-test.yaml']);
+  it('ships the examples (prod, test and the Dora team\'s staging) and every one validates without errors', () => {
+    const names = examples.map((f) => path.basename(f, '.yaml'));
+    expect(names).toEqual(expect.arrayContaining(['dora-staging', 'numbers-prod', 'numbers-test']));
     const { environments, issues } = loadEnvironments(examples);
     expect(issues.filter((i) => i.severity === 'error')).toEqual([]);
-    expect(environments.map((e) => e.name)).toEqual(['numbers-prod', 'numbers-test']);
+    expect(environments.map((e) => e.name)).toEqual(names);
   });
 
-  it('warns that ingress-nginx is retired, once per environment, without failing (numbers-test acknowledges it)', () => {
+  it('warns that ingress-nginx is retired, once per environment, without failing (numbers-test and dora-staging acknowledge it)', () => {
     const { issues, acknowledged } = loadEnvironments(examples);
     const retired = [...issues, ...acknowledged].filter((i) => i.code === 'INGRESS_NGINX_RETIRED');
-    expect(retired.map((i) => path.basename(i.file))).toEqual(['numbers-prod.yaml', 'numbers-test.yaml']);
+    expect(retired.map((i) => path.basename(i.file)).sort()).toEqual(examples.map((f) => path.basename(f)).sort());
     expect(retired.every((i) => i.severity === 'warning' && i.line > 0)).toBe(true);
-    expect(acknowledged.map((i) => path.basename(i.file))).toEqual(['numbers-test.yaml']);
+    expect(acknowledged.map((i) => path.basename(i.file)).sort()).toEqual(['dora-staging.yaml', 'numbers-test.yaml']);
+    expect(issues.filter((i) => i.code === 'INGRESS_NGINX_RETIRED').map((i) => path.basename(i.file))).toEqual(['numbers-prod.yaml']);
   });
 
   it('accepts a minimal file and fills every default by stage', () => {
@@ -35,7 +37,7 @@ describe('valid environments', () => {
     expect(prod.postgresql.sku.startsWith('GP_')).toBe(true);
     expect(test.releases.certManager.issuer).toBe('staging');
     expect(prod.releases.certManager.issuer).toBe('production');
-    expect(prod.apps.postfacto[0]!.replicas).toEqual({ min: 2, max: 4 });
+    expect(prod.apps.postfacto[0]!.replicas).toEqual({ min: 2, max: 4, cpu: 70, memory: null });
     expect(prod.releases.velero).toMatchObject({ enabled: true, schedules: [{ name: 'daily', schedule: '0 2 * * *', ttl: '720h' }] });
     expect(test.apps.postfacto[0]).toMatchObject({ namespace: 'postfacto-main', release: 'postfacto-main', database: 'postfacto_main' });
     expect(test.names).toMatchObject({ resourceGroup: 'rg-minimal', cluster: 'aks-minimal', keyVault: 'kv-minimal', backupStorageAccount: 'stminimalbkp' });

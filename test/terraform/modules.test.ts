@@ -156,7 +156,11 @@ describe('secure defaults (DESIGN.md): loosening any of these needs a new enviro
     expect((await literal('postgresql', 'resource', 'azurerm_key_vault_secret', 'administrator_password')).value_wo).toBe('${ephemeral.random_password.administrator.result}');
     expect((await literal('postgresql', 'ephemeral', 'azurerm_key_vault_secret', 'administrator_password')).depends_on).toEqual(['${azurerm_key_vault_secret.administrator_password}']);
     expect((await literal('postgresql', 'resource', 'azurerm_postgresql_flexible_server_configuration', 'require_secure_transport')).value).toBe('on');
-    expect((await literal('postgresql', 'resource', 'azurerm_postgresql_flexible_server_configuration', 'ssl_min_protocol_version')).value).toBe('TLSv1.2');
+    // TLS 1.2 is the floor: tls_min_version defaults to it and admits only TLSv1.2 or TLSv1.3 (raising, never lowering).
+    expect((await literal('postgresql', 'resource', 'azurerm_postgresql_flexible_server_configuration', 'ssl_min_protocol_version')).value).toBe('${var.tls_min_version}');
+    const tls = ((await parseModule(path.join(modulesDir, 'postgresql'))).variable as Record<string, Body[]>).tls_min_version![0]!;
+    expect(tls.default).toBe('TLSv1.2');
+    expect((tls.validation as Body[])[0]!.condition).toBe('${contains(["TLSv1.2", "TLSv1.3"], var.tls_min_version)}');
     const secret = await literal('postgresql', 'resource', 'azurerm_key_vault_secret', 'administrator_password');
     expect(secret.value).toBeUndefined();
     expect(secret.value_wo).toBeDefined();
@@ -173,7 +177,8 @@ describe('first apply and day two', () => {
   it('creates the cluster only after its role assignments had time to propagate', async () => {
     const sleep = await resource('aks', 'time_sleep', 'role_propagation');
     expect(sleep.create_duration).toBe('60s');
-    expect(Object.values(sleep.triggers as Record<string, string>).sort()).toEqual(['${azurerm_role_assignment.control_plane_kubelet_operator.id}', '${azurerm_role_assignment.control_plane_network.id}']);
+    // The pod subnet's role (mode pod-subnet) is checked at create as the node subnet's is.
+    expect(Object.values(sleep.triggers as Record<string, string>).sort()).toEqual(['${azurerm_role_assignment.control_plane_kubelet_operator.id}', '${azurerm_role_assignment.control_plane_network.id}', '${join(",", azurerm_role_assignment.control_plane_pods[*].id)}']);
     expect((await resource('aks', 'azurerm_kubernetes_cluster', 'this')).depends_on).toEqual(['${time_sleep.role_propagation}']);
   });
 
@@ -212,7 +217,7 @@ describe('least privilege, locks and what Azure changes on its own', () => {
   // prevents any record sets in the zone from being deleted"; lock the SOA record set instead.
   it('locks a DNS zone through its SOA record set, so controllers can still delete records', async () => {
     const lock = await resource('dns-zone', 'resource', 'azurerm_management_lock', 'zone');
-    expect(lock.scope).toBe('${azurerm_dns_zone.this.id}/SOA/@');
+    expect(lock.scope).toBe('${azurerm_dns_zone.this[0].id}/SOA/@');
     expect(lock.lock_level).toBe('CanNotDelete');
     expect((await resource('postgresql', 'resource', 'azurerm_management_lock', 'server')).scope).toBe('${azurerm_postgresql_flexible_server.this.id}');
   });

@@ -27,7 +27,7 @@ export interface ExampleStates extends ClusterStates {
 
 let states: Promise<ExampleStates> | undefined;
 
-/** Both example environments, rendered once per test file. */
+/** Every example environment, rendered once per test file. */
 export function exampleStates(): Promise<ExampleStates> {
   states ??= (async () => {
     const { environments, files } = examples();

@@ -1,7 +1,7 @@
 import type { Environment } from '../environment.ts';
 import { duplicates, error, type Finding } from './rule.ts';
 
-/** Zones within 1..3 and unique; node pool autoscaling bounds that make sense. */
+/** Zones within 1..3 and unique; node pool autoscaling bounds that make sense; Defender has a workspace. */
 export function aksRules(env: Environment): Finding[] {
   const out: Finding[] = [];
   const zones = env.aks.zones;
@@ -14,9 +14,9 @@ export function aksRules(env: Environment): Finding[] {
   }
 
   env.aks.nodePools.forEach((pool) => {
-    const path = ['aks', 'nodePools', pool.name];
+    const path = pool.path;
     if (pool.min > pool.max) {
-      out.push(error('NODEPOOL_MIN_MAX', [...path, 'min'], `Node pool ${pool.name} has min ${pool.min} above max ${pool.max}.`, `Set aks.nodePools.${pool.name}.max to at least ${pool.min}, or lower min.`));
+      out.push(error('NODEPOOL_MIN_MAX', [...path, 'min'], `Node pool ${pool.name} has min ${pool.min} above max ${pool.max}.`, `Set ${path.join('.')}.max to at least ${pool.min}, or lower min.`));
     }
     const unsupported = pool.taints.filter((t) => t !== 'CriticalAddonsOnly=true:NoSchedule');
     if (pool.name === 'system' && unsupported.length > 0) {
@@ -26,5 +26,9 @@ export function aksRules(env: Environment): Finding[] {
       out.push(error('NODEPOOL_MIN_MAX', [...path, 'min'], 'The system node pool needs at least one node; AKS does not scale it to zero.', 'Set aks.nodePools.system.min to 1 or more.'));
     }
   });
+  // Defender for Containers reports into a workspace (azurerm microsoft_defender.log_analytics_workspace_id is required).
+  if (env.aks.defender && !env.aks.logAnalytics.enabled) {
+    out.push(error('AKS_DEFENDER_WORKSPACE', ['aks', 'defender', 'enabled'], 'aks.defender is on while aks.logAnalytics.enabled is false: Defender for Containers reports into the Log Analytics workspace of the environment.', 'Turn aks.logAnalytics back on, or turn aks.defender off.'));
+  }
   return out;
 }

@@ -2,6 +2,8 @@
 import { servedHosts } from '../../catalog/index.ts';
 import type { Environment } from '../environment.ts';
 import { error, warning, type Finding } from './rule.ts';
+import { dnsExistingFleetRules } from './dns-existing.ts';
+import { createdResourceGroups, resourceGroupField } from './name-conflicts.ts';
 
 /** A finding about one environment of the fleet. */
 export interface FleetFinding {
@@ -10,7 +12,16 @@ export interface FleetFinding {
 }
 
 export function fleetRules(environments: readonly Environment[]): FleetFinding[] {
-  return [...duplicateZones(environments), ...parentZoneOwners(environments), ...gitCredentials(environments), ...hstsSubdomains(environments)];
+  return [
+    ...duplicateZones(environments),
+    ...dnsExistingFleetRules(environments),
+    ...parentZoneOwners(environments),
+    ...gitCredentials(environments),
+    ...hstsSubdomains(environments),
+    ...duplicateStateKeys(environments),
+    ...duplicateKubeContexts(environments),
+    ...duplicateResourceGroups(environments),
+  ];
 }
 
 /** Two environments never manage one DNS zone. */
@@ -18,9 +29,11 @@ function duplicateZones(environments: readonly Environment[]): FleetFinding[] {
   const owner = new Map<string, Environment>();
   const out: FleetFinding[] = [];
   for (const env of environments) {
-    const first = owner.get(env.dns.zone);
+    // One creating the zone and another taking it as existing is DNS_EXISTING_OWNER, said more precisely.
+    const key = `${env.dns.mode} ${env.dns.zone}`;
+    const first = owner.get(key);
     if (!first) {
-      owner.set(env.dns.zone, env);
+      owner.set(key, env);
       continue;
     }
     out.push({
@@ -135,4 +148,70 @@ function hstsSubdomains(environments: readonly Environment[]): FleetFinding[] {
       ];
     });
   });
+}
+
+/** The first environment of the fleet with the same key, for each later one. */
+function firstWith(environments: readonly Environment[], key: (env: Environment) => string): Array<{ env: Environment; first: Environment }> {
+  const seen = new Map<string, Environment>();
+  return environments.flatMap((env) => {
+    const k = key(env);
+    const first = seen.get(k);
+    if (!first) seen.set(k, env);
+    return first ? [{ env, first }] : [];
+  });
+}
+
+/** Two environments never keep their state in one place: each stack's blob <stateKey>/<stack>.tfstate would be the other's. */
+function duplicateStateKeys(environments: readonly Environment[]): FleetFinding[] {
+  return firstWith(environments, (e) => `${e.state.storageAccount.toLowerCase()}/${e.state.container}/${e.names.stateKey}`).map(({ env, first }) => ({
+    environment: env,
+    finding: error(
+      'FLEET_DUPLICATE_STATE_KEY',
+      env.names.given.includes('stateKey') ? ['azure', 'names', 'stateKey'] : ['name'],
+      `${env.name} keeps its Terraform state under ${env.names.stateKey}/ in ${env.state.storageAccount}/${env.state.container}, where ${first.name} (${first.source}) keeps its own: each would plan against and overwrite the other's stacks.`,
+      `Give azure.names.stateKey in ${env.source} a value of its own, such as ${env.name} (the default).`,
+    ),
+  }));
+}
+
+/** helmDefaults.kubeContext guards against deploying to the wrong cluster only when every environment has its own. */
+function duplicateKubeContexts(environments: readonly Environment[]): FleetFinding[] {
+  return firstWith(environments, (e) => e.aks.kubeContext).map(({ env, first }) => ({
+    environment: env,
+    finding: error(
+      'FLEET_DUPLICATE_KUBE_CONTEXT',
+      env.aks.kubeContext !== env.names.cluster ? ['aks', 'kubeContext'] : env.names.given.includes('cluster') ? ['azure', 'names', 'cluster'] : ['name'],
+      `${env.name} deploys with helmfile to kubeconfig context ${env.aks.kubeContext}, which ${first.name} (${first.source}) uses as well: one kubeconfig cannot hold both clusters under one name, so helmfile would deploy one environment into the other's cluster.`,
+      `Set aks.kubeContext in ${env.source} to the context of its own cluster, such as ${env.names.cluster === first.names.cluster ? `aks-${env.name}` : env.names.cluster}.`,
+    ),
+  }));
+}
+
+/** Resource groups an environment creates are its own: another environment in the subscription creating one of the same name would own (and delete) it too. */
+function duplicateResourceGroups(environments: readonly Environment[]): FleetFinding[] {
+  const owner = new Map<string, { env: Environment; field: string }>();
+  const out: FleetFinding[] = [];
+  for (const env of environments) {
+    // The state group may be shared on purpose (one state account per team); its stack adopts it.
+    for (const g of createdResourceGroups(env).filter((r) => r.field !== 'state')) {
+      const key = `${env.azure.subscriptionId.toLowerCase()}/${g.name.toLowerCase()}`;
+      const first = owner.get(key);
+      if (!first) {
+        owner.set(key, { env, field: g.field });
+        continue;
+      }
+      if (first.env === env) continue; // within one environment: AZURE_NAME_CONFLICT
+      const at = resourceGroupField(env, g.field);
+      out.push({
+        environment: env,
+        finding: error(
+          'FLEET_DUPLICATE_RESOURCE_GROUP',
+          at.path,
+          `${at.label} of ${env.name} is ${g.name}, which ${first.env.name} (${first.env.source}) also creates in subscription ${env.azure.subscriptionId}: both environments' stacks would own it, and destroying one would delete the other's resources.`,
+          `Give ${at.label} in ${env.source} a name of its own, such as rg-${env.name}${g.field === 'resourceGroup' ? '' : `-${g.field.replace(/ResourceGroup$/, '').toLowerCase()}`}.`,
+        ),
+      });
+    }
+  }
+  return out;
 }

@@ -5,7 +5,7 @@ import { contains, overlaps, parseCidr, type Range } from './ipv4.ts';
 import { error, type Finding } from './rule.ts';
 
 interface Subnet {
-  readonly key: 'aks' | 'postgresql';
+  readonly key: 'aks' | 'postgresql' | 'pods';
   readonly cidr: string;
   readonly range: Range;
   /** Not in the file: normalize derived it from network.vnetCidr (defaultSubnets). */
@@ -28,9 +28,11 @@ export function subnetRules(env: Environment, input: EnvironmentInput): Finding[
     ] as const
   ).map(([key, cidr]): Subnet => ({ key, cidr, range: parseCidr(cidr), derived: input.network?.subnets?.[key] === undefined }));
 
+  // The pod subnet is never derived: it exists only when the file gives it.
+  const pods: Subnet | null = n.podSubnet === null ? null : { key: 'pods', cidr: n.podSubnet, range: parseCidr(n.podSubnet), derived: false };
   const vnetGiven = input.network?.vnetCidr !== undefined;
   const derived = subnets.filter((s) => s.derived);
-  const written = subnets.filter((s) => !s.derived);
+  const written = [...subnets.filter((s) => !s.derived), ...(pods ? [pods] : [])];
   // Derived subnets lie inside the VNet and apart by construction; only written ones can stray.
   const out: Finding[] = written
     .filter((s) => !contains(vnet, s.range))
@@ -72,6 +74,12 @@ export function subnetRules(env: Environment, input: EnvironmentInput): Finding[
           : 'Give each subnet its own range inside the VNet.',
       ),
     );
+  }
+  // The pod subnet against the node and database subnets: the file wrote it, so it is what moves.
+  if (pods && contains(vnet, pods.range)) {
+    for (const other of [aks, pg].filter((s) => overlaps(s.range, pods.range))) {
+      out.push(error('SUBNET_OVERLAP', ['network', 'subnets', 'pods'], `Subnets network.subnets.pods (${pods.cidr}) and ${describe(other)} overlap.`, `Move network.subnets.pods to a free range inside ${n.vnetCidr}.`));
+    }
   }
   return out;
 }

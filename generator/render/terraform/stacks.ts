@@ -4,7 +4,7 @@
 // machine that reaches the virtual network), gitops (Flux starts last, once everything its first
 // sync reads exists).
 import { durationSeconds } from '../../model/duration.ts';
-import type { Environment } from '../../model/environment.ts';
+import type { Environment, NodePool } from '../../model/environment.ts';
 import { containerRegistriesOf, releaseDatabases, releaseVaultSecrets, secretReadersOf, workloadRoles } from '../../catalog/index.ts';
 import { hclString } from './hcl.ts';
 import { POSTGRESQL_ADMIN_LOGIN, POSTGRESQL_PASSWORD_SECRET } from '../../model/key-vault-secrets.ts';
@@ -50,13 +50,42 @@ export const fluxConfigurationTimeoutSeconds = () => Object.values(LAYER_TIMEOUT
 const weekdays = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const remote = (stack: StackName, output: string) => `data.terraform_remote_state.${stack}.outputs.${output}`;
 
+/**
+ * The aks stack's Log Analytics workspace (aks.logAnalytics), for the PostgreSQL diagnostic settings:
+ * its resource ID follows from names the model derives (the aks module creates it as
+ * names.logAnalyticsWorkspace in names.resourceGroup), so the postgresql stack needs no new output
+ * of the aks stack. Null without the workspace.
+ */
+const logAnalyticsWorkspaceId = (env: Environment) =>
+  env.aks.logAnalytics.enabled
+    ? `/subscriptions/${env.azure.subscriptionId}/resourceGroups/${env.names.resourceGroup}/providers/Microsoft.OperationalInsights/workspaces/${env.names.logAnalyticsWorkspace}`
+    : null;
+
 export function stacksOf(env: Environment): Stack[] {
   const zones = env.aks.zones.map(String);
   const pools = Object.fromEntries(env.aks.nodePools.map((p) => [p.name, p]));
   const system = pools.system!;
   const pg = env.postgresql;
   const [startHour, startMinute] = pg.maintenanceWindow.startTime.split(':').map(Number);
-  const userPool = (name: 'apps' | 'data') => ({ vm_size: pools[name]!.vmSize, min_count: pools[name]!.min, max_count: pools[name]!.max, labels: pools[name]!.labels, taints: pools[name]!.taints });
+  // What every pool shares in the module: zones, OS image and disk, pods per node (null: AKS's default).
+  const poolShape = (p: NodePool) => ({ zones: p.zones.map(String), os_sku: p.osSku, os_disk_type: p.osDiskType, os_disk_size_gb: p.osDiskSizeGb, max_pods: p.maxPods });
+  const userPools = Object.fromEntries(
+    env.aks.nodePools
+      .filter((p) => p.name !== 'system')
+      .map((p) => [
+        p.name,
+        {
+          vm_size: p.vmSize,
+          min_count: p.min,
+          max_count: p.max,
+          labels: p.labels,
+          taints: p.taints,
+          ...poolShape(p),
+          spot: p.spot ? { eviction_policy: p.spot.evictionPolicy, max_price: p.spot.maxPrice } : null,
+        },
+      ]),
+  );
+  const ingressIp = env.releases.ingressNginx.loadBalancer.publicIp;
 
   return [
     {
@@ -73,9 +102,18 @@ export function stacksOf(env: Environment): Stack[] {
             storage_account_name: env.state.storageAccount,
             container_name: env.state.container,
             replication_type: env.state.replication,
-            allowed_ip_ranges: env.terraform.runnerRanges,
+            // The parent zone's environment reads this one's dns state (its NS record for this zone): its runners pass the firewall too.
+            allowed_ip_ranges: [...new Set([...env.terraform.runnerRanges, ...(env.dns.parent?.ownerRunners?.ranges ?? [])])],
             // With shared keys off, this is how the principals that run Terraform read and write state.
             blob_data_contributors: Object.fromEntries(env.terraform.deployers.map((d) => [`deployer-${d.objectId}`, d.objectId])),
+            // ... and how the parent's deployers read the dns stack's state blob, and nothing else.
+            blob_data_readers: Object.fromEntries(
+              (env.dns.parent?.ownerRunners?.objectIds ?? [])
+                .filter((id) => !env.terraform.deployers.some((d) => d.objectId === id)) // contributors read already
+                .map((id) => [`${env.dns.parent!.owner}-deployer-${id}`, { principal_id: id, blobs: [`${env.names.stateKey}/dns.tfstate`] }]),
+            ),
+            // The blob service's read, write and delete logs go where the cluster's audit goes (the aks stack creates the workspace).
+            log_analytics_workspace: env.aks.logAnalytics.enabled ? { name: env.names.logAnalyticsWorkspace, resource_group_name: env.names.resourceGroup } : null,
             tags: env.azure.tags,
           },
         },
@@ -84,19 +122,27 @@ export function stacksOf(env: Environment): Stack[] {
     {
       name: 'dns',
       reads: [],
-      providerAliases: { parent: env.dns.parent?.subscriptionId ?? env.azure.subscriptionId },
+      // parent: where this stack writes its own NS record, only when the parent zone is outside the
+      // fleet (a fleet parent's dns stack keeps it: this stack's deployers need no write on the
+      // parent); zone: the existing zone's subscription.
+      providerAliases: { parent: (!env.dns.parent?.owner && env.dns.parent?.subscriptionId) || env.azure.subscriptionId, zone: env.dns.subscriptionId },
       modules: [
         {
           name: 'dns_zone',
           module: 'dns-zone',
-          providers: '{ azurerm = azurerm, azurerm.parent = azurerm.parent }',
+          providers: '{ azurerm = azurerm, azurerm.parent = azurerm.parent, azurerm.zone = azurerm.zone }',
           values: {
             resource_group_name: env.names.dnsResourceGroup,
             location: env.azure.location,
             zone_name: env.dns.zone,
-            parent_zone: env.dns.parent
-              ? { name: env.dns.parent.zone, resource_group_name: env.dns.parent.resourceGroup, owner: env.dns.parent.owner }
-              : null,
+            existing: env.dns.mode === 'existing',
+            parent_zone: env.dns.parent && !env.dns.parent.owner ? { name: env.dns.parent.zone, resource_group_name: env.dns.parent.resourceGroup, owner: null } : null,
+            child_delegations: Object.fromEntries(
+              env.dns.children.map((c) => [
+                c.environment,
+                { name: c.name, state: { resource_group_name: c.state.resourceGroup, storage_account_name: c.state.storageAccount, container_name: c.state.container, key: c.state.key } },
+              ]),
+            ),
             lock_enabled: env.azure.deleteLocks,
             tags: env.azure.tags,
           },
@@ -137,6 +183,8 @@ export function stacksOf(env: Environment): Stack[] {
               pod_cidr: env.aks.network.podCidr,
               service_cidr: env.aks.network.serviceCidr,
               dns_service_ip: env.aks.network.dnsServiceIp,
+              pod_subnet_name: env.network.podSubnet === null ? null : env.names.podSubnet,
+              pod_subnet_prefix: env.network.podSubnet,
             },
             system_node_pool: {
               vm_size: system.vmSize,
@@ -144,11 +192,30 @@ export function stacksOf(env: Environment): Stack[] {
               max_count: system.max,
               labels: system.labels,
               only_critical_addons: system.taints.includes('CriticalAddonsOnly=true:NoSchedule'),
+              ...poolShape(system),
             },
-            user_node_pools: { apps: userPool('apps'), data: userPool('data') },
+            user_node_pools: userPools,
+            autoscaler: {
+              expander: env.aks.autoscaler.expander,
+              balance_similar_node_groups: env.aks.autoscaler.balanceSimilarNodeGroups,
+              scale_down_delay_after_add: env.aks.autoscaler.scaleDownDelayAfterAdd,
+              scale_down_unneeded: env.aks.autoscaler.scaleDownUnneeded,
+              scale_down_utilization_threshold: env.aks.autoscaler.scaleDownUtilizationThreshold,
+            },
+            defender_enabled: env.aks.defender,
+            // Only an IP outside the node resource group needs a role for the control plane there.
+            ingress_public_ip_resource_group: ingressIp && ingressIp.resourceGroup !== env.names.nodeResourceGroup ? ingressIp.resourceGroup : null,
             api_server_authorized_ip_ranges: env.aks.apiServerAuthorizedRanges,
             admin_group_object_ids: env.aks.adminGroupObjectIds,
-            log_analytics: { enabled: env.aks.logAnalytics.enabled, workspace_name: env.names.logAnalyticsWorkspace, retention_days: env.aks.logAnalytics.retentionDays },
+            log_analytics: {
+              enabled: env.aks.logAnalytics.enabled,
+              workspace_name: env.names.logAnalyticsWorkspace,
+              retention_days: env.aks.logAnalytics.retentionDays,
+              container_logs: env.aks.logAnalytics.containerLogs,
+              tables: env.aks.logAnalytics.tables,
+              namespaces: env.aks.logAnalytics.namespaces,
+              interval: env.aks.logAnalytics.interval,
+            },
             upgrade_channel: env.aks.upgradeChannel,
             maintenance_window: {
               day_of_week: env.aks.maintenanceWindow.day,
@@ -234,6 +301,10 @@ export function stacksOf(env: Environment): Stack[] {
             app_secrets: Object.fromEntries(
               releaseVaultSecrets(env).map((s) => [s.name, { generate: s.generate, ...(s.initialValue !== undefined && { initial_value: s.initialValue }) }]),
             ),
+            parameters: pg.parameters,
+            tls_min_version: pg.tlsMinVersion,
+            replicas: Object.fromEntries(pg.replicas.map((r) => [r.name, { name: r.server, sku_name: r.sku, zone: String(r.zone) }])),
+            log_analytics_workspace_id: logAnalyticsWorkspaceId(env),
             tags: env.azure.tags,
           },
           expressions: {
@@ -281,7 +352,24 @@ export function stacksOf(env: Environment): Stack[] {
           name: 'databases',
           module: 'postgresql/modules/databases',
           values: {
-            databases: Object.fromEntries(releaseDatabases(env).map((d) => [d.name, { password_secret_name: d.passwordSecret, password_version: d.passwordVersion }])),
+            databases: Object.fromEntries([
+              ...releaseDatabases(env).map((d) => [d.name, { password_secret_name: d.passwordSecret, password_version: d.passwordVersion }] as const),
+              // postgresql.databases: the same role-owns-database shape, with their locale and the role's connection limit.
+              ...pg.databases.map(
+                (d) =>
+                  [
+                    d.name,
+                    {
+                      password_secret_name: d.passwordSecret,
+                      password_version: d.passwordVersion,
+                      connection_limit: d.connectionLimit ?? -1,
+                      encoding: d.charset,
+                      lc_collate: d.collation,
+                      lc_ctype: d.ctype,
+                    },
+                  ] as const,
+              ),
+            ]),
             tags: env.azure.tags,
           },
           expressions: { key_vault_id: remote('aks', 'key_vault_id') },

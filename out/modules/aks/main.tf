@@ -25,6 +25,28 @@ resource "azurerm_subnet" "aks" {
   service_endpoints = ["Microsoft.KeyVault", "Microsoft.Storage"]
 }
 
+# With aks.network.mode pod-subnet, pods take VNet addresses from this subnet (Azure CNI with
+# dynamic IP allocation): delegated to AKS (AKS configure-azure-cni-dynamic-ip-allocation), with the
+# node subnet's service endpoints, since pods reach the key vault and backups from these addresses.
+resource "azurerm_subnet" "pods" {
+  count = var.network.pod_subnet_prefix == null ? 0 : 1
+
+  name                 = var.network.pod_subnet_name
+  resource_group_name  = azurerm_resource_group.this.name
+  virtual_network_name = azurerm_virtual_network.this.name
+  address_prefixes     = [var.network.pod_subnet_prefix]
+  service_endpoints    = ["Microsoft.KeyVault", "Microsoft.Storage"]
+
+  delegation {
+    name = "aks-pods"
+
+    service_delegation {
+      name    = "Microsoft.ContainerService/managedClusters"
+      actions = ["Microsoft.Network/virtualNetworks/subnets/join/action"]
+    }
+  }
+}
+
 resource "azurerm_subnet" "postgresql" {
   name                 = var.network.postgresql_subnet_name
   resource_group_name  = azurerm_resource_group.this.name
@@ -64,6 +86,27 @@ resource "azurerm_role_assignment" "control_plane_network" {
   principal_type       = "ServicePrincipal"
 }
 
+resource "azurerm_role_assignment" "control_plane_pods" {
+  count = var.network.pod_subnet_prefix == null ? 0 : 1
+
+  scope                = azurerm_subnet.pods[0].id
+  role_definition_name = "Network Contributor"
+  principal_id         = azurerm_user_assigned_identity.control_plane.principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+# A static ingress IP outside the node resource group: the cloud provider, acting as the control
+# plane identity, must read and join it (AKS static-ip: "Network Contributor" on the IP's resource
+# group); the ingress Service names it (azure-pip-name, azure-load-balancer-resource-group).
+resource "azurerm_role_assignment" "control_plane_ingress_ip" {
+  count = var.ingress_public_ip_resource_group == null ? 0 : 1
+
+  scope                = "/subscriptions/${split("/", azurerm_resource_group.this.id)[2]}/resourceGroups/${var.ingress_public_ip_resource_group}"
+  role_definition_name = "Network Contributor"
+  principal_id         = azurerm_user_assigned_identity.control_plane.principal_id
+  principal_type       = "ServicePrincipal"
+}
+
 resource "azurerm_role_assignment" "control_plane_kubelet_operator" {
   scope                = azurerm_user_assigned_identity.kubelet.id
   role_definition_name = "Managed Identity Operator"
@@ -80,6 +123,7 @@ resource "time_sleep" "role_propagation" {
   create_duration = "60s"
   triggers = {
     network          = azurerm_role_assignment.control_plane_network.id
+    pods             = join(",", azurerm_role_assignment.control_plane_pods[*].id)
     kubelet_operator = azurerm_role_assignment.control_plane_kubelet_operator.id
   }
 }
@@ -126,14 +170,18 @@ resource "azurerm_kubernetes_cluster" "this" {
     name                         = "system"
     temporary_name_for_rotation  = "systemtmp"
     vm_size                      = var.system_node_pool.vm_size
-    zones                        = var.zones
+    zones                        = var.system_node_pool.zones == null ? var.zones : var.system_node_pool.zones
     auto_scaling_enabled         = true
     min_count                    = var.system_node_pool.min_count
     max_count                    = var.system_node_pool.max_count
     only_critical_addons_enabled = var.system_node_pool.only_critical_addons
     node_labels                  = var.system_node_pool.labels
-    os_sku                       = "AzureLinux"
+    os_sku                       = var.system_node_pool.os_sku
+    os_disk_type                 = var.system_node_pool.os_disk_type
+    os_disk_size_gb              = var.system_node_pool.os_disk_size_gb
+    max_pods                     = var.system_node_pool.max_pods
     vnet_subnet_id               = azurerm_subnet.aks.id
+    pod_subnet_id                = one(azurerm_subnet.pods[*].id)
     tags                         = var.tags
 
     upgrade_settings {
@@ -152,12 +200,22 @@ resource "azurerm_kubernetes_cluster" "this" {
     user_assigned_identity_id = azurerm_user_assigned_identity.kubelet.id
   }
 
+  # The cluster autoscaler's choices for every autoscaled pool (azurerm auto_scaler_profile; the
+  # defaults passed are AKS's own: random, no balancing, 10m, 10m, 0.5).
+  auto_scaler_profile {
+    expander                         = var.autoscaler.expander
+    balance_similar_node_groups      = var.autoscaler.balance_similar_node_groups
+    scale_down_delay_after_add       = var.autoscaler.scale_down_delay_after_add
+    scale_down_unneeded              = var.autoscaler.scale_down_unneeded
+    scale_down_utilization_threshold = tostring(var.autoscaler.scale_down_utilization_threshold)
+  }
+
   network_profile {
     network_plugin      = var.network.plugin
     network_plugin_mode = var.network.plugin_mode
     network_policy      = var.network.policy
     network_data_plane  = var.network.data_plane
-    pod_cidr            = var.network.pod_cidr
+    pod_cidr            = var.network.pod_subnet_prefix == null ? var.network.pod_cidr : null
     service_cidr        = var.network.service_cidr
     dns_service_ip      = var.network.dns_service_ip
     load_balancer_sku   = "standard"
@@ -185,6 +243,15 @@ resource "azurerm_kubernetes_cluster" "this" {
     content {
       log_analytics_workspace_id      = azurerm_log_analytics_workspace.this[0].id
       msi_auth_for_monitoring_enabled = true
+    }
+  }
+
+  # Defender for Containers' sensor, reporting into the workspace (azurerm microsoft_defender).
+  dynamic "microsoft_defender" {
+    for_each = var.defender_enabled && var.log_analytics.enabled ? [1] : []
+
+    content {
+      log_analytics_workspace_id = azurerm_log_analytics_workspace.this[0].id
     }
   }
 
@@ -237,7 +304,7 @@ resource "azurerm_monitor_data_collection_rule" "container_insights" {
   }
 
   data_flow {
-    streams      = ["Microsoft-ContainerInsights-Group-Default"]
+    streams      = local.container_insights_streams
     destinations = ["ciworkspace"]
   }
 
@@ -245,10 +312,37 @@ resource "azurerm_monitor_data_collection_rule" "container_insights" {
     extension {
       name           = "ContainerInsightsExtension"
       extension_name = "ContainerInsights"
-      streams        = ["Microsoft-ContainerInsights-Group-Default"]
-      extension_json = jsonencode({ dataCollectionSettings = { interval = "1m", namespaceFilteringMode = "Off", enableContainerLogV2 = true } })
+      streams        = local.container_insights_streams
+      extension_json = jsonencode({ dataCollectionSettings = local.container_insights_settings })
     }
   }
+}
+
+locals {
+  # What Container Insights sends, as the streams of its data collection rule (Microsoft's
+  # onboarding sample, microsoft/Docker-Provider scripts/onboarding/aks/onboarding-msi-terraform:
+  # the Group-Default stream or the tables one by one; Azure's "Logs and Events" cost preset keeps
+  # ContainerLogV2, KubeEvents and KubePodInventory, container-insights-cost-config).
+  container_insights_all = [
+    "Microsoft-ContainerInventory", "Microsoft-ContainerLogV2", "Microsoft-ContainerNodeInventory", "Microsoft-InsightsMetrics", "Microsoft-KubeEvents",
+    "Microsoft-KubeMonAgentEvents", "Microsoft-KubeNodeInventory", "Microsoft-KubePodInventory", "Microsoft-KubePVInventory", "Microsoft-KubeServices", "Microsoft-Perf",
+  ]
+  container_insights_tables = var.log_analytics.tables == "all" ? local.container_insights_all : ["Microsoft-ContainerLogV2", "Microsoft-KubeEvents", "Microsoft-KubePodInventory"]
+  container_insights_streams = (
+    var.log_analytics.tables == "all" && var.log_analytics.container_logs
+    ? ["Microsoft-ContainerInsights-Group-Default"]
+    : [for s in local.container_insights_tables : s if var.log_analytics.container_logs || s != "Microsoft-ContainerLogV2"]
+  )
+  # The extension's dataCollectionSettings (container-insights-data-collection-configure): interval
+  # of inventory and performance data, namespace filter (Off, Include, Exclude), ContainerLogV2.
+  container_insights_settings = merge(
+    {
+      interval               = var.log_analytics.interval
+      enableContainerLogV2   = true
+      namespaceFilteringMode = var.log_analytics.namespaces == null ? "Off" : title(var.log_analytics.namespaces.mode)
+    },
+    { for k, v in { namespaces = try(var.log_analytics.namespaces.list, null) } : k => v if v != null },
+  )
 }
 
 resource "azurerm_monitor_data_collection_rule_association" "container_insights" {
@@ -300,18 +394,33 @@ resource "azurerm_kubernetes_cluster_node_pool" "user" {
   kubernetes_cluster_id       = azurerm_kubernetes_cluster.this.id
   mode                        = "User"
   vm_size                     = each.value.vm_size
-  zones                       = var.zones
+  zones                       = each.value.zones == null ? var.zones : each.value.zones
   auto_scaling_enabled        = true
   min_count                   = each.value.min_count
   max_count                   = each.value.max_count
   node_labels                 = each.value.labels
   node_taints                 = each.value.taints
-  os_sku                      = "AzureLinux"
+  os_sku                      = each.value.os_sku
+  os_disk_type                = each.value.os_disk_type
+  os_disk_size_gb             = each.value.os_disk_size_gb
+  max_pods                    = each.value.max_pods
   vnet_subnet_id              = azurerm_subnet.aks.id
-  tags                        = var.tags
+  pod_subnet_id               = one(azurerm_subnet.pods[*].id)
+  # Spot VMs (kubernetes_cluster_node_pool_resource.go: priority Regular|Spot, eviction_policy
+  # Delete|Deallocate and spot_max_price, -1 by default, only with Spot; all force a new pool).
+  priority        = each.value.spot == null ? "Regular" : "Spot"
+  eviction_policy = each.value.spot == null ? null : each.value.spot.eviction_policy
+  spot_max_price  = each.value.spot == null ? null : each.value.spot.max_price
+  tags            = var.tags
 
-  upgrade_settings {
-    max_surge = "33%"
+  # "There are no surge nodes available for Spot node pool upgrades" (AKS spot-node-pool, "Upgrade a
+  # Spot node pool"): only regular pools surge, by 33%.
+  dynamic "upgrade_settings" {
+    for_each = each.value.spot == null ? [1] : []
+
+    content {
+      max_surge = "33%"
+    }
   }
 
   lifecycle {
@@ -406,7 +515,7 @@ resource "azurerm_key_vault" "this" {
     default_action             = "Deny"
     bypass                     = "AzureServices"
     ip_rules                   = var.terraform_runner_ranges
-    virtual_network_subnet_ids = [azurerm_subnet.aks.id]
+    virtual_network_subnet_ids = concat([azurerm_subnet.aks.id], azurerm_subnet.pods[*].id)
   }
 }
 
@@ -437,10 +546,28 @@ module "backup_storage" {
   container_name             = var.backup.container_name
   replication_type           = var.backup.replication_type
   allowed_ip_ranges          = var.terraform_runner_ranges
-  allowed_subnet_ids         = [azurerm_subnet.aks.id]
+  allowed_subnet_ids         = concat([azurerm_subnet.aks.id], azurerm_subnet.pods[*].id)
   soft_delete_retention_days = 30
   immutability_days          = var.backup.immutability_days
   tags                       = var.tags
+}
+
+# Who read, wrote and deleted backups: the blob service's audit logs (StorageWrite, StorageDelete)
+# into the workspace, as for the cluster and the key vault. Created through the backup account's
+# provider (the setting is a child of the blob service); the workspace may be in another subscription
+# of the tenant (Azure Monitor diagnostic-settings: "the destination ... can be in any subscription").
+resource "azurerm_monitor_diagnostic_setting" "backup_storage" {
+  count    = var.backup != null && var.log_analytics.enabled ? 1 : 0
+  provider = azurerm.backup
+
+  name                           = "slipway-audit"
+  target_resource_id             = "${module.backup_storage[0].storage_account_id}/blobServices/default"
+  log_analytics_workspace_id     = azurerm_log_analytics_workspace.this[0].id
+  log_analytics_destination_type = "Dedicated"
+
+  enabled_log {
+    category_group = "audit"
+  }
 }
 
 # ---------------------------------------------------------------- Flux

@@ -2,7 +2,7 @@
 
 variable "resource_group_name" {
   type        = string
-  description = "Resource group created for the zone; external-dns gets Reader on it and nothing more."
+  description = "Resource group created for the zone (or holding the existing zone); external-dns gets Reader on it and nothing more."
   nullable    = false
 
   validation {
@@ -28,6 +28,13 @@ variable "zone_name" {
   }
 }
 
+variable "existing" {
+  type        = bool
+  description = "The zone exists and is managed elsewhere (through the azurerm.zone provider, possibly another subscription): it is looked up, never created, locked, delegated or deleted."
+  default     = false
+  nullable    = false
+}
+
 variable "parent_zone" {
   type = object({
     name                = string
@@ -40,6 +47,36 @@ variable "parent_zone" {
   validation {
     condition     = var.parent_zone == null || endswith(var.zone_name, ".${try(var.parent_zone.name, "")}")
     error_message = "The parent zone must enclose the zone: retro.example.com can be delegated from example.com only."
+  }
+
+  validation {
+    condition     = var.parent_zone == null || !var.existing
+    error_message = "An existing zone is delegated by whoever manages it: give no parent zone with existing."
+  }
+}
+
+variable "child_delegations" {
+  type = map(object({
+    name = string
+    state = object({
+      resource_group_name  = string
+      storage_account_name = string
+      container_name       = string
+      key                  = string
+    })
+  }))
+  description = "Child zones of other environments this zone delegates, by environment: the NS record name (relative to this zone) and where the child's dns stack keeps its state (azurerm backend, Entra ID), whose name_servers output becomes the record. Keys and names must be known at plan time."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = length(var.child_delegations) == 0 || !var.existing
+    error_message = "Delegations are written only into a zone this module creates: an existing zone's managers delegate its children."
+  }
+
+  validation {
+    condition     = alltrue([for c in values(var.child_delegations) : can(regex("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", c.name)) && !endswith(c.name, ".${var.zone_name}")])
+    error_message = "Each child delegation's name must be relative to the zone, such as test for test.retro.example.com."
   }
 }
 

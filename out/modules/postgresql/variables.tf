@@ -222,6 +222,57 @@ variable "lock_enabled" {
   nullable    = false
 }
 
+variable "parameters" {
+  type        = map(string)
+  description = "Server parameters by name (azurerm_postgresql_flexible_server_configuration), on the primary and every replica. require_secure_transport and ssl_min_protocol_version are the module's (see tls_min_version)."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for name in keys(var.parameters) : can(regex("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$", name)) && !contains(["require_secure_transport", "ssl_min_protocol_version"], name)])
+    error_message = "Parameter names must be lowercase server parameter names, and require_secure_transport and ssl_min_protocol_version are set by the module."
+  }
+}
+
+variable "tls_min_version" {
+  type        = string
+  description = "Lowest TLS version the server accepts (ssl_min_protocol_version): TLSv1.2 or TLSv1.3."
+  default     = "TLSv1.2"
+  nullable    = false
+
+  validation {
+    condition     = contains(["TLSv1.2", "TLSv1.3"], var.tls_min_version)
+    error_message = "The minimum TLS version must be TLSv1.2 or TLSv1.3."
+  }
+}
+
+variable "replicas" {
+  type = map(object({
+    name     = string
+    sku_name = string
+    zone     = string
+  }))
+  description = "Read replicas by key: server name, SKU (General Purpose or Memory Optimized) and zone. They share the primary's subnet, private DNS zone, version, storage and parameters."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for r in values(var.replicas) : can(regex("^[a-z0-9][-a-z0-9]{1,61}[a-z0-9]$", r.name)) && can(regex("^(GP|MO)_Standard_\\w+$", r.sku_name)) && contains(["1", "2", "3"], r.zone)])
+    error_message = "Replica names must be 3-63 lowercase letters, digits and hyphens, SKUs General Purpose or Memory Optimized (Burstable has no replicas), and zones 1, 2 or 3."
+  }
+
+  validation {
+    condition     = length(var.replicas) == 0 || !startswith(var.sku_name, "B_")
+    error_message = "Read replicas need a General Purpose or Memory Optimized primary; Burstable servers have none."
+  }
+}
+
+variable "log_analytics_workspace_id" {
+  type        = string
+  description = "Log Analytics workspace for the servers' diagnostic settings (server logs, sessions), or null for none."
+  default     = null
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags for every resource."

@@ -5,7 +5,7 @@ terraform {
     azurerm = {
       source                = "hashicorp/azurerm"
       version               = ">= 4.73.0, < 5.0.0"
-      configuration_aliases = [azurerm.parent]
+      configuration_aliases = [azurerm.parent, azurerm.zone]
     }
   }
 }

@@ -101,7 +101,8 @@ resource "azurerm_postgresql_flexible_server" "this" {
   depends_on = [azurerm_private_dns_zone_virtual_network_link.this]
 }
 
-# TLS is required and 1.2 is the floor.
+# TLS is required and 1.2 is the floor (tls_min_version may raise it to 1.3); these two stay the
+# module's, never var.parameters'.
 resource "azurerm_postgresql_flexible_server_configuration" "require_secure_transport" {
   name      = "require_secure_transport"
   server_id = azurerm_postgresql_flexible_server.this.id
@@ -111,7 +112,94 @@ resource "azurerm_postgresql_flexible_server_configuration" "require_secure_tran
 resource "azurerm_postgresql_flexible_server_configuration" "ssl_min_protocol_version" {
   name      = "ssl_min_protocol_version"
   server_id = azurerm_postgresql_flexible_server.this.id
-  value     = "TLSv1.2"
+  value     = var.tls_min_version
+}
+
+# Server parameters of the caller, one configuration each. A static parameter restarts the server
+# when it changes (azurerm restarts it, azurerm_postgresql_flexible_server_configuration docs).
+resource "azurerm_postgresql_flexible_server_configuration" "parameter" {
+  for_each = var.parameters
+
+  name      = each.key
+  server_id = azurerm_postgresql_flexible_server.this.id
+  value     = each.value
+
+  depends_on = [azurerm_postgresql_flexible_server_configuration.ssl_min_protocol_version]
+}
+
+# ---------------------------------------------------------------- read replicas
+
+# Read replicas in the primary's region, subnet and private DNS zone. A replica is created from the
+# primary (create_mode Replica with source_server_id; azurerm's flexible server resource requires
+# source_server_id then, and an administrator login only in Default mode) and takes no high
+# availability: Azure does not offer it on replicas, nor on the Burstable tier that has no replicas
+# (Azure docs, concepts-read-replicas, Considerations).
+resource "azurerm_postgresql_flexible_server" "replica" {
+  for_each = var.replicas
+
+  name                          = each.value.name
+  resource_group_name           = azurerm_resource_group.this.name
+  location                      = azurerm_resource_group.this.location
+  create_mode                   = "Replica"
+  source_server_id              = azurerm_postgresql_flexible_server.this.id
+  version                       = var.postgresql_version
+  sku_name                      = each.value.sku_name
+  storage_mb                    = var.storage_mb
+  auto_grow_enabled             = true
+  zone                          = each.value.zone
+  delegated_subnet_id           = var.delegated_subnet_id
+  private_dns_zone_id           = azurerm_private_dns_zone.this.id
+  public_network_access_enabled = false
+  tags                          = var.tags
+
+  lifecycle {
+    # A replica's storage follows the primary's, which Azure grows (see the primary's lifecycle).
+    ignore_changes = [storage_mb, storage_tier]
+  }
+
+  # The primary's parameters first: a replica starts with the primary's configuration.
+  depends_on = [azurerm_postgresql_flexible_server_configuration.parameter]
+}
+
+locals {
+  # Every replica gets the same TLS settings and parameters as the primary: Azure does not carry a
+  # change on the primary over to its replicas.
+  replica_configurations = merge([
+    for key, replica in var.replicas : {
+      for name, value in merge(var.parameters, { require_secure_transport = "on", ssl_min_protocol_version = var.tls_min_version }) :
+      "${key}/${name}" => { replica = key, name = name, value = value }
+    }
+  ]...)
+}
+
+resource "azurerm_postgresql_flexible_server_configuration" "replica" {
+  for_each = local.replica_configurations
+
+  name      = each.value.name
+  server_id = azurerm_postgresql_flexible_server.replica[each.value.replica].id
+  value     = each.value.value
+}
+
+# ---------------------------------------------------------------- diagnostics
+
+# Who connected and what the server logged, into the environment's Log Analytics workspace (issue
+# 18.8). The categories of Microsoft.DBforPostgreSQL/flexibleServers (Azure Monitor, supported logs):
+# server logs (connections, errors, what the log_* parameters ask for), sessions, transaction
+# wraparound and autovacuum statistics. The query store categories need pg_qs, which Slipway leaves off.
+resource "azurerm_monitor_diagnostic_setting" "server" {
+  for_each = var.log_analytics_workspace_id == null ? toset([]) : toset(concat(["primary"], [for key in keys(var.replicas) : "replica/${key}"]))
+
+  name                       = "slipway-audit"
+  target_resource_id         = each.key == "primary" ? azurerm_postgresql_flexible_server.this.id : azurerm_postgresql_flexible_server.replica[trimprefix(each.key, "replica/")].id
+  log_analytics_workspace_id = var.log_analytics_workspace_id
+
+  dynamic "enabled_log" {
+    for_each = toset(["PostgreSQLLogs", "PostgreSQLFlexSessions", "PostgreSQLFlexDatabaseXacts", "PostgreSQLFlexTableStats"])
+
+    content {
+      category = enabled_log.value
+    }
+  }
 }
 
 # The databases moved to postgresql/modules/databases (the databases stack), where each is owned

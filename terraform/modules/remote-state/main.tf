@@ -100,6 +100,65 @@ resource "azurerm_role_assignment" "blob_data_contributor" {
   principal_id         = each.value
 }
 
+# Read-only access to named blobs of the container for principals of other environments (a parent
+# zone's dns stack reads a child's name servers from the child's dns state): Storage Blob Data
+# Reader with a condition that lets them read only those blobs (Azure ABAC, storage-auth-abac-examples,
+# blob path attribute; listing stays allowed, it shows names only). The other stacks' state, which
+# may hold secrets (Terraform docs, terraform_remote_state: whoever reads outputs can read the whole
+# snapshot), stays out of reach.
+resource "azurerm_role_assignment" "blob_data_reader" {
+  for_each = var.blob_data_readers
+
+  scope                = azurerm_storage_account.this.id
+  role_definition_name = "Storage Blob Data Reader"
+  principal_id         = each.value.principal_id
+  description          = "Granted by Slipway: read ${join(", ", each.value.blobs)} in ${var.container_name} only."
+  condition_version    = "2.0"
+  condition            = <<-CONDITION
+    (
+      (
+        !(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'} AND NOT SubOperationMatches{'Blob.List'})
+      )
+      OR
+      (
+        @Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals '${var.container_name}'
+        AND
+        (${join(" OR ", [for b in each.value.blobs : "@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringEquals '${b}'"])})
+      )
+    )
+  CONDITION
+}
+
+# Who read, wrote or deleted state: the blob service's logs into the environment's Log Analytics
+# workspace (Azure Monitor, storage "StorageRead", "StorageWrite", "StorageDelete" categories), as
+# the aks module does for the cluster and key vault. The workspace is created later, by the aks
+# stack: it is looked up (an empty list, not an error, while it does not exist; a data source with
+# constant arguments is read during plan, Terraform docs "Data Resource Behavior"), and the setting
+# follows on the next apply of this stack once it does.
+data "azurerm_resources" "log_analytics_workspace" {
+  count = var.log_analytics_workspace == null ? 0 : 1
+
+  type                = "Microsoft.OperationalInsights/workspaces"
+  name                = var.log_analytics_workspace.name
+  resource_group_name = var.log_analytics_workspace.resource_group_name
+}
+
+resource "azurerm_monitor_diagnostic_setting" "blob" {
+  count = var.log_analytics_workspace == null ? 0 : length(data.azurerm_resources.log_analytics_workspace[0].resources)
+
+  name                       = "slipway-audit"
+  target_resource_id         = "${azurerm_storage_account.this.id}/blobServices/default"
+  log_analytics_workspace_id = data.azurerm_resources.log_analytics_workspace[0].resources[0].id
+
+  dynamic "enabled_log" {
+    for_each = toset(["StorageRead", "StorageWrite", "StorageDelete"])
+
+    content {
+      category = enabled_log.value
+    }
+  }
+}
+
 resource "azurerm_management_lock" "this" {
   count = var.lock_enabled ? 1 : 0
 

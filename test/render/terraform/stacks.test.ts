@@ -175,7 +175,20 @@ describe('terraform values come from the model', () => {
     const prod = environments.find((e) => e.name === 'numbers-prod')!;
     const aks = tfvarsOf('numbers-prod', 'aks');
     expect(aks.zones).toEqual(['1', '2', '3']);
-    expect(aks.user_node_pools.data).toEqual({ vm_size: 'Standard_E4ds_v5', min_count: 3, max_count: 3, labels: { 'slipway.io/pool': 'data' }, taints: ['slipway.io/pool=data:NoSchedule'] });
+    expect(aks.user_node_pools.data).toEqual({
+      vm_size: 'Standard_E4ds_v5',
+      min_count: 3,
+      max_count: 3,
+      labels: { 'slipway.io/pool': 'data' },
+      taints: ['slipway.io/pool=data:NoSchedule'],
+      // A pool without its own zones spreads over the cluster's; AzureLinux as before (changing it replaces the pool).
+      zones: ['1', '2', '3'],
+      os_sku: 'AzureLinux',
+      os_disk_type: 'Managed',
+      os_disk_size_gb: null,
+      max_pods: null,
+      spot: null,
+    });
     expect(aks.network).toMatchObject({ plugin: 'azure', plugin_mode: 'overlay', policy: 'cilium', data_plane: 'cilium', address_space: '10.50.0.0/16' });
     expect(aks.api_server_authorized_ip_ranges).toEqual(prod.aks.apiServerAuthorizedRanges);
     expect(tfvarsOf('numbers-prod', 'gitops').git).toEqual({ path: './out/numbers-prod/flux', branch: 'main', repository_url: 'https://github.com/numbers/platform-gitops', sync_interval_seconds: 60 });
@@ -195,6 +208,8 @@ describe('terraform values come from the model', () => {
     expect(databases).toEqual({
       postfacto_v4_3_11: { password_secret_name: 'postfacto-v4-3-11-database-password', password_version: 1 },
       postfacto_v4_3_10: { password_secret_name: 'postfacto-v4-3-10-database-password', password_version: 1 },
+      // postgresql.databases: the role's connection limit and the database's locale, fixed at creation.
+      reporting: { password_secret_name: 'postgresql-database-reporting-password', password_version: 1, connection_limit: 20, encoding: 'UTF8', lc_collate: 'en_US.utf8', lc_ctype: 'en_US.utf8' },
     });
     const pg = tfvarsOf('numbers-prod', 'postgresql');
     expect(pg).not.toHaveProperty('databases');
@@ -229,11 +244,13 @@ describe('terraform values come from the model', () => {
     expect(files.get('numbers-prod/terraform/aks/main.tf')).toMatch(/principal_ids\s+= module\.aks\.workload_identity_principal_ids\n/);
   });
 
-  it('delegates from the parent zone through a provider in its subscription', () => {
+  it("leaves a fleet parent's delegation to the parent's dns stack: the child's provider never reaches the parent's subscription", () => {
     const versions = files.get('numbers-test/terraform/dns/versions.tf')!;
-    expect(versions).toMatch(/alias\s+= "parent"\n\s+subscription_id\s+= "6f1c8a52-6d0e-4b9a-9c21-7e5d4a8b0f13"/);
-    // The owner is named when the parent does not exist yet: apply numbers-prod's dns stack first.
-    expect(tfvarsOf('numbers-test', 'dns').parent_zone).toEqual({ name: 'retro.numbers.example.com', resource_group_name: 'rg-numbers-prod-dns', owner: 'numbers-prod' });
+    expect(versions).toMatch(/alias\s+= "parent"\n\s+subscription_id\s+= "9a2d5e7c-1b3f-4c8d-a6e0-f4b7c2d9e815"/);
+    expect(versions).not.toContain('6f1c8a52-6d0e-4b9a-9c21-7e5d4a8b0f13');
+    expect(tfvarsOf('numbers-test', 'dns').parent_zone).toBeNull();
+    // numbers-prod's parent (numbers.example.com) is outside the fleet: it still writes its own record there.
+    expect(tfvarsOf('numbers-prod', 'dns').parent_zone).toEqual({ name: 'numbers.example.com', resource_group_name: 'rg-numbers-dns', owner: null });
   });
 
   it('opens the storage and key vault firewalls to the Terraform runners only, and grants each deployer once', () => {
@@ -281,7 +298,8 @@ describe('terraform values come from the model', () => {
     };
     expect(registered('numbers-prod', 'aks')).toEqual(expect.arrayContaining(['Microsoft.ContainerService', 'Microsoft.KeyVault', 'Microsoft.KubernetesConfiguration', 'Microsoft.OperationalInsights']));
     expect(registered('numbers-prod', 'postgresql')).toEqual(expect.arrayContaining(['Microsoft.DBforPostgreSQL', 'Microsoft.KeyVault']));
-    expect(registered('numbers-prod', 'state')).toEqual([]);
+    // The state account's blob logs (a diagnostic setting) call Microsoft.Insights.
+    expect(registered('numbers-prod', 'state')).toEqual(['Microsoft.Insights']);
     expect(registered('numbers-prod', 'dns')).toEqual([]);
     expect(files.get('numbers-test/terraform/dns/versions.tf')).toMatch(/alias\s+= "parent"[^}]*resource_provider_registrations = "none"/);
   });
@@ -312,7 +330,10 @@ describe('terraform values come from the model', () => {
       expect(read.length, env.name).toBeGreaterThan(0);
       expect(required, env.name).toEqual(expect.arrayContaining([...new Set(read)]));
       const written = [...Object.keys(tfvarsOf(env.name, 'postgresql').app_secrets), ...Object.values(tfvarsOf(env.name, 'databases').databases as Record<string, { password_secret_name: string }>).map((d) => d.password_secret_name)];
-      expect(written.sort(), env.name).toEqual(required);
+      // The passwords of postgresql.databases are written too, but no pod reads them: Flux does not wait for them.
+      const extra = env.postgresql.databases.map((d) => d.passwordSecret);
+      expect(written.filter((w) => !extra.includes(w)).sort(), env.name).toEqual(required);
+      for (const e of extra) expect(written, env.name).toContain(e);
     }
   });
 

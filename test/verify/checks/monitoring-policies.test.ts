@@ -102,7 +102,11 @@ describeWithCharts("the examples' monitoring namespace as the pinned charts rend
       const certManager = index.podsIn('cert-manager').find((p) => p.longRunning)!;
       expect(blocked(index, { from: { pod: certManager }, to: { pod: inMonitoring('prometheus') }, port: 9090, protocol: 'TCP' })).toBeDefined();
       expect(blocked(index, { from: { pod: controller }, to: { pod: inMonitoring('alertmanager') }, port: 9093, protocol: 'TCP' })).toBeDefined();
-      expect(blocked(index, { from: { pod: controller }, to: { pod: inMonitoring('grafana') }, port: 3000, protocol: 'TCP' }), s.environment.name).toBeUndefined();
+      // Grafana is internal unless exposed (dora-staging keeps the default): then ingress-nginx is refused too.
+      const exposed = s.environment.releases.monitoring.grafana.exposure === 'ingress';
+      const toGrafana = blocked(index, { from: { pod: controller }, to: { pod: inMonitoring('grafana') }, port: 3000, protocol: 'TCP' });
+      if (exposed) expect(toGrafana, s.environment.name).toBeUndefined();
+      else expect(toGrafana, s.environment.name).toMatchObject({ direction: 'Ingress' });
       expect(blocked(index, { from: { pod: inMonitoring('prometheus') }, to: { pod: inMonitoring('alertmanager') }, port: 9093, protocol: 'TCP' })).toBeUndefined();
       expect(blocked(index, { from: { pod: inMonitoring('grafana') }, to: { pod: inMonitoring('alertmanager') }, port: 9093, protocol: 'TCP' }), 'Grafana has no Alertmanager datasource').toBeDefined();
     }
@@ -114,7 +118,9 @@ describeWithCharts("the examples' monitoring namespace as the pinned charts rend
       expect(reachabilityCheck(s), s.environment.name).toEqual([]);
       expect(cut('alertmanager')).toMatch(/sends its alerts to Service monitoring\/kube-prometheus-stack-alertmanager/);
       expect(cut('prometheus')).toMatch(/provisions the datasource "Prometheus"/);
-      expect(cut('grafana')).toMatch(/routes grafana\..* to Service monitoring\/kube-prometheus-stack-grafana/);
+      // Exposed, the grafana policy admits ingress-nginx; internal, it still admits Prometheus's scrape.
+      if (s.environment.releases.monitoring.grafana.exposure === 'ingress') expect(cut('grafana')).toMatch(/routes grafana\..* to Service monitoring\/kube-prometheus-stack-grafana/);
+      else expect(cut('grafana')).toMatch(/ServiceMonitor monitoring\/kube-prometheus-stack-grafana has Prometheus scrape port/);
       expect(cut('kube-state-metrics')).toMatch(/ServiceMonitor monitoring\/kube-prometheus-stack-kube-state-metrics has Prometheus scrape/);
     }
   });

@@ -16,34 +16,37 @@ module "aks" {
   source    = "../../../modules/aks"
   providers = { azurerm = azurerm, azurerm.backup = azurerm.backup }
 
-  admin_group_object_ids          = var.admin_group_object_ids
-  api_server_authorized_ip_ranges = var.api_server_authorized_ip_ranges
-  backup                          = var.backup
-  cluster_user_group_ids          = var.cluster_user_group_ids
-  container_registries            = var.container_registries
-  deployer_object_ids             = var.deployer_object_ids
-  dns_prefix                      = var.dns_prefix
-  git_credentials                 = var.git_credentials
-  identity_names                  = var.identity_names
-  key_vault_name                  = var.key_vault_name
-  kubernetes_version              = var.kubernetes_version
-  location                        = var.location
-  log_analytics                   = var.log_analytics
-  maintenance_window              = var.maintenance_window
-  name                            = var.name
-  network                         = var.network
-  node_resource_group_name        = var.node_resource_group_name
-  resource_group_name             = var.resource_group_name
-  sku_tier                        = var.sku_tier
-  system_node_pool                = var.system_node_pool
-  tags                            = var.tags
-  tenant_id                       = var.tenant_id
-  terraform_runner_ranges         = var.terraform_runner_ranges
-  upgrade_channel                 = var.upgrade_channel
-  user_node_pools                 = var.user_node_pools
-  workload_identities             = var.workload_identities
-  workload_role_assignments       = var.workload_role_assignments
-  zones                           = var.zones
+  admin_group_object_ids           = var.admin_group_object_ids
+  api_server_authorized_ip_ranges  = var.api_server_authorized_ip_ranges
+  autoscaler                       = var.autoscaler
+  backup                           = var.backup
+  cluster_user_group_ids           = var.cluster_user_group_ids
+  container_registries             = var.container_registries
+  defender_enabled                 = var.defender_enabled
+  deployer_object_ids              = var.deployer_object_ids
+  dns_prefix                       = var.dns_prefix
+  git_credentials                  = var.git_credentials
+  identity_names                   = var.identity_names
+  ingress_public_ip_resource_group = var.ingress_public_ip_resource_group
+  key_vault_name                   = var.key_vault_name
+  kubernetes_version               = var.kubernetes_version
+  location                         = var.location
+  log_analytics                    = var.log_analytics
+  maintenance_window               = var.maintenance_window
+  name                             = var.name
+  network                          = var.network
+  node_resource_group_name         = var.node_resource_group_name
+  resource_group_name              = var.resource_group_name
+  sku_tier                         = var.sku_tier
+  system_node_pool                 = var.system_node_pool
+  tags                             = var.tags
+  tenant_id                        = var.tenant_id
+  terraform_runner_ranges          = var.terraform_runner_ranges
+  upgrade_channel                  = var.upgrade_channel
+  user_node_pools                  = var.user_node_pools
+  workload_identities              = var.workload_identities
+  workload_role_assignments        = var.workload_role_assignments
+  zones                            = var.zones
 }
 
 module "dns_access" {

@@ -21,6 +21,11 @@ output "password_secret_name" {
   value       = module.postgresql.password_secret_name
 }
 
+output "replica_fqdns" {
+  description = "Private host names of the read replicas by key (read-only connections)."
+  value       = module.postgresql.replica_fqdns
+}
+
 output "secret_names" {
   description = "Every key vault secret this module writes (names, never values): what the gitops stack checks before Flux starts."
   value       = module.postgresql.secret_names

@@ -11,6 +11,11 @@ variable "blob_data_contributors" {
   description = "Principals granted Storage Blob Data Contributor on the account (the principals that run Terraform, for state; Velero, for backups), keyed by a stable name known at plan time."
 }
 
+variable "blob_data_readers" {
+  type        = map(object({ principal_id = string, blobs = list(string) }))
+  description = "Principals granted Storage Blob Data Reader on the listed blobs of the container only (a role assignment condition), keyed by a stable name known at plan time: the deployers of an environment whose dns stack reads this environment's dns state."
+}
+
 variable "container_name" {
   type        = string
   description = "Private blob container for the state files (or backups)."
@@ -19,6 +24,11 @@ variable "container_name" {
 variable "location" {
   type        = string
   description = "Azure region of the resource group and the storage account."
+}
+
+variable "log_analytics_workspace" {
+  type        = object({ name = string, resource_group_name = string })
+  description = "Log Analytics workspace (in this subscription) that receives the blob service's read, write and delete logs, or null for none; until it exists no setting is made."
 }
 
 variable "replication_type" {

@@ -3,8 +3,10 @@
 
 module "dns_zone" {
   source    = "../../../modules/dns-zone"
-  providers = { azurerm = azurerm, azurerm.parent = azurerm.parent }
+  providers = { azurerm = azurerm, azurerm.parent = azurerm.parent, azurerm.zone = azurerm.zone }
 
+  child_delegations   = var.child_delegations
+  existing            = var.existing
   location            = var.location
   lock_enabled        = var.lock_enabled
   parent_zone         = var.parent_zone

@@ -4,12 +4,14 @@
 module "state" {
   source = "../../../modules/remote-state"
 
-  allowed_ip_ranges      = var.allowed_ip_ranges
-  blob_data_contributors = var.blob_data_contributors
-  container_name         = var.container_name
-  location               = var.location
-  replication_type       = var.replication_type
-  resource_group_name    = var.resource_group_name
-  storage_account_name   = var.storage_account_name
-  tags                   = var.tags
+  allowed_ip_ranges       = var.allowed_ip_ranges
+  blob_data_contributors  = var.blob_data_contributors
+  blob_data_readers       = var.blob_data_readers
+  container_name          = var.container_name
+  location                = var.location
+  log_analytics_workspace = var.log_analytics_workspace
+  replication_type        = var.replication_type
+  resource_group_name     = var.resource_group_name
+  storage_account_name    = var.storage_account_name
+  tags                    = var.tags
 }

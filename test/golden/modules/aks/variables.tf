@@ -110,8 +110,10 @@ variable "network" {
     pod_cidr                 = string
     service_cidr             = string
     dns_service_ip           = string
+    pod_subnet_name          = optional(string)
+    pod_subnet_prefix        = optional(string)
   })
-  description = "Virtual network, subnets and cluster networking (Azure CNI overlay with a network policy by default)."
+  description = "Virtual network, subnets and cluster networking (Azure CNI overlay with a network policy by default; with pod_subnet_prefix, Azure CNI with a delegated pod subnet instead of the overlay pod_cidr)."
   nullable    = false
 
   validation {
@@ -122,6 +124,11 @@ variable "network" {
   validation {
     condition     = contains(["azure", "kubenet"], var.network.plugin) && contains(["azure", "calico", "cilium"], var.network.policy)
     error_message = "The network plugin must be azure or kubenet, and the policy azure, calico or cilium: a network policy engine is always on."
+  }
+
+  validation {
+    condition     = var.network.pod_subnet_prefix == null || (var.network.plugin == "azure" && var.network.plugin_mode == null && var.network.pod_subnet_name != null && can(cidrhost(coalesce(var.network.pod_subnet_prefix, "0.0.0.0/0"), 0)))
+    error_message = "A pod subnet needs the azure plugin without overlay mode, a name and an IPv4 prefix."
   }
 
   validation {
@@ -137,6 +144,11 @@ variable "system_node_pool" {
     max_count            = number
     labels               = optional(map(string), {})
     only_critical_addons = optional(bool, true)
+    zones                = optional(list(string))
+    os_sku               = optional(string, "AzureLinux")
+    os_disk_type         = optional(string, "Managed")
+    os_disk_size_gb      = optional(number)
+    max_pods             = optional(number)
   })
   description = "The system pool (autoscaled); by default it runs only critical add-ons."
   nullable    = false
@@ -145,23 +157,47 @@ variable "system_node_pool" {
     condition     = var.system_node_pool.min_count >= 1 && var.system_node_pool.min_count <= var.system_node_pool.max_count
     error_message = "The system pool needs min_count of at least 1 and no more than max_count."
   }
+
+  validation {
+    condition     = contains(["AzureLinux", "Ubuntu"], var.system_node_pool.os_sku) && contains(["Managed", "Ephemeral"], var.system_node_pool.os_disk_type)
+    error_message = "The system pool's os_sku must be AzureLinux or Ubuntu and its os_disk_type Managed or Ephemeral."
+  }
 }
 
 variable "user_node_pools" {
   type = map(object({
-    vm_size   = string
-    min_count = number
-    max_count = number
-    labels    = optional(map(string), {})
-    taints    = optional(list(string), [])
+    vm_size         = string
+    min_count       = number
+    max_count       = number
+    labels          = optional(map(string), {})
+    taints          = optional(list(string), [])
+    zones           = optional(list(string))
+    os_sku          = optional(string, "AzureLinux")
+    os_disk_type    = optional(string, "Managed")
+    os_disk_size_gb = optional(number)
+    max_pods        = optional(number)
+    spot = optional(object({
+      eviction_policy = optional(string, "Delete")
+      max_price       = optional(number, -1)
+    }))
   }))
-  description = "User node pools by name (lowercase letters and digits, at most 12 characters), each autoscaled."
+  description = "User node pools by name (lowercase letters and digits, at most 12 characters), each autoscaled; zones default to var.zones; with spot, on spot VMs (list the taint AKS adds, kubernetes.azure.com/scalesetpriority=spot:NoSchedule, in taints, or every plan removes it)."
   default     = {}
   nullable    = false
 
   validation {
     condition     = alltrue([for k, p in var.user_node_pools : can(regex("^[a-z][a-z0-9]{0,11}$", k)) && p.min_count >= 0 && p.min_count <= p.max_count])
     error_message = "User pool names must be 1-12 lowercase letters and digits starting with a letter, with 0 <= min_count <= max_count."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.user_node_pools) : contains(["AzureLinux", "Ubuntu"], p.os_sku) && contains(["Managed", "Ephemeral"], p.os_disk_type)])
+    error_message = "Each user pool's os_sku must be AzureLinux or Ubuntu and its os_disk_type Managed or Ephemeral."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.user_node_pools) : p.spot == null || (contains(["Delete", "Deallocate"], try(p.spot.eviction_policy, "")) && (try(p.spot.max_price, 0) == -1 || try(p.spot.max_price, 0) > 0))])
+    error_message = "A spot pool's eviction_policy must be Delete or Deallocate and its max_price -1 or above 0."
   }
 }
 
@@ -192,13 +228,30 @@ variable "log_analytics" {
     enabled        = bool
     workspace_name = string
     retention_days = optional(number, 30)
+    container_logs = optional(bool, true)
+    tables         = optional(string, "all")
+    namespaces = optional(object({
+      mode = string
+      list = list(string)
+    }))
+    interval = optional(string, "1m")
   })
-  description = "Container insights in a Log Analytics workspace."
+  description = "Container insights in a Log Analytics workspace: container_logs (the ContainerLogV2 table), tables (all, or logs-and-events: ContainerLogV2, KubeEvents and KubePodInventory), a namespace filter (mode include or exclude) and the interval of inventory and performance data."
   nullable    = false
 
   validation {
     condition     = var.log_analytics.retention_days >= 30 && var.log_analytics.retention_days <= 730
     error_message = "The Log Analytics retention must be between 30 and 730 days."
+  }
+
+  validation {
+    condition     = contains(["all", "logs-and-events"], var.log_analytics.tables) && can(regex("^([1-9]|[12]\\d|30)m$", var.log_analytics.interval))
+    error_message = "The tables must be all or logs-and-events, and the interval whole minutes from 1m to 30m."
+  }
+
+  validation {
+    condition     = var.log_analytics.namespaces == null || (contains(["include", "exclude"], try(var.log_analytics.namespaces.mode, "")) && length(try(var.log_analytics.namespaces.list, [])) > 0)
+    error_message = "A namespace filter needs mode include or exclude and at least one namespace."
   }
 }
 
@@ -364,4 +417,42 @@ variable "container_registries" {
     condition     = alltrue([for name, r in var.container_registries : r.id == null || can(regex("(?i)^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/Microsoft\\.ContainerRegistry/registries/${name}$", coalesce(r.id, "-")))])
     error_message = "An existing container registry's id must be the resource ID of the registry of that name (/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>)."
   }
+}
+
+# ---------------------------------------------------------------- autoscaling, security, ingress address
+
+variable "autoscaler" {
+  type = object({
+    expander                         = optional(string, "random")
+    balance_similar_node_groups      = optional(bool, false)
+    scale_down_delay_after_add       = optional(string, "10m")
+    scale_down_unneeded              = optional(string, "10m")
+    scale_down_utilization_threshold = optional(number, 0.5)
+  })
+  description = "Cluster autoscaler profile for every autoscaled pool; the defaults are AKS's."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = contains(["random", "least-waste", "most-pods"], var.autoscaler.expander) && alltrue([for d in [var.autoscaler.scale_down_delay_after_add, var.autoscaler.scale_down_unneeded] : can(regex("^[1-9]\\d{0,2}m$", d))]) && var.autoscaler.scale_down_utilization_threshold > 0 && var.autoscaler.scale_down_utilization_threshold <= 1
+    error_message = "The expander must be random, least-waste or most-pods, the scale-down delays whole minutes such as 10m, and the utilization threshold above 0 and at most 1."
+  }
+}
+
+variable "defender_enabled" {
+  type        = bool
+  description = "Microsoft Defender for Containers on the cluster, reporting into the Log Analytics workspace (needs log_analytics.enabled)."
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = !var.defender_enabled || var.log_analytics.enabled
+    error_message = "Defender for Containers reports into the Log Analytics workspace: turn log_analytics on, or defender_enabled off."
+  }
+}
+
+variable "ingress_public_ip_resource_group" {
+  type        = string
+  description = "Resource group (in this subscription, outside the node resource group) of a static public IP the ingress load balancer uses: the control plane identity gets Network Contributor on it. Null when the IP is Azure's or in the node resource group."
+  default     = null
 }

@@ -34,3 +34,8 @@ output "secret_names" {
   description = "Every key vault secret this module writes (names, never values): what the gitops stack checks before Flux starts."
   value       = sort(concat(keys(azurerm_key_vault_secret.app), [azurerm_key_vault_secret.administrator_password.name]))
 }
+
+output "replica_fqdns" {
+  description = "Private host names of the read replicas by key (read-only connections)."
+  value       = { for key, replica in azurerm_postgresql_flexible_server.replica : key => replica.fqdn }
+}

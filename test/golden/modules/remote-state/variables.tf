@@ -90,6 +90,30 @@ variable "blob_data_contributors" {
   nullable    = false
 }
 
+variable "blob_data_readers" {
+  type = map(object({
+    principal_id = string
+    blobs        = list(string)
+  }))
+  description = "Principals granted Storage Blob Data Reader on the listed blobs of the container only (a role assignment condition), keyed by a stable name known at plan time: the deployers of an environment whose dns stack reads this environment's dns state."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for r in values(var.blob_data_readers) : length(r.blobs) > 0 && alltrue([for b in r.blobs : can(regex("^[-\\w./]+$", b))])])
+    error_message = "Each blob data reader needs at least one blob path of letters, digits, hyphens, underscores, periods and slashes, such as numbers-test/dns.tfstate."
+  }
+}
+
+variable "log_analytics_workspace" {
+  type = object({
+    name                = string
+    resource_group_name = string
+  })
+  description = "Log Analytics workspace (in this subscription) that receives the blob service's read, write and delete logs, or null for none; until it exists no setting is made."
+  default     = null
+}
+
 variable "lock_enabled" {
   type        = bool
   description = "Put a CanNotDelete lock on the storage account so state or backups cannot be deleted by accident."

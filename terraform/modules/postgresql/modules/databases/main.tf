@@ -1,5 +1,6 @@
-# One database per application instance, each owned by its own login role, so an instance can
-# reach only its own data and the administrator's password never reaches a pod. Each role's
+# One database per application instance (and per extra database of the environment), each owned by
+# its own login role, so an instance can reach only its own data and the administrator's password
+# never reaches a pod. Each role's
 # password is generated once into the key vault (the pods read it from there) and set on the role
 # from what the vault holds, read back ephemerally: neither is in the state.
 #
@@ -43,14 +44,16 @@ resource "postgresql_role" "this" {
   connection_limit    = each.value.connection_limit
 }
 
+# encoding, lc_collate and lc_ctype are fixed at CREATE DATABASE (cyrilgdn/postgresql
+# postgresql_database: changing them forces a new database, which prevent_destroy refuses).
 resource "postgresql_database" "this" {
   for_each = var.databases
 
   name              = each.key
   owner             = postgresql_role.this[each.key].name
-  encoding          = "UTF8"
-  lc_collate        = "en_US.utf8"
-  lc_ctype          = "en_US.utf8"
+  encoding          = each.value.encoding
+  lc_collate        = each.value.lc_collate
+  lc_ctype          = each.value.lc_ctype
   template          = "template0"
   allow_connections = true
 

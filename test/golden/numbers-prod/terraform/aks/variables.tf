@@ -11,6 +11,11 @@ variable "api_server_authorized_ip_ranges" {
   description = "CIDRs allowed to reach the API server; also allowed through the key vault and backup storage firewalls."
 }
 
+variable "autoscaler" {
+  type        = object({ expander = optional(string, "random"), balance_similar_node_groups = optional(bool, false), scale_down_delay_after_add = optional(string, "10m"), scale_down_unneeded = optional(string, "10m"), scale_down_utilization_threshold = optional(number, 0.5) })
+  description = "Cluster autoscaler profile for every autoscaled pool; the defaults are AKS's."
+}
+
 variable "backup" {
   type        = object({ resource_group_name = string, storage_account_name = string, container_name = string, replication_type = string, immutability_days = optional(number) })
   description = "Storage for Velero backups, outside the cluster (in the subscription of the azurerm.backup provider), with previous blob versions kept immutable for immutability_days; null when Velero is off (nothing of it is created)."
@@ -24,6 +29,11 @@ variable "cluster_user_group_ids" {
 variable "container_registries" {
   type        = map(object({ id = optional(string), sku = optional(string) }))
   description = "Azure Container Registries the apps pull from, by name: the kubelet identity gets AcrPull on each. Without id the registry is created here with sku (admin user and anonymous pull off); with id it is an existing registry and only the role is assigned."
+}
+
+variable "defender_enabled" {
+  type        = bool
+  description = "Microsoft Defender for Containers on the cluster, reporting into the Log Analytics workspace (needs log_analytics.enabled)."
 }
 
 variable "deployer_object_ids" {
@@ -46,6 +56,11 @@ variable "identity_names" {
   description = "Names of the user-assigned identities of the control plane and the kubelet."
 }
 
+variable "ingress_public_ip_resource_group" {
+  type        = string
+  description = "Resource group (in this subscription, outside the node resource group) of a static public IP the ingress load balancer uses: the control plane identity gets Network Contributor on it. Null when the IP is Azure's or in the node resource group."
+}
+
 variable "key_vault_name" {
   type        = string
   description = "Key vault for application secrets (RBAC, purge protection, firewall)."
@@ -62,8 +77,8 @@ variable "location" {
 }
 
 variable "log_analytics" {
-  type        = object({ enabled = bool, workspace_name = string, retention_days = optional(number, 30) })
-  description = "Container insights in a Log Analytics workspace."
+  type        = object({ enabled = bool, workspace_name = string, retention_days = optional(number, 30), container_logs = optional(bool, true), tables = optional(string, "all"), namespaces = optional(object({ mode = string, list = list(string) })), interval = optional(string, "1m") })
+  description = "Container insights in a Log Analytics workspace: container_logs (the ContainerLogV2 table), tables (all, or logs-and-events: ContainerLogV2, KubeEvents and KubePodInventory), a namespace filter (mode include or exclude) and the interval of inventory and performance data."
 }
 
 variable "maintenance_window" {
@@ -77,8 +92,8 @@ variable "name" {
 }
 
 variable "network" {
-  type        = object({ vnet_name = string, address_space = string, aks_subnet_name = string, aks_subnet_prefix = string, postgresql_subnet_name = string, postgresql_subnet_prefix = string, plugin = string, plugin_mode = optional(string), policy = string, data_plane = string, pod_cidr = string, service_cidr = string, dns_service_ip = string })
-  description = "Virtual network, subnets and cluster networking (Azure CNI overlay with a network policy by default)."
+  type        = object({ vnet_name = string, address_space = string, aks_subnet_name = string, aks_subnet_prefix = string, postgresql_subnet_name = string, postgresql_subnet_prefix = string, plugin = string, plugin_mode = optional(string), policy = string, data_plane = string, pod_cidr = string, service_cidr = string, dns_service_ip = string, pod_subnet_name = optional(string), pod_subnet_prefix = optional(string) })
+  description = "Virtual network, subnets and cluster networking (Azure CNI overlay with a network policy by default; with pod_subnet_prefix, Azure CNI with a delegated pod subnet instead of the overlay pod_cidr)."
 }
 
 variable "node_resource_group_name" {
@@ -97,7 +112,7 @@ variable "sku_tier" {
 }
 
 variable "system_node_pool" {
-  type        = object({ vm_size = string, min_count = number, max_count = number, labels = optional(map(string), {}), only_critical_addons = optional(bool, true) })
+  type        = object({ vm_size = string, min_count = number, max_count = number, labels = optional(map(string), {}), only_critical_addons = optional(bool, true), zones = optional(list(string)), os_sku = optional(string, "AzureLinux"), os_disk_type = optional(string, "Managed"), os_disk_size_gb = optional(number), max_pods = optional(number) })
   description = "The system pool (autoscaled); by default it runs only critical add-ons."
 }
 
@@ -122,8 +137,8 @@ variable "upgrade_channel" {
 }
 
 variable "user_node_pools" {
-  type        = map(object({ vm_size = string, min_count = number, max_count = number, labels = optional(map(string), {}), taints = optional(list(string), []) }))
-  description = "User node pools by name (lowercase letters and digits, at most 12 characters), each autoscaled."
+  type        = map(object({ vm_size = string, min_count = number, max_count = number, labels = optional(map(string), {}), taints = optional(list(string), []), zones = optional(list(string)), os_sku = optional(string, "AzureLinux"), os_disk_type = optional(string, "Managed"), os_disk_size_gb = optional(number), max_pods = optional(number), spot = optional(object({ eviction_policy = optional(string, "Delete"), max_price = optional(number, -1) })) }))
+  description = "User node pools by name (lowercase letters and digits, at most 12 characters), each autoscaled; zones default to var.zones; with spot, on spot VMs (list the taint AKS adds, kubernetes.azure.com/scalesetpriority=spot:NoSchedule, in taints, or every plan removes it)."
 }
 
 variable "workload_identities" {

@@ -46,6 +46,11 @@ variable "lock_enabled" {
   description = "Put a CanNotDelete lock on the server, so neither it nor its databases can be deleted by accident."
 }
 
+variable "log_analytics_workspace_id" {
+  type        = string
+  description = "Log Analytics workspace for the servers' diagnostic settings (server logs, sessions), or null for none."
+}
+
 variable "maintenance_window" {
   type        = object({ day_of_week = number, start_hour = number, start_minute = number })
   description = "Weekly maintenance window; day_of_week 0 is Sunday."
@@ -54,6 +59,11 @@ variable "maintenance_window" {
 variable "name" {
   type        = string
   description = "Server name; the server is reached at <name>.postgres.database.azure.com through private DNS."
+}
+
+variable "parameters" {
+  type        = map(string)
+  description = "Server parameters by name (azurerm_postgresql_flexible_server_configuration), on the primary and every replica. require_secure_transport and ssl_min_protocol_version are the module's (see tls_min_version)."
 }
 
 variable "password_secret_name" {
@@ -69,6 +79,11 @@ variable "postgresql_version" {
 variable "private_dns_zone_name" {
   type        = string
   description = "Private DNS zone for the server; must end in .postgres.database.azure.com."
+}
+
+variable "replicas" {
+  type        = map(object({ name = string, sku_name = string, zone = string }))
+  description = "Read replicas by key: server name, SKU (General Purpose or Memory Optimized) and zone. They share the primary's subnet, private DNS zone, version, storage and parameters."
 }
 
 variable "resource_group_name" {
@@ -94,6 +109,11 @@ variable "tags" {
 variable "tenant_id" {
   type        = string
   description = "Microsoft Entra tenant for Entra ID authentication on the server."
+}
+
+variable "tls_min_version" {
+  type        = string
+  description = "Lowest TLS version the server accepts (ssl_min_protocol_version): TLSv1.2 or TLSv1.3."
 }
 
 variable "zones" {

@@ -17,7 +17,7 @@ provider "azurerm" {
   tenant_id                       = "0b7e3d9a-2c44-4f1e-8a6b-53d2c1f9e7a0"
   storage_use_azuread             = true
   resource_provider_registrations = "core"
-  resource_providers_to_register  = []
+  resource_providers_to_register  = ["Microsoft.Insights"]
 
   features {}
 }

@@ -2,8 +2,8 @@
 # environment numbers-test (environments/numbers-test.yaml), stack databases
 
 variable "databases" {
-  type        = map(object({ password_secret_name = string, password_version = optional(number, 1), connection_limit = optional(number, -1) }))
-  description = "Databases by name, one per application instance; each is owned by a login role of the same name whose password is the key vault secret password_secret_name (bump password_version to rotate it)."
+  type        = map(object({ password_secret_name = string, password_version = optional(number, 1), connection_limit = optional(number, -1), encoding = optional(string, "UTF8"), lc_collate = optional(string, "en_US.utf8"), lc_ctype = optional(string, "en_US.utf8") }))
+  description = "Databases by name, one per application instance or extra database; each is owned by a login role of the same name whose password is the key vault secret password_secret_name (bump password_version to rotate it), with the role's connection limit (-1: none) and the database's character set and locales, fixed when it is created."
 }
 
 variable "tags" {

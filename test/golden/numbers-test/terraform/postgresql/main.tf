@@ -26,16 +26,20 @@ module "postgresql" {
   key_vault_id                   = data.terraform_remote_state.aks.outputs.key_vault_id
   location                       = var.location
   lock_enabled                   = var.lock_enabled
+  log_analytics_workspace_id     = var.log_analytics_workspace_id
   maintenance_window             = var.maintenance_window
   name                           = var.name
+  parameters                     = var.parameters
   password_secret_name           = var.password_secret_name
   postgresql_version             = var.postgresql_version
   private_dns_zone_name          = var.private_dns_zone_name
+  replicas                       = var.replicas
   resource_group_name            = var.resource_group_name
   sku_name                       = var.sku_name
   storage_mb                     = var.storage_mb
   tags                           = var.tags
   tenant_id                      = var.tenant_id
+  tls_min_version                = var.tls_min_version
   virtual_network_id             = data.terraform_remote_state.aks.outputs.virtual_network_id
   zones                          = var.zones
 }

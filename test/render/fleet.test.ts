@@ -1,0 +1,44 @@
+// generate renders the fleet a slice at a time, in worker threads for a fleet of several slices
+// (generator/render/fleet.ts): whatever the route, the bytes must be renderAll's, file for file and
+// in path order, and the validation issues the same.
+import { describe, expect, it } from 'vitest';
+import { renderFleet, workerCount, SLICE } from '../../generator/render/fleet.ts';
+import { validateManifests } from '../../generator/validate/manifests.ts';
+import { fluxObjects } from '../../generator/render/flux/layout.ts';
+import { examples } from '../helpers/render.ts';
+import { hashContent, hashOf } from '../../generator/emit/manifest.ts';
+
+const { environments, files } = examples();
+const validation = { locations: ['embedded'], ignoreMissingSchemas: false, filePrefix: 'out/', env: {} };
+const asText = (m: ReadonlyMap<string, Buffer>) => [...m].map(([f, b]) => [f, b.toString('utf8')]);
+
+describe('renderFleet', () => {
+  it('gives renderAll bytes in one thread, one environment a slice (shared files agree across slices)', async () => {
+    const fleet = await renderFleet(environments, validation, { workers: 0, slice: 1 });
+    expect(asText(fleet.files)).toEqual([...files]);
+    expect(fleet.issues).toEqual(await validateManifests(environments.flatMap((e) => fluxObjects(e)), validation));
+  });
+
+  it('gives the same bytes from worker threads, in path order whatever order the slices come back in', async () => {
+    const fleet = await renderFleet(environments, validation, { workers: 2, slice: 1 });
+    expect(asText(fleet.files)).toEqual([...files]);
+    expect(fleet.issues).toEqual([]);
+    // The manifest hashes the workers worked out are those of the bytes.
+    for (const [file, bytes] of fleet.files) expect(hashOf(bytes), file).toBe(hashContent(Buffer.from(files.get(file)!)));
+  }, 60_000);
+
+  it('reports progress per slice up to the fleet size', async () => {
+    const seen: Array<[number, number]> = [];
+    await renderFleet(environments, validation, { workers: 0, slice: 2, onProgress: (done, total) => seen.push([done, total]) });
+    expect(seen.at(-1)).toEqual([environments.length, environments.length]);
+    expect(seen).toHaveLength(Math.ceil(environments.length / 2));
+  });
+
+  it('uses workers only for a fleet of several slices, unless SLIPWAY_RENDER_WORKERS says otherwise', () => {
+    expect(workerCount(SLICE, {})).toBe(0);
+    expect(workerCount(SLICE * 4, {})).toBeGreaterThan(0);
+    expect(workerCount(SLICE * 4, { SLIPWAY_RENDER_WORKERS: '0' })).toBe(0);
+    expect(workerCount(SLICE * 4, { SLIPWAY_RENDER_WORKERS: '3' })).toBe(3);
+    expect(workerCount(SLICE, { SLIPWAY_RENDER_WORKERS: '3' })).toBe(1);
+  });
+});
