@@ -161,10 +161,11 @@ export interface PlatformDefinition<Key extends string = string, Input extends z
   values(env: Environment): { readonly base: Release['baseValues']; readonly values: Release['values'] };
 }
 
-/** An application kind, any number of instances under apps.<key>[] (Flux layer: apps). */
 /** What every app instance has, whatever its kind. */
 export interface AppInstance {
   readonly name: string;
+  /** Its Helm release name. */
+  readonly release: string;
   readonly namespace: string;
 }
 
@@ -173,6 +174,7 @@ export interface AppSettings {
   readonly chartVersion: string | null;
 }
 
+/** An application kind, any number of instances under apps.<key>[] (Flux layer: apps). */
 export interface AppDefinition<
   Key extends string = string,
   Item extends z.ZodType = z.ZodType,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { chartVersionPin, cidr, dnsLabel, email, hostname } from '../../schema/common.ts';
 import type { Environment } from '../model/environment.ts';
 import { duplicates, error, type Finding } from '../model/rules/rule.ts';
+import { appTemplateRelease } from './app-template.ts';
 import { alert } from './alert-rules.ts';
 import { charts, clusterIssuerName, dataPoolToleration, IMAGES, imageTag, INGRESS_CLASS, onPool } from './charts.ts';
 import { http01SolverPolicy } from './cert-manager.ts';
@@ -13,7 +14,6 @@ import { appKind, type AppDefinition, type SecretReader } from './definition.ts'
 import { INGRESS_NAMESPACE } from './ingress-nginx.ts';
 import { csiVolume, readerSecretProviderClass } from './secret-provider-class.ts';
 import type { KubeObject, Values } from './types.ts';
-import { mergeValues } from './values.ts';
 
 /** One Postfacto instance with every default applied (env.apps.postfacto[]). */
 export interface PostfactoInstance {
@@ -135,18 +135,7 @@ export const postfacto: AppDefinition<'postfacto', typeof item, PostfactoInstanc
   }),
   instances: (env) => env.apps.postfacto,
   podSecurity: 'restricted',
-  release: (env, p) => ({
-    name: p.release,
-    namespace: p.namespace,
-    source: charts.appTemplate.source,
-    version: env.releases.postfacto.chartVersion ?? charts.appTemplate.version,
-    needs: ['ingress-nginx', 'cert-manager', 'external-dns'],
-    crds: false,
-    baseValues: base,
-    values: mergeValues(base, instanceValues(env, p)),
-    // The HorizontalPodAutoscaler, not the chart, owns the web replica count.
-    driftIgnore: [{ paths: ['/spec/replicas'], target: { kind: 'Deployment' } }],
-  }),
+  release: (env, p) => appTemplateRelease(p, env.releases.postfacto.chartVersion, base, instanceValues(env, p)),
   objects: (env) => ({
     // Before the release: its migration Job (a pre-install hook) already mounts the class.
     base: env.apps.postfacto.flatMap((p) => instanceSecrets(env, p)),

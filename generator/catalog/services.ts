@@ -33,6 +33,7 @@ import type { Environment } from '../model/environment.ts';
 import { REPLACE_ME } from '../model/key-vault-secrets.ts';
 import { contains, formatCidr, hasHostBits, overlaps, parseCidr } from '../model/rules/ipv4.ts';
 import { duplicates, error, type Finding } from '../model/rules/rule.ts';
+import { appTemplateRelease } from './app-template.ts';
 import { alert } from './alert-rules.ts';
 import { http01SolverPolicy } from './cert-manager.ts';
 import { charts, clusterIssuerName, INGRESS_CLASS, MONITORING_NAMESPACE, onPool } from './charts.ts';
@@ -40,7 +41,6 @@ import { appKind, type AppDefinition, type AppSettings, type ContainerRegistry, 
 import { INGRESS_NAMESPACE } from './ingress-nginx.ts';
 import { csiVolume, readerSecretProviderClass } from './secret-provider-class.ts';
 import type { KubeObject, Values } from './types.ts';
-import { mergeValues } from './values.ts';
 
 // ---------------------------------------------------------------- the schema slice
 
@@ -310,18 +310,7 @@ export const services: AppDefinition<'services', typeof item, ServiceInstance, t
   },
   instances: (env) => env.apps.services,
   podSecurity: 'restricted',
-  release: (env, s) => ({
-    name: s.release,
-    namespace: s.namespace,
-    source: charts.appTemplate.source,
-    version: env.releases.services.chartVersion ?? charts.appTemplate.version,
-    needs: ['ingress-nginx', 'cert-manager', 'external-dns'],
-    crds: false,
-    baseValues: base,
-    values: mergeValues(base, serviceValues(env, s)),
-    // The HorizontalPodAutoscaler, not the chart, owns the replica count.
-    driftIgnore: [{ paths: ['/spec/replicas'], target: { kind: 'Deployment' } }],
-  }),
+  release: (env, s) => appTemplateRelease(s, env.releases.services.chartVersion, base, serviceValues(env, s)),
   objects: (env) => ({
     // Before the release: its migration Job (a pre-install hook) runs as the service account and mounts the class.
     // Its NetworkPolicy too (migrationPolicy).
