@@ -9,10 +9,8 @@ import { formatIssuesText, useColor } from '../format/text.ts';
 import { schemaLocations } from '../config.ts';
 import { projectConfig } from './project-config.ts';
 import { hasErrors, sortIssues } from '../issues.ts';
-import { fluxObjects } from '../render/flux/layout.ts';
-import { validateManifests } from '../validate/manifests.ts';
 import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironments } from '../load/load-environments.ts';
-import { renderAll } from '../render/registry.ts';
+import { renderFleet, RenderPool, workerCount } from '../render/fleet.ts';
 import { parse } from './args.ts';
 import { UsageError, type Command, type Io } from './command.ts';
 
@@ -73,9 +71,14 @@ disk, an unreadable environments/).`,
       return 1;
     }
     const shown = progress(io.stderr, files.length);
+    // Render workers (for a fleet) start now: loading their modules overlaps loading the environments.
+    const pool = new RenderPool(workerCount(files.length, io.env));
     const { environments, issues } = loadEnvironments(files, shown.phase('loading environments'));
     shown.end();
     const color = useColor(io.stderr, io.env);
+    const selected = values.env === undefined ? environments : environments.filter((e) => e.name === values.env);
+    const fleetPool = !hasErrors(issues) && selected.length === environments.length ? pool : undefined;
+    if (!fleetPool) await pool.close();
     if (hasErrors(issues)) {
       io.stderr.write(formatIssuesText(issues, files.length, { color }));
       io.stderr.write(`Nothing was written to ${outDir}/.\n`);
@@ -83,20 +86,16 @@ disk, an unreadable environments/).`,
     }
 
     const only = values.env as string | undefined;
-    const selected = only === undefined ? environments : environments.filter((e) => e.name === only);
     if (selected.length === 0) {
       throw new UsageError(`There is no environment named "${only}"; known: ${environments.map((e) => e.name).join(', ')}.`);
     }
-    shown.phase('rendering')(0, 1);
-    const rendered = renderAll(selected);
     const locations = schemaLocations(values['schema-location'] as string[] | undefined, io.env, project);
-    const invalid = await validateManifests(selected.flatMap((env) => fluxObjects(env)), {
-      locations,
-      ignoreMissingSchemas: Boolean(values['ignore-missing-schemas']),
-      filePrefix: `${outDir}/`,
-      env: io.env,
-      onProgress: shown.phase('validating manifests'),
-    });
+    // A slice of environments at a time, in worker threads for a fleet: memory bounded, cost per environment flat.
+    const { files: rendered, issues: invalid } = await renderFleet(
+      selected,
+      { locations, ignoreMissingSchemas: Boolean(values['ignore-missing-schemas']), filePrefix: `${outDir}/`, env: io.env },
+      { pool: fleetPool, onProgress: shown.phase('rendering and validating') },
+    );
     shown.end();
     if (invalid.length > 0) {
       io.stderr.write(formatIssuesText(sortIssues(invalid), files.length, { color }));

@@ -40,7 +40,7 @@ export class EmitConflictError extends Error {
   }
 }
 
-export function emit(outDir: string, files: ReadonlyMap<string, string>, plan: Plan, onProgress?: OnProgress, onStep?: OnStep): EmitReport {
+export function emit(outDir: string, files: ReadonlyMap<string, string | Buffer>, plan: Plan, onProgress?: OnProgress, onStep?: OnStep): EmitReport {
   if (plan.conflicts.length > 0) throw new EmitConflictError(plan.conflicts);
   const toWrite = [...plan.missing, ...plan.changed].sort();
   const report = { written: toWrite, pruned: plan.extra, unchanged: files.size - toWrite.length, notes: [] as string[] };
@@ -122,7 +122,7 @@ const failedPath = (e: unknown) => (e as { dest?: string }).dest ?? (e as NodeJS
  * The new tree in staging: one pass over out/ linking what stays, then the new files, pruning's
  * emptied folders removed, folder modes (and, as root, owners) restored, and the manifest last.
  */
-function build(p: OutPaths, hadOut: boolean, files: ReadonlyMap<string, string>, toWrite: readonly string[], plan: Plan, onProgress?: OnProgress, onStep?: OnStep): void {
+function build(p: OutPaths, hadOut: boolean, files: ReadonlyMap<string, string | Buffer>, toWrite: readonly string[], plan: Plan, onProgress?: OnProgress, onStep?: OnStep): void {
   const skip = new Set<string>([...toWrite, ...plan.extra]);
   const folders: Array<{ rel: string; mode: number; uid: number; gid: number }> = [];
   const root = process.getuid?.() === 0;
@@ -195,7 +195,7 @@ function build(p: OutPaths, hadOut: boolean, files: ReadonlyMap<string, string>,
 }
 
 /** writeFileSync, with the path on the error even when the write (not the open) failed, e.g. ENOSPC. */
-function writeFile(target: string, content: string): void {
+function writeFile(target: string, content: string | Buffer): void {
   try {
     writeFileSync(target, content);
   } catch (e) {

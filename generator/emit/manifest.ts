@@ -11,6 +11,14 @@ export type Manifest = ReadonlyMap<string, string>;
 
 export const hashContent = (content: string | Buffer) => `sha256:${createHash('sha256').update(content).digest('hex')}`;
 
+/** Hashes worked out where the bytes were made (generate's render workers, in parallel), by buffer. */
+const knownHashes = new WeakMap<Buffer, string>();
+
+/** Records the hash of bytes made elsewhere; hashOf then returns it instead of hashing again. */
+export const rememberHash = (bytes: Buffer, hash: string) => void knownHashes.set(bytes, hash);
+
+export const hashOf = (bytes: Buffer) => knownHashes.get(bytes) ?? hashContent(bytes);
+
 export class ManifestError extends Error {}
 
 export function readManifest(outDir: string): Manifest {

@@ -10,7 +10,7 @@ import { closeSync, constants, lstatSync, openSync, readdirSync, readFileSync, r
 import path from 'node:path';
 import { errnoCode, fsFailure } from './fs-errors.ts';
 import { kindOf, type Kind } from './out-paths.ts';
-import { hashContent, MANIFEST_FILE, parseManifest, serializeManifest, type Manifest } from './manifest.ts';
+import { hashContent, hashOf, MANIFEST_FILE, parseManifest, serializeManifest, type Manifest } from './manifest.ts';
 
 export interface Plan {
   /** Rendered files whose content differs on disk. */
@@ -32,7 +32,7 @@ export interface Plan {
  * `inScope` limits the plan to part of out/ (generate --env); files outside it are left alone.
  * A file that cannot be read (permissions, I/O) is an EnvironmentError naming it.
  */
-export function planEmit(outDir: string, files: ReadonlyMap<string, string>, inScope: (file: string) => boolean = () => true): Plan {
+export function planEmit(outDir: string, files: ReadonlyMap<string, string | Buffer>, inScope: (file: string) => boolean = () => true): Plan {
   for (const file of files.keys()) assertSafePath(file);
   const manifestText = readText(outDir, MANIFEST_FILE);
   const previous = parseManifest(outDir, manifestText);
@@ -61,8 +61,9 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, string>, inS
 
   const next = new Map([...previous].filter(([f]) => !inScope(f)));
   for (const [file, content] of files) {
-    const bytes = Buffer.from(content);
-    const hash = hashContent(bytes);
+    // generate hands over UTF-8 bytes (kept outside the JavaScript heap); tests may hand strings.
+    const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+    const hash = hashOf(bytes);
     next.set(file, hash);
     if (!ancestorsOk(file)) {
       conflicts.push(file);

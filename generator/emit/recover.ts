@@ -89,7 +89,7 @@ export interface CheckOptions {
  * is. The plan is accepted only if out/ is the same folder, unchanged, before and after reading it,
  * so a generate switching out/ meanwhile makes it read again rather than report a mix.
  */
-export function planForCheck(outDir: string, files: ReadonlyMap<string, string>, inScope: (file: string) => boolean, options: CheckOptions): Plan {
+export function planForCheck(outDir: string, files: ReadonlyMap<string, string | Buffer>, inScope: (file: string) => boolean, options: CheckOptions): Plan {
   const p = outPaths(outDir);
   for (let attempt = 1; ; attempt++) {
     assertFolderOrMissing(p);

@@ -2,7 +2,7 @@
 // (generator/render/fleet.ts): whatever the route, the bytes must be renderAll's, file for file and
 // in path order, and the validation issues the same.
 import { describe, expect, it } from 'vitest';
-import { renderFleet, workerCount, SLICE } from '../../generator/render/fleet.ts';
+import { renderFleet, RenderPool, workerCount, SLICE } from '../../generator/render/fleet.ts';
 import { validateManifests } from '../../generator/validate/manifests.ts';
 import { fluxObjects } from '../../generator/render/flux/layout.ts';
 import { examples } from '../helpers/render.ts';
@@ -14,13 +14,15 @@ const asText = (m: ReadonlyMap<string, Buffer>) => [...m].map(([f, b]) => [f, b.
 
 describe('renderFleet', () => {
   it('gives renderAll bytes in one thread, one environment a slice (shared files agree across slices)', async () => {
-    const fleet = await renderFleet(environments, validation, { workers: 0, slice: 1 });
+    const fleet = await renderFleet(environments, validation, { slice: 1 });
     expect(asText(fleet.files)).toEqual([...files]);
     expect(fleet.issues).toEqual(await validateManifests(environments.flatMap((e) => fluxObjects(e)), validation));
   });
 
   it('gives the same bytes from worker threads, in path order whatever order the slices come back in', async () => {
-    const fleet = await renderFleet(environments, validation, { workers: 2, slice: 1 });
+    const pool = new RenderPool(2);
+    const fleet = await renderFleet(environments, validation, { pool, slice: 1 });
+    expect(pool.size).toBe(0); // the workers are ended once the fleet is rendered
     expect(asText(fleet.files)).toEqual([...files]);
     expect(fleet.issues).toEqual([]);
     // The manifest hashes the workers worked out are those of the bytes.
@@ -29,7 +31,7 @@ describe('renderFleet', () => {
 
   it('reports progress per slice up to the fleet size', async () => {
     const seen: Array<[number, number]> = [];
-    await renderFleet(environments, validation, { workers: 0, slice: 2, onProgress: (done, total) => seen.push([done, total]) });
+    await renderFleet(environments, validation, { slice: 2, onProgress: (done, total) => seen.push([done, total]) });
     expect(seen.at(-1)).toEqual([environments.length, environments.length]);
     expect(seen).toHaveLength(Math.ceil(environments.length / 2));
   });
