@@ -37,6 +37,8 @@ const stacks = async (...args: string[]) => {
 };
 const json = async (...args: string[]) => JSON.parse(await stacks(...args, '--format', 'json')) as Listed;
 const names = (listed: Listed) => listed.stacks.map((s) => `${s.environment}/${s.stack}${s.plan ? '' : ' (skip)'}`);
+// dora-staging keeps its state on disk too (state.bootstrapped: false): listed, never planned.
+const staging = (...stacks: readonly string[]) => stacks.map((s) => `dora-staging/${s} (skip)`);
 const append = (file: string, text = '\n# changed\n') => appendFileSync(file, text);
 const editJson = (file: string, change: (value: Record<string, unknown>) => void) => {
   const value = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -81,22 +83,22 @@ describe('slipway stacks', () => {
     // remote-state is the state stack's module, and the aks module calls it for Velero's account.
     append('out/modules/remote-state/main.tf');
     const listed = await json('--base', 'main');
-    expect(names(listed)).toEqual(['numbers-prod/state', 'numbers-prod/aks', 'numbers-test/state (skip)', 'numbers-test/aks (skip)']);
+    expect(names(listed)).toEqual([...staging('state', 'aks'), 'numbers-prod/state', 'numbers-prod/aks', 'numbers-test/state (skip)', 'numbers-test/aks (skip)']);
     expect(listed.include.map((i) => [i.stack, i.order, i.after])).toEqual([
       ['state', 1, ''],
       ['aks', 2, 'state'],
     ]);
-    expect(listed.stacks[1]!.files).toEqual(['out/modules/remote-state/main.tf']);
+    expect(listed.stacks[3]!.files).toEqual(['out/modules/remote-state/main.tf']);
     // numbers-test keeps its state on disk (state.bootstrapped: false): a person applies it.
-    expect(listed.stacks[2]!.reason).toMatch(/^numbers-test is not bootstrapped \(its state stack keeps local state, state\.bootstrapped: false\)/);
+    expect(listed.stacks[4]!.reason).toMatch(/^numbers-test is not bootstrapped \(its state stack keeps local state, state\.bootstrapped: false\)/);
   });
 
   it("counts a nested module's files for the stacks that call it, not for its parent's", async () => {
     append('out/modules/aks/modules/flux-configuration/main.tf');
-    expect(names(await json('--base', 'main'))).toEqual(['numbers-prod/gitops', 'numbers-test/gitops (skip)']);
+    expect(names(await json('--base', 'main'))).toEqual([...staging('gitops'), 'numbers-prod/gitops', 'numbers-test/gitops (skip)']);
     append('out/modules/dns-zone/modules/access/README.md', '\nmore words\n');
     // The aks stack calls dns-zone/modules/access (the zone access of cert-manager and external-dns); the dns stack does not.
-    expect(names(await json('--base', 'main'))).toEqual(['numbers-prod/aks', 'numbers-prod/gitops', 'numbers-test/aks (skip)', 'numbers-test/gitops (skip)']);
+    expect(names(await json('--base', 'main'))).toEqual([...staging('aks', 'gitops'), 'numbers-prod/aks', 'numbers-prod/gitops', 'numbers-test/aks (skip)', 'numbers-test/gitops (skip)']);
   });
 
   it("ignores Terraform's working files and counts new files git would commit (a provider lock file)", async () => {
@@ -139,16 +141,16 @@ describe('slipway stacks', () => {
   it('with --all, lists every stack at the head as added', async () => {
     const listed = await json('--all');
     expect(listed.base).toBeNull();
-    expect(names(listed)).toEqual([...STACKS.map((s) => `numbers-prod/${s}`), ...STACKS.map((s) => `numbers-test/${s} (skip)`)]);
+    expect(names(listed)).toEqual([...staging(...STACKS), ...STACKS.map((s) => `numbers-prod/${s}`), ...STACKS.map((s) => `numbers-test/${s} (skip)`)]);
   });
 
   it('with --branch, plans only the environments whose Flux configuration syncs that branch', async () => {
     editJson('out/numbers-prod/terraform/gitops/terraform.tfvars.json', (v) => ((v.git as Record<string, unknown>).branch = 'stage/prod'));
     append('out/modules/aks/main.tf');
     const onMain = await json('--base', 'main', '--branch', 'main');
-    expect(names(onMain)).toEqual(['numbers-prod/aks (skip)', 'numbers-prod/gitops (skip)', 'numbers-test/aks (skip)']);
-    expect(onMain.stacks[0]!.reason).toBe('numbers-prod syncs stage/prod, not main: it is applied when stage/prod moves');
-    expect(names(await json('--base', 'main', '--branch', 'stage/prod'))).toEqual(['numbers-prod/aks', 'numbers-prod/gitops', 'numbers-test/aks (skip)']);
+    expect(names(onMain)).toEqual([...staging('aks'), 'numbers-prod/aks (skip)', 'numbers-prod/gitops (skip)', 'numbers-test/aks (skip)']);
+    expect(onMain.stacks[1]!.reason).toBe('numbers-prod syncs stage/prod, not main: it is applied when stage/prod moves');
+    expect(names(await json('--base', 'main', '--branch', 'stage/prod'))).toEqual([...staging('aks'), 'numbers-prod/aks', 'numbers-prod/gitops', 'numbers-test/aks (skip)']);
   });
 
   it('leaves the state move of a bootstrap to a person, and plans the rest of the environment', async () => {
