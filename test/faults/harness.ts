@@ -6,6 +6,7 @@ import { chmodSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openS
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cliFromSource, repoRoot, runCli, snapshotTree, type Run } from '../helpers/workspace.ts';
+import { random } from '../helpers/random.ts';
 
 // ---------------------------------------------------------------------------------------------
 // A fleet: N environments like numbers-test (as bench/run.ts makes them), in a workspace folder.
@@ -145,18 +146,6 @@ export function treeDiff(actual: Map<string, string>, expected: Map<string, stri
 
 function fail(trial: string, message: string): never {
   throw new Error(`${trial}: ${message}`);
-}
-
-/** Deterministic random numbers in [0, 1) (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -8,18 +8,7 @@ import { loadEnvironmentTexts } from '../../generator/load/load-environments.ts'
 import { renderAll } from '../../generator/render/registry.ts';
 import { errorCodes, warningCodes } from '../../schema/acknowledge.ts';
 import { repoRoot } from './workspace.ts';
-
-/** mulberry32: small, fast, and the same sequence on every platform. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from './random.ts';
 
 /** Credentials built at run time, so the repository holds no string a secret scanner would flag. */
 export const plantedSecrets = (): string[] => [

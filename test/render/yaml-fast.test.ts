@@ -6,18 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { emitDocument, stringifyWithLibrary, toYaml, toYamlDocuments } from '../../generator/render/yaml.ts';
 import { examples } from '../helpers/render.ts';
-
-/** mulberry32: the same values on every run. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../helpers/random.ts';
 
 const FRAGMENTS = [
   '', ' ', '  ', '\n', '\n\n', '\t', ':', ': ', '#', ' #', '-', '- ', '?', '? ', '"', "'", '%', '---', '...', '{', '}', '[', ']', ',', '&', '*', '!', '|', '>', '@', '`',
