@@ -1,9 +1,7 @@
-import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironments } from '../load/load-environments.ts';
-import { formatIssuesText, useColor } from '../format/text.ts';
-import { hasErrors } from '../issues.ts';
 import { preflight, type Preflight } from '../preflight/quota.ts';
 import { oneOf, parse } from './args.ts';
-import { UsageError, type Command } from './command.ts';
+import type { Command } from './command.ts';
+import { validEnvironments } from './valid-environments.ts';
 
 export const preflightCommand: Command = {
   name: 'preflight',
@@ -29,20 +27,9 @@ Exit codes: 0 printed, 1 invalid environment files, 2 usage error.`,
       return 0;
     }
     const format = oneOf(values.format as string | undefined, ['text', 'json'], '--format', 'text');
-    const files = listEnvironmentFiles(DEFAULT_ENVIRONMENTS_DIR);
-    if (files.length === 0) {
-      io.stderr.write(`No environment files found in ${DEFAULT_ENVIRONMENTS_DIR}/ (expected <name>.yaml).\n`);
-      return 1;
-    }
-    const loaded = loadEnvironments(files);
-    if (hasErrors(loaded.issues)) {
-      io.stderr.write(formatIssuesText(loaded.issues, files.length, { color: useColor(io.stderr, io.env) }));
-      return 1;
-    }
-    const only = values.env as string | undefined;
-    const selected = only === undefined ? loaded.environments : loaded.environments.filter((e) => e.name === only);
-    if (selected.length === 0) throw new UsageError(`There is no environment named "${only}"; known: ${loaded.environments.map((e) => e.name).join(', ')}.`);
-    const reports = selected.map(preflight);
+    const environments = validEnvironments(io, values.env as string | undefined);
+    if (environments === 1) return 1;
+    const reports = environments.selected.map(preflight);
     io.stdout.write(format === 'json' ? `${JSON.stringify(reports, null, 2)}\n` : reports.map(text).join('\n'));
     return 0;
   },

@@ -4,16 +4,16 @@ import { buildClusterStates } from '../verify/cluster.ts';
 import type { VerifyFinding } from '../verify/types.ts';
 import { chartDir } from '../charts/chart-dir.ts';
 import { formatIssuesJson } from '../format/json.ts';
-import { formatIssueText, formatIssuesText, useColor } from '../format/text.ts';
+import { formatIssueText, useColor } from '../format/text.ts';
 import { hasErrors, sortIssues, type Issue } from '../issues.ts';
-import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironments } from '../load/load-environments.ts';
 import { position } from '../load/locate.ts';
 import { readYaml } from '../load/yaml-document.ts';
 import type { Environment } from '../model/environment.ts';
 import { renderAll } from '../render/registry.ts';
 import { oneOf, parse } from './args.ts';
-import { UsageError, type Command } from './command.ts';
+import type { Command } from './command.ts';
 import { projectConfig } from './project-config.ts';
+import { validEnvironments } from './valid-environments.ts';
 
 export const verifyCommand: Command = {
   name: 'verify',
@@ -54,20 +54,9 @@ files, 2 usage error, or verify cannot run (no helm, a chart it cannot find).`,
     const format = oneOf(values.format as string | undefined, ['text', 'json'], '--format', 'text');
     const project = projectConfig(io);
     if (!project) return 2;
-    const files = listEnvironmentFiles(DEFAULT_ENVIRONMENTS_DIR);
-    if (files.length === 0) {
-      io.stderr.write(`No environment files found in ${DEFAULT_ENVIRONMENTS_DIR}/ (expected <name>.yaml).\n`);
-      return 1;
-    }
-    const loaded = loadEnvironments(files);
-    if (hasErrors(loaded.issues)) {
-      io.stderr.write(formatIssuesText(loaded.issues, files.length, { color: useColor(io.stderr, io.env) }));
-      io.stderr.write('Fix the environment files before verifying.\n');
-      return 1;
-    }
-    const only = values.env as string | undefined;
-    const selected = only === undefined ? loaded.environments : loaded.environments.filter((e) => e.name === only);
-    if (selected.length === 0) throw new UsageError(`There is no environment named "${only}"; known: ${loaded.environments.map((e) => e.name).join(', ')}.`);
+    const environments = validEnvironments(io, values.env as string | undefined, 'Fix the environment files before verifying.\n');
+    if (environments === 1) return 1;
+    const { selected } = environments;
 
     const built = await buildClusterStates(renderAll(selected), selected, {
       chartDir: chartDir({ flag: values.charts as string | undefined, env: io.env, project }),
