@@ -113,7 +113,7 @@ function helmTemplates(out: string, helm: string, chartDir: string): Array<reado
 
 async function findHelmBinary(): Promise<string | undefined> {
   try {
-    const { findHelm } = (await import(path.join(root, 'dist/generator/verify/helm.js'))) as typeof import('../generator/verify/helm.ts');
+    const { findHelm } = (await import(path.join(root, 'generator/verify/helm.ts'))) as typeof import('../generator/verify/helm.ts');
     return (await findHelm({ env: process.env })).path;
   } catch {
     return undefined;

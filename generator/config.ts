@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+import { z } from '../schema/zod.ts';
 import type { Issue } from './issues.ts';
 import { schemaIssues } from './load/schema-issues.ts';
 

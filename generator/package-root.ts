@@ -1,12 +1,10 @@
-// Files that ship with the package and are read at run time (Terraform modules, templates, schemas)
-// are found from the package root, whether the code runs from source (generator/*.ts under tsx or
-// vitest) or compiled (dist/generator/*.js): one level up in the first case, two in the second.
+// Files that ship with the package and are read at run time (Terraform modules, schemas) are found
+// from the package root, one level up from this module both in source (generator/package-root.ts,
+// under tsx or vitest) and in the bundle (dist/*.js, scripts/build.ts).
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-export const packageRoot = path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '../..') : path.resolve(here, '..');
+export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** A file inside the package, e.g. packagePath('terraform/modules/aks/main.tf'). */
 export const packagePath = (relative: string) => path.join(packageRoot, relative);

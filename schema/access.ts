@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { dnsLabel, guid } from './common.ts';
 
 export const accessRoles = ['view', 'edit', 'admin'] as const;

@@ -1,7 +1,7 @@
 // Warnings a team has read and accepts. The issue codes an environment file can get are listed
 // here, once: the rules can only emit these (generator/model/rules/rule.ts types them), and an
 // acknowledgment is judged against them (a warning may be acknowledged, an error never).
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 /** Every warning code, with the fact it reports. */
 export const warningCodes = {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { cidr, clockTime, dnsLabel, guid, ipv4, labels, weekday } from './common.ts';
 import { vmSizeNames } from './vm-sizes.ts';
 

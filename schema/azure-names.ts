@@ -1,7 +1,7 @@
 // Azure naming rules, one entry per resource type Slipway names or is given a name for.
 // The zod schemas use them for names people type; the model uses them for every derived name.
 // Source: "Naming rules and restrictions for Azure resources" (Microsoft Learn).
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 export interface AzureNameRule {
   /** What the resource is called in messages. */

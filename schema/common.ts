@@ -1,6 +1,6 @@
 // Primitive types shared by the environment schema parts. Every constraint here is plain
 // JSON Schema (type, pattern, enum, bounds) so the editor schema accepts exactly what zod accepts.
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 /** RFC 1123 label: what Kubernetes namespaces and our derived names are built from. */
 export const dnsLabel = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { guid, hostname } from './common.ts';
 import { azureName } from './azure-names.ts';
 

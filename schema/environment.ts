@@ -1,6 +1,6 @@
 // The environment file, composed of one schema per part. Defaults that depend on other fields
 // (the stage, above all) are resolved in generator/model/normalize.ts, not here.
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { accessSchema } from './access.ts';
 import { acknowledgeSchema } from './acknowledge.ts';
 import { aksSchema } from './aks.ts';

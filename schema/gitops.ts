@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { duration } from './common.ts';
 
 export const gitopsSchema = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { dnsLabel } from './common.ts';
 
 export const stages = ['test', 'staging', 'prod'] as const;

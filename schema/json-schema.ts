@@ -1,5 +1,5 @@
 // schema/environment.schema.json, generated from the zod model for editor completion and checks.
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { environmentSchema } from './environment.ts';
 
 export const JSON_SCHEMA_PATH = 'schema/environment.schema.json';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { cidr } from './common.ts';
 
 // Subnet defaults follow the VNet (generator/model/normalize.ts, defaultSubnets): a file that sets

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { clockTime, dnsLabel, guid, weekday } from './common.ts';
 
 export const postgresqlVersions = ['13', '14', '15', '16', '17'] as const;

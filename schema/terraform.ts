@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { cidr, guid } from './common.ts';
 
 export const terraformSchema = z

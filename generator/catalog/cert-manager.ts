@@ -1,6 +1,6 @@
 // cert-manager with its CRDs, and the Let's Encrypt ClusterIssuers; workload identity (and the DNS
 // zone role) only when the DNS-01 solver goes through Azure DNS.
-import { z } from 'zod';
+import { z } from '../../schema/zod.ts';
 import { chartVersionPin, email } from '../../schema/common.ts';
 import type { Environment } from '../model/environment.ts';
 import { error, warning } from '../model/rules/rule.ts';

@@ -1,5 +1,5 @@
 // external-dns for the environment's Azure DNS zone, authenticating with workload identity.
-import { z } from 'zod';
+import { z } from '../../schema/zod.ts';
 import { chartVersionPin } from '../../schema/common.ts';
 import type { Environment } from '../model/environment.ts';
 import { charts, MONITORING_RELEASE, monitoringLabels, onPool, workloadIdentityPodLabels, workloadIdentityServiceAccount } from './charts.ts';

@@ -1,6 +1,6 @@
 // ingress-nginx: the ingress controller behind the Azure load balancer. Retired upstream (no fixes
 // since March 2026); kept per DESIGN.md and flagged by validate (INGRESS_NGINX_RETIRED).
-import { z } from 'zod';
+import { z } from '../../schema/zod.ts';
 import { chartVersionPin } from '../../schema/common.ts';
 import type { Environment } from '../model/environment.ts';
 import { error, warning } from '../model/rules/rule.ts';

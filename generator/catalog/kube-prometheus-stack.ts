@@ -2,7 +2,7 @@
 // environment's receivers, Grafana (admin password from Key Vault) behind the ingress only with
 // Entra ID sign-in or a source allow-list, else internal; NetworkPolicies that keep every pod
 // outside `monitoring` away from Alertmanager, Prometheus and Grafana.
-import { z } from 'zod';
+import { z } from '../../schema/zod.ts';
 import { chartVersionPin, cidr, dnsLabel, duration, email, guid, hostname } from '../../schema/common.ts';
 import type { Environment } from '../model/environment.ts';
 import { REPLACE_ME, type VaultSecret } from '../model/key-vault-secrets.ts';

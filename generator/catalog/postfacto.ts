@@ -2,7 +2,7 @@
 // the web app (autoscaled, disruption budget, probes, TLS ingress) and its Redis on the data pool,
 // never on a node with a web pod; configuration from Key Vault; network policies that allow only
 // ingress -> web -> Redis, web -> PostgreSQL and DNS, on top of the namespace's default deny.
-import { z } from 'zod';
+import { z } from '../../schema/zod.ts';
 import { chartVersionPin, cidr, dnsLabel, email, hostname } from '../../schema/common.ts';
 import type { Environment } from '../model/environment.ts';
 import { duplicates, error, type Finding } from '../model/rules/rule.ts';

@@ -27,7 +27,7 @@
 // to. Allowing a range the environment owns the meaning of is reviewable; allowing a name is not
 // enforceable here. The cluster's own ranges and the instance metadata endpoint are cut out of
 // every allowed range (ipBlock except), so an allow-list never opens the node's identities.
-import { z } from 'zod';
+import { z } from '../../schema/zod.ts';
 import { chartVersionPin, dnsLabel, hostname } from '../../schema/common.ts';
 import type { Environment } from '../model/environment.ts';
 import { REPLACE_ME } from '../model/key-vault-secrets.ts';

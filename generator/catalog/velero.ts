@@ -1,6 +1,6 @@
 // Velero with the Azure plugin: backups to the storage account outside the cluster (Entra ID, no
 // keys), disk snapshots in the node resource group, schedules from the environment.
-import { z } from 'zod';
+import { z } from '../../schema/zod.ts';
 import { azureName } from '../../schema/azure-names.ts';
 import { chartVersionPin, dnsLabel, guid } from '../../schema/common.ts';
 import { error } from '../model/rules/rule.ts';

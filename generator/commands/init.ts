@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import { z } from '../../schema/zod.ts';
 import { aksSchema } from '../../schema/aks.ts';
 import { appsSchema } from '../../schema/apps.ts';
 import { azureNameProblem } from '../../schema/azure-names.ts';

@@ -2,7 +2,6 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { environmentSchema } from '../../schema/environment.ts';
-import { z } from 'zod';
 import type { OnProgress } from '../format/progress.ts';
 import { hasErrors, sortIssues, type Issue } from '../issues.ts';
 import type { Environment } from '../model/environment.ts';
@@ -20,10 +19,6 @@ import { SCHEMA_COMMENT, schemaCommentLine } from './schema-comment.ts';
 import { schemaIssues } from './schema-issues.ts';
 import { scrubIssue, valueIssues } from './value-checks.ts';
 import { readYaml, type YamlSource } from './yaml-document.ts';
-
-// zod compiles a fast path for each object schema with new Function on its first parse: about
-// 30 ms at start-up, more than it saves for a handful of files and no gain at 500 (measured).
-z.config({ jitless: true });
 
 export const DEFAULT_ENVIRONMENTS_DIR = 'environments';
 

@@ -134,7 +134,7 @@ export class RenderPool {
   failure: Error | undefined;
 
   constructor(count: number) {
-    // The worker runs the same kind of module as this one: compiled .js from dist/, or .ts under tsx.
+    // The worker runs the same kind of module as this one: bundled .js beside it in dist/, or .ts under tsx.
     const fromSource = import.meta.url.endsWith('.ts');
     const script = new URL(`./render-worker${fromSource ? '.ts' : '.js'}`, import.meta.url);
     // From source (tests, npm run slipway) the worker registers tsx first to load TypeScript, as this thread did.

@@ -1,20 +1,20 @@
 // The Kubernetes JSON Schemas inside the package (schema/kubernetes/schemas.json, written by
-// scripts/kube-schemas.ts from upstream data). Their validators are compiled ahead of time into
-// schema/kubernetes/validators.cjs (scripts/embedded-validators.ts) and loaded from there; only
-// when that file was made from another schema set (a development tree mid-change) does a kind
-// compile here, once per process, from the definitions.
+// scripts/kube-schemas.ts from upstream data). The kinds Slipway writes are compiled ahead of time
+// by scripts/embedded-validators.ts into schema/kubernetes/validators/, one file per kind, so
+// generate loads only the validators of the kinds it meets and never loads ajv itself. A kind
+// outside that list, or a validators folder made from another schema set (a development tree
+// mid-change), compiles here instead, once per process.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { _ } from 'ajv/dist/compile/codegen/index.js';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { packagePath } from '../package-root.ts';
 import { withJsPatterns } from './go-regexp.ts';
-import { kubernetesAjv, type ValidateFunction } from './kubernetes-ajv.ts';
+import type { kubernetesAjv, ValidateFunction } from './kubernetes-ajv.ts';
 
 export const EMBEDDED_FILE = 'schema/kubernetes/schemas.json';
-export const VALIDATORS_FILE = 'schema/kubernetes/validators.cjs';
+export const VALIDATORS_DIR = 'schema/kubernetes/validators';
+/** What the validators folder was made from: the schema set's sha256 and its kinds. */
+export const VALIDATORS_INDEX = `${VALIDATORS_DIR}/index.json`;
 /** Custom resources' metadata points here: the Kubernetes ObjectMeta definition. */
 export const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 /** The $id the definitions are registered under (never fetched). */
@@ -28,17 +28,28 @@ export interface EmbeddedSet {
   readonly definitions: Readonly<Record<string, unknown>>;
 }
 
+export interface ValidatorsIndex {
+  readonly schemasSha256: string;
+  /** The set's kinds, so that a run finds a kind's definition without parsing the whole set. */
+  readonly kinds: Readonly<Record<string, string>>;
+  /** Definitions with a file of their own: validators/<definition>.cjs. */
+  readonly precompiled: readonly string[];
+}
+
 let text: string | undefined;
 let set: EmbeddedSet | undefined;
 let ajv: ReturnType<typeof kubernetesAjv> | undefined;
 const compiled = new Map<string, ValidateFunction>();
-let precompiled: Record<string, ValidateFunction> | null | undefined;
+let index: ValidatorsIndex | null | undefined;
+
+const embeddedText = () => (text ??= readFileSync(packagePath(EMBEDDED_FILE), 'utf8'));
 
 export function embeddedSet(): EmbeddedSet {
-  text ??= readFileSync(packagePath(EMBEDDED_FILE), 'utf8');
-  set ??= JSON.parse(text) as EmbeddedSet;
+  set ??= JSON.parse(embeddedText()) as EmbeddedSet;
   return set;
 }
+
+export const schemasSha256 = (schemaText: string) => createHash('sha256').update(schemaText).digest('hex');
 
 /**
  * The kinds Slipway itself writes under out/ (the charts' objects are verify's business): compiled
@@ -65,40 +76,33 @@ export const PRECOMPILED_KINDS = [
   'secrets-store.csi.x-k8s.io/v1/SecretProviderClass',
 ] as const;
 
-/** The same ajv options as kubernetesAjv, for standalone code: formats from ajv-formats by require. */
-export function standaloneAjv(): Ajv.default {
-  const instance = new Ajv.default({ strict: false, allErrors: true, logger: false, code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
-  addFormats.default(instance);
-  return instance;
+/** The validators folder's index, when it was made from this schema set (else null: compile). */
+function validatorsIndex(): ValidatorsIndex | null {
+  if (index !== undefined) return index;
+  const file = packagePath(VALIDATORS_INDEX);
+  const found = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ValidatorsIndex) : null;
+  index = found?.schemasSha256 === schemasSha256(embeddedText()) ? found : null;
+  return index;
 }
 
-/** The ahead-of-time validators, when they were made from this schema set. */
-function precompiledValidators(): Record<string, ValidateFunction> | null {
-  if (precompiled !== undefined) return precompiled;
-  precompiled = null;
-  const file = packagePath(VALIDATORS_FILE);
-  if (!existsSync(file)) return precompiled;
-  embeddedSet();
-  const hash = createHash('sha256').update(text!).digest('hex');
-  const head = readFileSync(file, 'utf8').slice(0, 400);
-  if (head.includes(`schemas sha256 ${hash}\n`)) precompiled = createRequire(import.meta.url)(file) as Record<string, ValidateFunction>;
-  return precompiled;
-}
+const precompiledFile = (definition: string) => packagePath(`${VALIDATORS_DIR}/${definition}.cjs`);
 
 /** The validator of apiVersion/kind from the embedded set, or undefined when the set lacks the kind. */
-export function embeddedValidator(apiVersion: string, kind: string): ValidateFunction | undefined {
+export async function embeddedValidator(apiVersion: string, kind: string): Promise<ValidateFunction | undefined> {
   const key = `${apiVersion}/${kind}`;
-  const name = embeddedSet().kinds[key];
+  const ready = validatorsIndex();
+  const name = (ready ?? embeddedSet()).kinds[key];
   if (name === undefined) return undefined;
-  let validate = compiled.get(name) ?? precompiledValidators()?.[name];
+  let validate = compiled.get(name);
+  if (!validate && ready?.precompiled.includes(name)) validate = createRequire(import.meta.url)(precompiledFile(name)) as ValidateFunction;
   if (!validate) {
     if (!ajv) {
-      ajv = kubernetesAjv();
+      ajv = (await import('./kubernetes-ajv.ts')).kubernetesAjv();
       // Generated and checked by the script: no need to validate 300 KB against the meta-schema.
       ajv.addSchema({ $id: ID, definitions: withJsPatterns(embeddedSet().definitions) }, undefined, undefined, false);
     }
     validate = ajv.compile({ $ref: `${ID}#/definitions/${name}` });
-    compiled.set(name, validate);
   }
+  compiled.set(name, validate);
   return validate;
 }

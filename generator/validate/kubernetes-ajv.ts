@@ -1,4 +1,5 @@
 // The ajv setup every Kubernetes schema is compiled with, embedded or from a location.
+import { _ } from 'ajv/dist/compile/codegen/index.js';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 
@@ -16,4 +17,11 @@ export function kubernetesAjv(): Ajv.default {
   });
   addFormats.default(ajv);
   return ajv;
+}
+
+/** The same options for standalone code (scripts/embedded-validators.ts): formats from ajv-formats by require. */
+export function standaloneAjv(): Ajv.default {
+  const instance = new Ajv.default({ strict: false, allErrors: true, logger: false, code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
+  addFormats.default(instance);
+  return instance;
 }

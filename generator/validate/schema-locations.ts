@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { EnvironmentError } from '../commands/command.ts';
 import { embeddedValidator } from './embedded.ts';
-import { kubernetesAjv, type ValidateFunction } from './kubernetes-ajv.ts';
+import type { kubernetesAjv, ValidateFunction } from './kubernetes-ajv.ts';
 import { SchemaDownloads, type DownloadFailure, type DownloadOptions } from './schema-downloads.ts';
 
 export const EMBEDDED = 'embedded';
@@ -70,7 +70,7 @@ export class SchemaLocator {
     for (const template of this.templates) {
       if (template === EMBEDDED) {
         tried.push('the embedded schemas');
-        const validate = embeddedValidator(apiVersion, kind);
+        const validate = await embeddedValidator(apiVersion, kind);
         if (validate) return { validate };
         continue;
       }
@@ -86,7 +86,7 @@ export class SchemaLocator {
           }
           text = result.text;
         } else text = readLocal(where);
-        this.documents.set(where, text === undefined ? undefined : this.compile(where, text));
+        this.documents.set(where, text === undefined ? undefined : await this.compile(where, text));
       }
       const validate = this.documents.get(where);
       if (validate) return { validate };
@@ -95,10 +95,10 @@ export class SchemaLocator {
   }
 
   /** A location that holds something other than a JSON Schema is a broken setup, not a broken manifest. */
-  private compile(where: string, text: string): ValidateFunction {
+  private async compile(where: string, text: string): Promise<ValidateFunction> {
     try {
       const { $id: _id, $schema: _s, ...schema } = JSON.parse(text) as Record<string, unknown>;
-      this.ajv ??= kubernetesAjv();
+      this.ajv ??= (await import('./kubernetes-ajv.ts')).kubernetesAjv();
       return this.ajv.compile(schema);
     } catch (e) {
       throw new EnvironmentError(`${where} is not a usable JSON Schema (${(e as Error).message}); fix or remove that schema location.`);

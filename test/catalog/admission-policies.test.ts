@@ -85,9 +85,9 @@ describe('the hosts of each namespace', () => {
 });
 
 describe('the policy objects', () => {
-  it('are admissionregistration.k8s.io/v1 objects valid against the embedded Kubernetes schemas', () => {
+  it('are admissionregistration.k8s.io/v1 objects valid against the embedded Kubernetes schemas', async () => {
     for (const o of policies) {
-      const validate = embeddedValidator(o.apiVersion, o.kind)!;
+      const validate = (await embeddedValidator(o.apiVersion, o.kind))!;
       expect(validate, o.kind).toBeDefined();
       expect(validate(o), `${o.kind} ${o.metadata.name}: ${JSON.stringify(validate.errors)}`).toBe(true);
     }

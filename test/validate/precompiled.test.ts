@@ -1,22 +1,38 @@
-// The validators compiled ahead of time (schema/kubernetes/validators.cjs): made from the schema set
-// as it is, covering every kind generate writes, and judging exactly as the run-time compiled ones.
-import { readFileSync } from 'node:fs';
+// The validators compiled ahead of time (schema/kubernetes/validators/, one file per kind): made from
+// the schema set as it is, covering every kind generate writes, judging exactly as the run-time
+// compiled ones, and the ones a run uses.
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { validatorsSource } from '../../scripts/embedded-validators.ts';
-import { EMBEDDED_FILE, EMBEDDED_ID, embeddedSet, PRECOMPILED_KINDS, VALIDATORS_FILE } from '../../generator/validate/embedded.ts';
+import { validatorFiles } from '../../scripts/embedded-validators.ts';
+import { EMBEDDED_FILE, EMBEDDED_ID, embeddedSet, embeddedValidator, PRECOMPILED_KINDS, VALIDATORS_DIR } from '../../generator/validate/embedded.ts';
 import { jsPattern, withJsPatterns } from '../../generator/validate/go-regexp.ts';
 import { kubernetesAjv, type ValidateFunction } from '../../generator/validate/kubernetes-ajv.ts';
 import { examples } from '../helpers/render.ts';
 import { repoRoot } from '../helpers/workspace.ts';
 
-const precompiled = createRequire(import.meta.url)(path.join(repoRoot, VALIDATORS_FILE)) as Record<string, ValidateFunction>;
+const dir = path.join(repoRoot, VALIDATORS_DIR);
+const load = createRequire(import.meta.url);
+const precompiled: Record<string, ValidateFunction> = Object.fromEntries(
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.cjs'))
+    .map((f) => [f.slice(0, -'.cjs'.length), load(path.join(dir, f)) as ValidateFunction]),
+);
 
 describe('precompiled validators', () => {
-  it('are what scripts/embedded-validators.ts makes from the schema set (regenerate with: npx tsx scripts/embedded-validators.ts)', () => {
-    expect(readFileSync(path.join(repoRoot, VALIDATORS_FILE), 'utf8') === validatorsSource(readFileSync(path.join(repoRoot, EMBEDDED_FILE), 'utf8'))).toBe(true);
+  it('are what scripts/embedded-validators.ts makes from the schema set, file for file (regenerate with: npx tsx scripts/embedded-validators.ts)', () => {
+    const expected = validatorFiles(readFileSync(path.join(repoRoot, EMBEDDED_FILE), 'utf8'));
+    expect(readdirSync(dir).sort()).toEqual([...expected.keys()].sort());
+    for (const [file, text] of expected) expect(readFileSync(path.join(dir, file), 'utf8') === text, file).toBe(true);
+  });
+
+  it('are the ones a run uses: the very function exported by the kind\'s file', async () => {
+    for (const kind of PRECOMPILED_KINDS) {
+      const [apiVersion, name] = [kind.slice(0, kind.lastIndexOf('/')), kind.slice(kind.lastIndexOf('/') + 1)];
+      expect(await embeddedValidator(apiVersion, name)).toBe(precompiled[embeddedSet().kinds[kind]!]);
+    }
   });
 
   it('cover every kind generate writes for the examples', () => {

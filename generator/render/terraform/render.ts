@@ -2,7 +2,6 @@
 // terraform.tfvars.json for each stack, from Handlebars templates. The root variables mirror the
 // module's (terraform/modules/interfaces.json), so types and descriptions cannot drift apart.
 import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
 import type { Environment } from '../../model/environment.ts';
 import { packagePath } from '../../package-root.ts';
 import { GENERATED_HEADER } from '../yaml.ts';
@@ -10,6 +9,7 @@ import { alignAttributes, hclString } from './hcl.ts';
 import { moduleCopies, moduleSource } from './modules.ts';
 import { providersToRegister } from './resource-providers.ts';
 import { stacksOf, type ModuleCall, type Stack } from './stacks.ts';
+import { terraformTemplates } from './templates.ts';
 
 interface ModuleInterface {
   readonly variables: Record<string, { type: string; required: boolean; description: string }>;
@@ -21,16 +21,7 @@ const interfaces = (JSON.parse(readFileSync(packagePath('terraform/modules/inter
 
 const TERRAFORM_VERSION = '>= 1.11.0, < 2.0.0';
 
-const hb = Handlebars.create();
-hb.registerHelper('align', (pairs: Array<[string, string]>, indent: number) => alignAttributes(pairs, indent));
-const template = (name: string) => hb.compile(readFileSync(packagePath(`generator/render/terraform/templates/${name}.hbs`), 'utf8'), { noEscape: true, strict: true });
-const templates = {
-  versions: template('versions.tf'),
-  backend: template('backend.tf'),
-  main: template('main.tf'),
-  variables: template('variables.tf'),
-  outputs: template('outputs.tf'),
-};
+const templates = terraformTemplates({ align: (pairs: Array<[string, string]>, indent: number) => alignAttributes(pairs, indent) });
 
 export class ModuleContractError extends Error {}
 
@@ -40,11 +31,11 @@ export function renderTerraform(environments: readonly Environment[]): Map<strin
     for (const stack of stacksOf(env)) {
       const dir = `${env.name}/terraform/${stack.name}`;
       const header = `${GENERATED_HEADER}\n# environment ${env.name} (${env.source}), stack ${stack.name}`;
-      files.set(`${dir}/versions.tf`, templates.versions(versionsContext(env, stack, header)));
-      files.set(`${dir}/backend.tf`, templates.backend(backendContext(env, stack, header)));
-      files.set(`${dir}/main.tf`, templates.main(mainContext(env, stack, header)));
-      files.set(`${dir}/variables.tf`, templates.variables({ header, variables: rootVariables(stack) }));
-      files.set(`${dir}/outputs.tf`, templates.outputs({ header, outputs: rootOutputs(stack) }));
+      files.set(`${dir}/versions.tf`, templates['versions.tf'](versionsContext(env, stack, header)));
+      files.set(`${dir}/backend.tf`, templates['backend.tf'](backendContext(env, stack, header)));
+      files.set(`${dir}/main.tf`, templates['main.tf'](mainContext(env, stack, header)));
+      files.set(`${dir}/variables.tf`, templates['variables.tf']({ header, variables: rootVariables(stack) }));
+      files.set(`${dir}/outputs.tf`, templates['outputs.tf']({ header, outputs: rootOutputs(stack) }));
       files.set(`${dir}/terraform.tfvars.json`, tfvars(stack));
     }
   }

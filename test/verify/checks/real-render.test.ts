@@ -122,23 +122,15 @@ describeWithCharts('the checks on real charts', () => {
     expect(reachabilityCheck(cluster([solverPolicy]))).toEqual([]);
   });
 
-  it('over both example environments as the engine renders them: no errors, quickly, and the cut-down schemas agree with the full ones', async () => {
+  // How long the checks take is the bench's business (npm run bench: verify), never asserted here.
+  it('over the example environments as the engine renders them: no errors, and the cut-down schemas agree with the full ones', async () => {
     const { states } = await exampleStates();
     expect(states.map((s) => s.objects.length).reduce((a, b) => a + b)).toBeGreaterThan(300);
-    const run = () => states.flatMap((s) => checks.flatMap((check) => check(s)));
-    const first = performance.now();
-    const findings = run();
-    const cold = performance.now() - first;
-    const second = performance.now();
-    run();
-    const warm = performance.now() - second;
+    const findings = states.flatMap((s) => checks.flatMap((check) => check(s)));
     expect(findings.filter((f) => f.severity === 'error').map((f) => `${f.code} ${f.message}`)).toEqual([]);
-    // Compiling the schemas is most of a first run; the index and every check after it take milliseconds.
-    expect(cold).toBeLessThan(4000);
-    expect(warm).toBeLessThan(500);
 
     for (const { object } of states.flatMap((s) => s.objects)) {
-      const full = embeddedValidator(object.apiVersion, object.kind);
+      const full = await embeddedValidator(object.apiVersion, object.kind);
       if (!full || object.kind === 'CustomResourceDefinition') continue;
       expect(full(withoutNulls(object)), `${object.kind} ${object.metadata.name}`).toBe(true);
     }

@@ -88,8 +88,8 @@ describe('schema check', () => {
     },
   ]);
 
-  it("prefers the render's CRD to the embedded schema of the same kind", () => {
-    expect(embeddedValidator('monitoring.coreos.com/v1', 'ServiceMonitor')!(monitor({ size: 1, anything: true }))).toBe(false);
+  it("prefers the render's CRD to the embedded schema of the same kind", async () => {
+    expect((await embeddedValidator('monitoring.coreos.com/v1', 'ServiceMonitor'))!(monitor({ size: 1, anything: true }))).toBe(false);
     expect(schemaCheck(clusterState([looseServiceMonitorCrd, monitor({ size: 1 })]))).toEqual([]);
     expect(schemaCheck(clusterState([monitor({ size: 1 })])).map((f) => f.code)).toEqual([SCHEMA]);
   });
