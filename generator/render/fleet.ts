@@ -137,8 +137,8 @@ export class RenderPool {
     // The worker runs the same kind of module as this one: bundled .js beside it in dist/, or .ts under tsx.
     const fromSource = import.meta.url.endsWith('.ts');
     const script = new URL(`./render-worker${fromSource ? '.ts' : '.js'}`, import.meta.url);
-    // From source (tests, npm run slipway) the worker registers tsx first to load TypeScript, as this thread did.
-    const entry = fromSource ? `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(script.href)}); });` : script;
+    // From source (tests, npm run slipway) the worker registers tsx (a devDependency) first to load TypeScript, as this thread did.
+    const entry = fromSource ? `import(${JSON.stringify('tsx/esm/api')}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script.href)}); });` : script;
     for (let i = 0; i < count; i++) {
       const worker = new Worker(entry, { eval: fromSource, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
       worker.unref();
