@@ -1,4 +1,4 @@
-// Builds dist/, the CLI as published: generator/main.ts and the render worker bundled by esbuild
+// Builds dist/, the CLI as published: generator/main.ts and the fleet's worker bundled by esbuild
 // into ES modules that share chunks, so a run reads a few files instead of ~250 modules (their
 // resolution and compilation were most of the start-up). Commands stay lazily loaded (each
 // dynamic import is a chunk of its own), and the Terraform templates arrive precompiled.
@@ -34,8 +34,8 @@ export function terraformTemplates(helpers) {
 rmSync('dist', { recursive: true, force: true });
 await build({
   // Both entries at the top of dist/ beside their chunks: package-root.ts finds the package one level
-  // up, and fleet.ts finds ./render-worker.js next to itself, as they do from generator/ in source.
-  entryPoints: { main: 'generator/main.ts', 'render-worker': 'generator/render/render-worker.ts' },
+  // up, and workers/pool.ts finds ./worker.js next to itself, as they do from generator/ in source.
+  entryPoints: { main: 'generator/main.ts', worker: 'generator/workers/worker.ts' },
   outdir: 'dist',
   chunkNames: '[name]-[hash]',
   bundle: true,

@@ -2,17 +2,20 @@ import { readdirSync } from 'node:fs';
 import { isClean, planEmit, type Plan } from '../emit/plan.ts';
 import { emit, EmitConflictError } from '../emit/emit.ts';
 import { fsFailure } from '../emit/fs-errors.ts';
+import { treeIdentity } from '../emit/out-paths.ts';
 import { beginWrite, planForCheck } from '../emit/recover.ts';
 import { ManifestError } from '../emit/manifest.ts';
 import { progress } from '../format/progress.ts';
 import { formatIssuesText, useColor } from '../format/text.ts';
 import { schemaLocations } from '../config.ts';
 import { projectConfig } from './project-config.ts';
+import type { ConfigResult } from '../config.ts';
 import { hasErrors, sortIssues } from '../issues.ts';
-import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironments } from '../load/load-environments.ts';
-import { renderFleet, RenderPool, workerCount } from '../render/fleet.ts';
+import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironments, loadEnvironmentsIn } from '../load/load-environments.ts';
+import { renderFleet } from '../render/fleet.ts';
+import { WorkerPool, workerCount } from '../workers/pool.ts';
 import { parse } from './args.ts';
-import { UsageError, type Command, type Io } from './command.ts';
+import { UsageError, type Command, type ExitCode, type Io } from './command.ts';
 
 export const DEFAULT_OUT_DIR = 'out';
 
@@ -70,86 +73,96 @@ disk, an unreadable environments/).`,
       io.stderr.write(`No environment files found in ${DEFAULT_ENVIRONMENTS_DIR}/ (expected <name>.yaml).\n`);
       return 1;
     }
-    const shown = progress(io.stderr, files.length);
-    // Render workers (for a fleet) start now: loading their modules overlaps loading the environments.
-    const pool = new RenderPool(workerCount(files.length, io.env));
-    const { environments, issues } = loadEnvironments(files, shown.phase('loading environments'));
-    shown.end();
-    const color = useColor(io.stderr, io.env);
-    const selected = values.env === undefined ? environments : environments.filter((e) => e.name === values.env);
-    const fleetPool = !hasErrors(issues) && selected.length === environments.length ? pool : undefined;
-    if (!fleetPool) await pool.close();
-    if (hasErrors(issues)) {
-      io.stderr.write(formatIssuesText(issues, files.length, { color }));
-      io.stderr.write(`Nothing was written to ${outDir}/.\n`);
-      return 1;
-    }
-
-    const only = values.env as string | undefined;
-    if (selected.length === 0) {
-      throw new UsageError(`There is no environment named "${only}"; known: ${environments.map((e) => e.name).join(', ')}.`);
-    }
-    const locations = schemaLocations(values['schema-location'] as string[] | undefined, io.env, project);
-    // A slice of environments at a time, in worker threads for a fleet: memory bounded, cost per environment flat.
-    const { files: rendered, issues: invalid } = await renderFleet(
-      selected,
-      { locations, ignoreMissingSchemas: Boolean(values['ignore-missing-schemas']), filePrefix: `${outDir}/`, env: io.env },
-      { pool: fleetPool, onProgress: shown.phase('rendering and validating') },
-    );
-    shown.end();
-    if (invalid.length > 0) {
-      io.stderr.write(formatIssuesText(sortIssues(invalid), files.length, { color }));
-      if (hasErrors(invalid)) {
-        io.stderr.write(`The rendered manifests are invalid; nothing was written to ${outDir}/.\n`);
-        return 1;
-      }
-    }
-    const inScope = only === undefined ? () => true : (file: string) => file.startsWith(`${only}/`);
-    const warnings = issues.length;
-    const warningNote = warnings > 0 ? ` ${warnings} warning${warnings === 1 ? '' : 's'}: run "slipway validate" to read them.` : '';
-    const note = (line: string) => io.stderr.write(`${line}\n`);
-
-    // File-system failures below (read-only out/ or a folder in it, a full disk, an unreadable file,
-    // out/ locked by another generate) are EnvironmentErrors: one line naming the path and the cause,
-    // exit 2, out/ as it was.
-    if (values.check) {
-      try {
-        return reportCheck(planForCheck(outDir, rendered, inScope, { note }), outDir, io, warningNote);
-      } catch (e) {
-        if (!(e instanceof ManifestError)) throw e;
-        io.stderr.write(`${e.message}\n`);
-        return 1;
-      }
-    }
-
-    const writer = beginWrite(outDir, note);
+    // A fleet's workers load the files, then render them: one set, started before anything else.
+    const pool = new WorkerPool(workerCount(files.length, io.env));
     try {
-      let plan: Plan;
-      try {
-        plan = planEmit(outDir, rendered, inScope);
-      } catch (e) {
-        if (!(e instanceof ManifestError)) throw e;
-        io.stderr.write(`${e.message}\n`);
-        return 1;
-      }
-      const report = emit(outDir, rendered, plan, shown.phase(`writing ${outDir}/`));
-      shown.end();
-      for (const f of plan.editedByHand) io.stderr.write(`note: ${outDir}/${f} was edited by hand; regenerated.\n`);
-      for (const line of report.notes) note(line);
-      io.stdout.write(
-        `${outDir}/: ${report.written.length} written, ${report.pruned.length} pruned, ${report.unchanged} unchanged (${selected.length} environment${selected.length === 1 ? '' : 's'}).${warningNote}\n`,
-      );
-      return 0;
-    } catch (e) {
-      if (!(e instanceof EmitConflictError)) throw e;
-      io.stderr.write(`${e.message}\n  hint: move those files out of ${outDir}/ (Slipway never overwrites a file it did not generate), then run again.\n`);
-      return 1;
+      return await generate(files, values, project, outDir, pool, io);
     } finally {
-      shown.end();
-      writer.release();
+      await pool.close();
     }
   },
 };
+
+async function generate(files: readonly string[], values: Record<string, unknown>, project: ConfigResult, outDir: string, pool: WorkerPool, io: Io): Promise<ExitCode> {
+  const shown = progress(io.stderr, files.length);
+  const loading = shown.phase('loading environments');
+  const { environments, issues } = pool.size > 0 ? await loadEnvironmentsIn(pool, files, loading) : loadEnvironments(files, loading);
+  shown.end();
+  const color = useColor(io.stderr, io.env);
+  const selected = values.env === undefined ? environments : environments.filter((e) => e.name === values.env);
+  if (hasErrors(issues)) {
+    io.stderr.write(formatIssuesText(issues, files.length, { color }));
+    io.stderr.write(`Nothing was written to ${outDir}/.\n`);
+    return 1;
+  }
+
+  const only = values.env as string | undefined;
+  if (selected.length === 0) {
+    throw new UsageError(`There is no environment named "${only}"; known: ${environments.map((e) => e.name).join(', ')}.`);
+  }
+  const locations = schemaLocations(values['schema-location'] as string[] | undefined, io.env, project);
+  // A slice of environments at a time, in worker threads for a fleet: memory bounded, cost per environment flat.
+  const { files: rendered, issues: invalid, sameOnDisk } = await renderFleet(
+    selected,
+    { locations, ignoreMissingSchemas: Boolean(values['ignore-missing-schemas']), filePrefix: `${outDir}/`, env: io.env, compareWith: outDir },
+    { pool: selected.length === environments.length ? pool : undefined, onProgress: shown.phase('rendering and validating') },
+  );
+  shown.end();
+  await pool.close(); // their heaps are not needed for writing
+  if (invalid.length > 0) {
+    io.stderr.write(formatIssuesText(sortIssues(invalid), files.length, { color }));
+    if (hasErrors(invalid)) {
+      io.stderr.write(`The rendered manifests are invalid; nothing was written to ${outDir}/.\n`);
+      return 1;
+    }
+  }
+  const inScope = only === undefined ? () => true : (file: string) => file.startsWith(`${only}/`);
+  const warnings = issues.length;
+  const warningNote = warnings > 0 ? ` ${warnings} warning${warnings === 1 ? '' : 's'}: run "slipway validate" to read them.` : '';
+  const note = (line: string) => io.stderr.write(`${line}\n`);
+
+  // File-system failures below (read-only out/ or a folder in it, a full disk, an unreadable file,
+  // out/ locked by another generate) are EnvironmentErrors: one line naming the path and the cause,
+  // exit 2, out/ as it was.
+  if (values.check) {
+    try {
+      return reportCheck(planForCheck(outDir, rendered, inScope, { note, sameOnDisk }), outDir, io, warningNote);
+    } catch (e) {
+      if (!(e instanceof ManifestError)) throw e;
+      io.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+  }
+
+  const writer = beginWrite(outDir, note);
+  try {
+    let plan: Plan;
+    try {
+      // Under the lock, after any interrupted switch is settled: the renderers' comparison holds if out/ is still the tree they saw.
+      const same = sameOnDisk && treeIdentity(outDir) === sameOnDisk.identity ? sameOnDisk.files : undefined;
+      plan = planEmit(outDir, rendered, inScope, same);
+    } catch (e) {
+      if (!(e instanceof ManifestError)) throw e;
+      io.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    const report = emit(outDir, rendered, plan, shown.phase(`writing ${outDir}/`));
+    shown.end();
+    for (const f of plan.editedByHand) io.stderr.write(`note: ${outDir}/${f} was edited by hand; regenerated.\n`);
+    for (const line of report.notes) note(line);
+    io.stdout.write(
+      `${outDir}/: ${report.written.length} written, ${report.pruned.length} pruned, ${report.unchanged} unchanged (${selected.length} environment${selected.length === 1 ? '' : 's'}).${warningNote}\n`,
+    );
+    return 0;
+  } catch (e) {
+    if (!(e instanceof EmitConflictError)) throw e;
+    io.stderr.write(`${e.message}\n  hint: move those files out of ${outDir}/ (Slipway never overwrites a file it did not generate), then run again.\n`);
+    return 1;
+  } finally {
+    shown.end();
+    writer.release();
+  }
+}
 
 /** A missing or unreadable environments/ folder is an environment problem (exit 2), not "no files". */
 function assertReadableFolder(dir: string): void {

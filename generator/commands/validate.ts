@@ -2,7 +2,8 @@ import { formatIssuesJson } from '../format/json.ts';
 import { progress } from '../format/progress.ts';
 import { formatIssuesText, useColor } from '../format/text.ts';
 import { hasErrors } from '../issues.ts';
-import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironments, toDisplayPath } from '../load/load-environments.ts';
+import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironments, loadEnvironmentsIn, toDisplayPath } from '../load/load-environments.ts';
+import { WorkerPool, workerCount } from '../workers/pool.ts';
 import { oneOf, parse } from './args.ts';
 import type { Command } from './command.ts';
 
@@ -20,7 +21,7 @@ Options:
   -h, --help           Show this help.
 
 Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error.`,
-  run(args, io) {
+  async run(args, io) {
     const { values, positionals } = parse(args, { format: { type: 'string' } }, true);
     if (values.help) {
       io.stdout.write(`${this.usage}\n`);
@@ -33,7 +34,16 @@ Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error.`,
       return 1;
     }
     const shown = progress(io.stderr, files.length);
-    const { issues, acknowledged } = loadEnvironments(files, shown.phase('checking environments'));
+    // A fleet's files are loaded by worker threads, a slice at a time.
+    const pool = new WorkerPool(workerCount(files.length, io.env));
+    const checking = shown.phase('checking environments');
+    let loaded;
+    try {
+      loaded = pool.size > 0 ? await loadEnvironmentsIn(pool, files, checking) : loadEnvironments(files, checking);
+    } finally {
+      await pool.close();
+    }
+    const { issues, acknowledged } = loaded;
     shown.end();
     io.stdout.write(
       format === 'json' ? formatIssuesJson(issues, files.length, acknowledged) : formatIssuesText(issues, files.length, { color: useColor(io.stdout, io.env) }, acknowledged),

@@ -45,5 +45,11 @@ export function kindOf(stats: Stats | undefined): Kind {
 export const lstat = (p: string): Stats | undefined => lstatSync(p, { throwIfNoEntry: false });
 export const kind = (p: string): Kind => kindOf(lstat(p));
 
+/** Which tree is at a path: a rename puts another folder there, adding or removing an entry changes its ctime. */
+export const treeIdentity = (p: string): string => {
+  const s = lstat(p);
+  return s ? `${s.dev}:${s.ino}:${s.ctimeMs}` : 'missing';
+};
+
 /** A tree is complete once its manifest is in it: the manifest is the last thing written. */
 export const isCompleteTree = (dir: string) => kind(path.join(dir, MANIFEST_FILE)) === 'file';

@@ -30,9 +30,11 @@ export interface Plan {
 
 /**
  * `inScope` limits the plan to part of out/ (generate --env); files outside it are left alone.
+ * `sameOnDisk`: files known to be in outDir as regular files with these very bytes (compared by the
+ * render workers, in parallel): neither listed nor read again here.
  * A file that cannot be read (permissions, I/O) is an EnvironmentError naming it.
  */
-export function planEmit(outDir: string, files: ReadonlyMap<string, string | Buffer>, inScope: (file: string) => boolean = () => true): Plan {
+export function planEmit(outDir: string, files: ReadonlyMap<string, string | Buffer>, inScope: (file: string) => boolean = () => true, sameOnDisk: ReadonlySet<string> = new Set()): Plan {
   for (const file of files.keys()) assertSafePath(file);
   const manifestText = readText(outDir, MANIFEST_FILE);
   const previous = parseManifest(outDir, manifestText);
@@ -69,7 +71,8 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, string | Buf
       conflicts.push(file);
       continue;
     }
-    const k = disk.kind(file);
+    const known = sameOnDisk.has(file);
+    const k = known ? 'file' : disk.kind(file);
     if (k === 'missing') {
       missing.push(file);
       continue;
@@ -78,15 +81,15 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, string | Buf
       conflicts.push(file);
       continue;
     }
-    const onDisk = disk.read(file);
-    const same = onDisk.equals(bytes);
+    const onDisk = known ? undefined : disk.read(file);
+    const same = known || onDisk!.equals(bytes);
     const owned = previous.get(file);
     if (owned === undefined) {
       // A file we did not write: adopt it only if it already holds exactly our content.
       if (!same) conflicts.push(file);
       continue;
     }
-    if (owned !== (same ? hash : hashContent(onDisk))) editedByHand.push(file);
+    if (owned !== (same ? hash : hashContent(onDisk!))) editedByHand.push(file);
     if (!same) changed.push(file);
   }
 

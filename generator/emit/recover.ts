@@ -8,13 +8,13 @@
 // manifest is written last), so recovery finishes the switch if it is, and restores the old tree
 // otherwise. Either way out/ is a whole tree whose manifest describes its own files, so nothing is
 // reported as edited by hand unless its bytes differ from what that manifest records.
-import { mkdirSync, readdirSync, renameSync, rmSync, type Stats } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError } from '../commands/command.ts';
 import { LEGACY_STAGING_PREFIX } from './emit.ts';
 import { errnoCode, fsFailure } from './fs-errors.ts';
 import { acquireLock, LockHeldError } from './lock.ts';
-import { isCompleteTree, kind, lstat, outPaths, type OutPaths } from './out-paths.ts';
+import { isCompleteTree, kind, outPaths, treeIdentity, type OutPaths } from './out-paths.ts';
 import { planEmit, type Plan } from './plan.ts';
 
 export type Recovery = 'finished' | 'restored' | undefined;
@@ -71,7 +71,6 @@ function assertFolderOrMissing(p: OutPaths): void {
 const interrupted = (p: OutPaths) => kind(p.out) === 'missing' && (kind(p.staging) !== 'missing' || kind(p.previous) !== 'missing');
 
 /** What identifies one version of out/: a switch or a restore replaces the folder or changes its ctime. */
-const identity = (s: Stats | undefined) => (s ? `${s.dev}:${s.ino}:${s.ctimeMs}` : 'missing');
 
 const WAIT_FOR_SWITCH_MS = 10_000;
 const ATTEMPTS = 5;
@@ -80,6 +79,8 @@ export interface CheckOptions {
   readonly note: (line: string) => void;
   /** Test hook: runs between reading out/'s identity and planning (to switch the tree meanwhile). */
   readonly beforePlan?: (attempt: number) => void;
+  /** Files the renderers found on disk as they are (renderFleet's compareWith), for the tree they saw. */
+  readonly sameOnDisk?: { readonly identity: string; readonly files: ReadonlySet<string> };
 }
 
 /**
@@ -95,16 +96,18 @@ export function planForCheck(outDir: string, files: ReadonlyMap<string, string |
     assertFolderOrMissing(p);
     let readDir = p.out;
     if (interrupted(p)) readDir = settleForCheck(p, options.note);
-    const before = identity(lstat(readDir));
+    const before = treeIdentity(readDir);
     options.beforePlan?.(attempt);
     let plan: Plan | undefined;
     try {
-      plan = planEmit(readDir, files, inScope);
+      // What the renderers compared holds only for the tree they compared with, still in place.
+      const same = readDir === p.out && options.sameOnDisk?.identity === before ? options.sameOnDisk.files : undefined;
+      plan = planEmit(readDir, files, inScope, same);
     } catch (e) {
       const code = errnoCode((e as Error).cause);
       if (attempt >= ATTEMPTS || (code !== 'ENOENT' && code !== 'ENOTDIR')) throw e;
     }
-    if (plan && identity(lstat(readDir)) === before && !(readDir === p.out && before === 'missing' && interrupted(p))) return plan;
+    if (plan && treeIdentity(readDir) === before && !(readDir === p.out && before === 'missing' && interrupted(p))) return plan;
     if (attempt >= ATTEMPTS) throw new EnvironmentError(`${p.out}/ kept changing while generate --check read it (another slipway generate is writing it): run the check again when it is done.`);
   }
 }

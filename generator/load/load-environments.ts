@@ -19,6 +19,7 @@ import { SCHEMA_COMMENT, schemaCommentLine } from './schema-comment.ts';
 import { schemaIssues } from './schema-issues.ts';
 import { scrubIssue, valueIssues } from './value-checks.ts';
 import { readYaml, type YamlSource } from './yaml-document.ts';
+import { SLICE, type WorkerPool } from '../workers/pool.ts';
 
 export const DEFAULT_ENVIRONMENTS_DIR = 'environments';
 
@@ -51,30 +52,82 @@ export function loadEnvironments(files: readonly string[], onProgress?: OnProgre
 /** Same as loadEnvironments for contents read elsewhere (e.g. from git); text undefined = unreadable. */
 export function loadEnvironmentTexts(inputs: ReadonlyArray<{ file: string; text: string | undefined }>, onProgress?: OnProgress, policy: Policy = policyFor()): LoadResult {
   if (inputs.length > LIMITS.environmentFiles) return tooManyFiles(inputs.map((i) => i.file));
+  const results = inputs.map(({ file, text }, index) => {
+    onProgress?.(index + 1, inputs.length);
+    return { file, ...loadEnvironment(file, text, policy) };
+  });
+  const texts = new Map(inputs.map((i) => [i.file, i.text]));
+  return assemble(results, (file) => readYaml(file, texts.get(file) ?? '').source);
+}
+
+/**
+ * Same as loadEnvironments, the files loaded by a pool's workers a slice at a time (loadSlice).
+ * Their YAML documents stay in the workers: the few files a fleet-wide issue must be located in
+ * are parsed again here.
+ */
+export async function loadEnvironmentsIn(pool: WorkerPool, files: readonly string[], onProgress?: OnProgress, policy: Policy = policyFor()): Promise<LoadResult> {
+  if (files.length > LIMITS.environmentFiles) return tooManyFiles(files);
+  const slices: string[][] = [];
+  for (let start = 0; start < files.length; start += SLICE) slices.push(files.slice(start, start + SLICE));
+  const loaded: Array<readonly LoadedFile[]> = [];
+  let done = 0;
+  const take = (result: readonly LoadedFile[], index: number) => {
+    loaded[index] = result;
+    onProgress?.((done += result.length), files.length);
+  };
+  const jobs = slices.map((slice): LoadJob => ({ files: slice, policy }));
+  for (const i of await pool.run<LoadedFile[]>('load', jobs, take, (job) => loadSlice(job as LoadJob))) take(loadSlice(jobs[i]!), i);
+  return assemble(loaded.flat(), (file) => readYaml(file, readText(file) ?? '').source);
+}
+
+/** A worker's load job (workers/worker.ts). */
+export interface LoadJob {
+  readonly files: readonly string[];
+  readonly policy: Policy;
+}
+
+/** The files of a load job, each loaded as loadEnvironments loads it; YAML documents cannot cross threads, so they stay behind. */
+export function loadSlice(job: LoadJob): LoadedFile[] {
+  return job.files.map((file) => {
+    const { source, ...result } = loadEnvironment(file, readText(file), job.policy);
+    return { ...result, file, readable: source !== undefined };
+  });
+}
+
+/**
+ * The fleet from each file's own result: duplicate files refused, the rules between environments
+ * (located with `sourceOf`, only for the files they concern), acknowledgments applied, sorted.
+ */
+function assemble(results: readonly LoadedFile[], sourceOf: (file: string) => YamlSource): LoadResult {
   const environments: Environment[] = [];
   const issues: Issue[] = [];
   const acknowledged: AcknowledgedIssue[] = [];
-  const sources = new Map<string, YamlSource>();
   const fileOf = new Map<string, string>();
-  for (const [index, { file, text }] of inputs.entries()) {
-    onProgress?.(index + 1, inputs.length);
-    const result = loadEnvironment(file, text, policy);
+  const entriesOf = new Map<string, readonly Acknowledgment[]>();
+  const resultOf = new Map<string, LoadedFile>();
+  const source = (r: LoadedFile) => r.source ?? (r.readable ? sourceOf(r.file) : undefined);
+  for (const result of results) {
+    const { file } = result;
     issues.push(...result.issues);
     acknowledged.push(...result.acknowledged);
     // x.yaml and x.yml would both render out/x/: the second one is refused, and not rendered.
     const stem = file.replace(/\.ya?ml$/, '');
     const first = fileOf.get(stem);
     if (first !== undefined) {
-      issues.push(duplicateFileIssue(first, file, result.source));
+      issues.push(duplicateFileIssue(first, file, source(result)));
       continue;
     }
     fileOf.set(stem, file);
-    if (result.environment && result.source) {
+    if (result.environment) {
       environments.push(result.environment);
-      sources.set(result.environment.name, result.source);
+      entriesOf.set(file, result.entries ?? []);
+      resultOf.set(result.environment.name, result);
     }
   }
-  const fleet = acknowledgeFleet(fleetIssues(environments, sources), sources);
+  const located = fleetRules(environments).map(({ environment, finding }) => {
+    return locate(source(resultOf.get(environment.name)!)!, finding);
+  });
+  const fleet = acknowledgeFleet(located, entriesOf);
   acknowledged.push(...fleet.acknowledged);
   return {
     environments: withParentOwners(environments).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
@@ -159,11 +212,16 @@ const isSymlink = (file: string) => {
 interface FileResult {
   /** Present only when the file has no errors: renderers never see invalid input. */
   readonly environment?: Environment;
-  /** Present whenever the file could be read. */
+  /** Present whenever the file could be read (and the result has not crossed from a worker). */
   readonly source?: YamlSource;
   readonly issues: Issue[];
   readonly acknowledged: AcknowledgedIssue[];
+  /** With the environment: the file's acknowledge entries, which fleet-wide warnings go through too. */
+  readonly entries?: readonly Acknowledgment[];
 }
+
+/** One file's result with its name, as assemble() takes it (load-slice.ts sends it without the source). */
+export type LoadedFile = FileResult & { readonly file: string; readonly readable?: boolean };
 
 export function loadEnvironment(file: string, text: string | undefined = readText(file), policy: Policy = policyFor()): FileResult {
   if (text === undefined && isSymlink(file)) {
@@ -193,7 +251,7 @@ export function loadEnvironment(file: string, text: string | undefined = readTex
   const applied = applyAcknowledgments(located, entries);
   const reported = [...values.issues, ...applied.issues].map(scrubIssue);
   const acknowledged = applied.acknowledged.map(scrubIssue);
-  return hasErrors(reported) ? { source, issues: reported, acknowledged } : { environment, source, issues: reported, acknowledged };
+  return hasErrors(reported) ? { source, issues: reported, acknowledged } : { environment, source, issues: reported, acknowledged, entries };
 }
 
 function fileFindings(env: Environment, text: string): Finding[] {
@@ -215,18 +273,12 @@ function fileFindings(env: Environment, text: string): Finding[] {
   return out;
 }
 
-/** Problems between environments (model/rules/fleet.ts), located in the file of the environment concerned. */
-function fleetIssues(environments: readonly Environment[], sources: ReadonlyMap<string, YamlSource>): Issue[] {
-  return fleetRules(environments).map(({ environment, finding }) => locate(sources.get(environment.name)!, finding));
-}
-
 /**
  * Fleet warnings go through the acknowledge list of the file they are reported in, like its own:
  * an acknowledged one is reported once with its reason, and the entry that names it is not stale
  * (per file, only the file's own warnings were known when staleness was judged).
  */
-function acknowledgeFleet(fleet: readonly Issue[], sources: ReadonlyMap<string, YamlSource>): { issues: Issue[]; acknowledged: AcknowledgedIssue[]; stale: Set<string> } {
-  const entriesOf = new Map([...sources.values()].map((s) => [s.file, ((s.data as { acknowledge?: Acknowledgment[] } | undefined)?.acknowledge ?? []) as Acknowledgment[]]));
+function acknowledgeFleet(fleet: readonly Issue[], entriesOf: ReadonlyMap<string, readonly Acknowledgment[]>): { issues: Issue[]; acknowledged: AcknowledgedIssue[]; stale: Set<string> } {
   const issues: Issue[] = [];
   const acknowledged: AcknowledgedIssue[] = [];
   const stale = new Set<string>();

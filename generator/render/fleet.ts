@@ -5,21 +5,19 @@
 // collector walks all of it again and again. Here environments are rendered a slice at a time and
 // each slice's files become bytes, which live outside the JavaScript heap; the slice's strings and
 // objects are garbage as soon as it is done. A fleet of several slices is rendered by worker
-// threads, one per core (render-worker.ts), the models sent to them as plain data (DESIGN.md: the
+// threads, one per core (workers/pool.ts), the models sent to them as plain data (DESIGN.md: the
 // model is plain, frozen data). The bytes are renderAll's whatever the route: the same renderers and
 // files, in path order; test/render/fleet.test.ts holds the routes to the same bytes and issues.
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { EnvironmentError } from '../commands/command.ts';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import path from 'node:path';
 import { hashContent, rememberHash } from '../emit/manifest.ts';
+import { treeIdentity } from '../emit/out-paths.ts';
 import type { Issue } from '../issues.ts';
 import type { Environment } from '../model/environment.ts';
 import { validateManifests } from '../validate/manifests.ts';
+import { SLICE, type WorkerPool } from '../workers/pool.ts';
 import { fluxObjects } from './flux/layout.ts';
 import { RenderConflictError, renderAll } from './registry.ts';
-
-/** Environments per slice: big enough that per-call work (schema locator, module copies) is shared, small enough to bound memory. */
-export const SLICE = 25;
 
 /** What validation of the rendered objects needs (generate's options; plain data, sent to workers). */
 export interface FleetValidation {
@@ -27,6 +25,8 @@ export interface FleetValidation {
   readonly ignoreMissingSchemas: boolean;
   readonly filePrefix: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** out/: each file is compared with what is there while the slice is in hand (in parallel, in workers). */
+  readonly compareWith?: string;
 }
 
 export interface FleetRender {
@@ -34,6 +34,17 @@ export interface FleetRender {
   readonly files: Map<string, Buffer>;
   /** What validating the Kubernetes objects found, unsorted. */
   readonly issues: Issue[];
+  /**
+   * With compareWith: the files whose bytes are already there as a regular file, and out/'s identity
+   * (treeIdentity) before the comparing began. Planning trusts them only while out/ is that same tree.
+   */
+  readonly sameOnDisk?: { readonly identity: string; readonly files: ReadonlySet<string> };
+}
+
+/** A worker's render job. */
+export interface RenderJob {
+  readonly slice: readonly Environment[];
+  readonly validation: FleetValidation;
 }
 
 /** One slice's result as it crosses from a worker: every file's bytes in one transferred buffer. */
@@ -45,6 +56,8 @@ export interface SliceResult {
   readonly hashes: string[];
   readonly bytes: ArrayBuffer;
   readonly issues: Issue[];
+  /** With compareWith: whether each file is already on disk as it is. */
+  readonly same?: boolean[];
 }
 
 /** Renders and validates one slice, packed for the trip back (the worker's whole job). */
@@ -67,35 +80,60 @@ export async function renderSlice(slice: readonly Environment[], validation: Fle
   const packed = Buffer.allocUnsafeSlow(total);
   let offset = 0;
   const hashes: string[] = [];
+  const same: boolean[] = [];
+  const scratch = { buffer: Buffer.allocUnsafe(1 << 16) };
   for (const [i, content] of [...files.values()].entries()) {
     packed.write(content, offset, lengths[i]!, 'utf8');
-    hashes.push(hashContent(packed.subarray(offset, offset + lengths[i]!)));
+    const bytes = packed.subarray(offset, offset + lengths[i]!);
+    hashes.push(hashContent(bytes));
+    if (validation.compareWith !== undefined) same.push(sameAsOnDisk(path.join(validation.compareWith, names[i]!), bytes, scratch));
     offset += lengths[i]!;
   }
-  return { names, lengths, hashes, bytes: packed.buffer.slice(packed.byteOffset, packed.byteOffset + total) as ArrayBuffer, issues };
+  return { names, lengths, hashes, bytes: packed.buffer.slice(packed.byteOffset, packed.byteOffset + total) as ArrayBuffer, issues, ...(validation.compareWith !== undefined && { same }) };
 }
 
 /**
- * Workers to use: SLIPWAY_RENDER_WORKERS when set (0: none), else one per core for a fleet of
- * several slices; starting a worker costs about as much as rendering a slice.
+ * Whether `file` is a regular file holding exactly `bytes`. Anything else (missing, a link, a
+ * folder, another size, unreadable) is false: planning then looks at that path itself.
  */
-export function workerCount(environments: number, env: NodeJS.ProcessEnv): number {
-  const slices = Math.ceil(environments / SLICE);
-  const asked = env.SLIPWAY_RENDER_WORKERS;
-  if (asked !== undefined && /^\d+$/.test(asked)) return Math.min(Number(asked), slices);
-  return slices >= 2 ? Math.min(availableParallelism(), slices, 8) : 0;
+function sameAsOnDisk(file: string, bytes: Buffer, scratch: { buffer: Buffer }): boolean {
+  let fd: number;
+  try {
+    // Never through a link; never blocked on a FIFO someone left there.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return false;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size !== bytes.length) return false;
+    if (scratch.buffer.length < bytes.length + 1) scratch.buffer = Buffer.allocUnsafe(bytes.length + 1);
+    // Room for one byte more than expected: a file that grew since fstat is not the same.
+    let size = 0;
+    for (let n; (n = readSync(fd, scratch.buffer, size, scratch.buffer.length - size, null)) > 0; ) {
+      size += n;
+      if (size > bytes.length) return false;
+    }
+    return size === bytes.length && scratch.buffer.subarray(0, size).equals(bytes);
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export async function renderFleet(
   environments: readonly Environment[],
   validation: FleetValidation,
-  options: { readonly pool?: RenderPool; readonly slice?: number; readonly onProgress?: (done: number, total: number) => void },
+  options: { readonly pool?: WorkerPool; readonly slice?: number; readonly onProgress?: (done: number, total: number) => void },
 ): Promise<FleetRender> {
   const slices: Array<readonly Environment[]> = [];
   const size = options.slice ?? SLICE;
   for (let start = 0; start < environments.length; start += size) slices.push(environments.slice(start, start + size));
   const files = new Map<string, Buffer>();
   const issues: Issue[] = [];
+  const identity = validation.compareWith === undefined ? undefined : treeIdentity(validation.compareWith);
+  const same = new Set<string>();
   let done = 0;
   const take = (result: SliceResult, size: number) => {
     let offset = 0;
@@ -107,103 +145,17 @@ export async function renderFleet(
       if (earlier !== undefined && !earlier.equals(data)) throw new RenderConflictError(`${name} differs between environments: a shared file may only hold what every environment shares.`);
       rememberHash(data, result.hashes[i]!);
       files.set(name, data);
+      if (result.same?.[i]) same.add(name);
     }
     issues.push(...result.issues);
     options.onProgress?.((done += size), environments.length);
   };
 
-  if (!options.pool || options.pool.size === 0) for (const slice of slices) take(await renderSlice(slice, validation), slice.length);
-  else await inWorkers(slices, validation, options.pool, take);
-  return { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), issues };
-}
-
-/**
- * A worker's heap is bounded so that peak memory stays flat with the fleet (each worker would
- * otherwise grow its heap far beyond what one slice needs before collecting); a slice that does not
- * fit is rendered again in this thread.
- */
-const WORKER_HEAP_MB = 128;
-
-/**
- * Worker threads started before they have work: generate starts them before loading the
- * environments, so loading their modules (renderers, schema validators) overlaps the loading.
- * They hold nothing the process waits for (unref) and end when renderFleet is done with them.
- */
-export class RenderPool {
-  readonly workers: Worker[] = [];
-  failure: Error | undefined;
-
-  constructor(count: number) {
-    // The worker runs the same kind of module as this one: bundled .js beside it in dist/, or .ts under tsx.
-    const fromSource = import.meta.url.endsWith('.ts');
-    const script = new URL(`./render-worker${fromSource ? '.ts' : '.js'}`, import.meta.url);
-    // From source (tests, npm run slipway) the worker registers tsx (a devDependency) first to load TypeScript, as this thread did.
-    const entry = fromSource ? `import(${JSON.stringify('tsx/esm/api')}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script.href)}); });` : script;
-    for (let i = 0; i < count; i++) {
-      const worker = new Worker(entry, { eval: fromSource, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
-      worker.unref();
-      // A worker that fails before it has work (its modules did not load) must not crash the process: renderFleet reports it.
-      worker.once('error', (e) => (this.failure ??= e));
-      this.workers.push(worker);
-    }
-  }
-
-  get size(): number {
-    return this.workers.length;
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
-  }
-}
-
-/** Each worker takes the next slice when it is done with one; the first failure stops them all. */
-async function inWorkers(slices: ReadonlyArray<readonly Environment[]>, validation: FleetValidation, pool: RenderPool, take: (r: SliceResult, size: number) => void): Promise<void> {
-  const plain = { ...validation, env: { ...validation.env } }; // process.env itself cannot be cloned
-  const tooBig: number[] = [];
-  let next = 0;
-  try {
-    if (pool.failure) throw pool.failure;
-    await new Promise<void>((resolve, reject) => {
-      let running = 0;
-      const stopped = () => {
-        if (--running === 0) resolve();
-      };
-      const start = (worker: Worker) => {
-        let current = -1;
-        const feed = () => {
-          if (next >= slices.length) return stopped();
-          current = next++;
-          worker.postMessage({ slice: slices[current], validation: plain });
-        };
-        worker.on('message', (message: { result?: SliceResult; error?: { name: string; message: string } }) => {
-          if (message.error) return reject(message.error.name === 'EnvironmentError' ? new EnvironmentError(message.error.message) : new Error(message.error.message));
-          try {
-            take(message.result!, slices[current]!.length);
-          } catch (e) {
-            return reject(e);
-          }
-          feed();
-        });
-        worker.on('error', (e: Error & { code?: string }) => {
-          if (e.code !== 'ERR_WORKER_OUT_OF_MEMORY') return reject(e);
-          tooBig.push(current);
-          current = -2;
-          stopped();
-        });
-        // Exits before the work is done are failures (after it, terminate() ends them: nothing to reject).
-        worker.on('exit', (code) => {
-          if (current !== -2) reject(new Error(`A render worker stopped (exit code ${code}) before its work was done.`));
-        });
-        running++;
-        feed();
-      };
-      for (const worker of pool.workers) start(worker);
-    });
-  } finally {
-    await pool.close();
-  }
-  // What did not fit in a worker, and what that worker would have taken next.
-  for (const index of tooBig) take(await renderSlice(slices[index]!, validation), slices[index]!.length);
-  if (tooBig.length > 0) for (; next < slices.length; next++) take(await renderSlice(slices[next]!, validation), slices[next]!.length);
+  const sent = { ...validation, env: { ...validation.env } }; // process.env itself cannot be cloned to a worker
+  const rest = options.pool
+    ? await options.pool.run<SliceResult>('render', slices.map((slice) => ({ slice, validation: sent })), (r, i) => take(r, slices[i]!.length), (job) => renderSlice((job as RenderJob).slice, validation))
+    : slices.keys();
+  for (const i of rest) take(await renderSlice(slices[i]!, validation), slices[i]!.length);
+  const sorted = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { files: sorted, issues, ...(identity !== undefined && { sameOnDisk: { identity, files: same } }) };
 }

@@ -73,7 +73,7 @@ describe('the packed npm package', () => {
     const validate = offline(slipway, ['validate'], { cwd: consumer });
     expect(validate.status, validate.stdout + validate.stderr).toBe(0);
     expect(validate.stdout).toContain('1 environment file valid (0 errors');
-    // Rendered in a worker thread (the bundle's render-worker.js), checked in the main thread: the same bytes.
+    // Loaded and rendered in a worker thread (the bundle's worker.js), checked in the main thread: the same bytes.
     const generate = offline(slipway, ['generate'], { cwd: consumer, env: { SLIPWAY_RENDER_WORKERS: '1' } });
     expect(generate.status, generate.stdout + generate.stderr).toBe(0);
     expect(offline(slipway, ['generate', '--check'], { cwd: consumer, env: { SLIPWAY_RENDER_WORKERS: '0' } }).stdout).toContain('out/ is up to date.');

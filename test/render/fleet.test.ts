@@ -2,7 +2,8 @@
 // (generator/render/fleet.ts): whatever the route, the bytes must be renderAll's, file for file and
 // in path order, and the validation issues the same.
 import { describe, expect, it } from 'vitest';
-import { renderFleet, RenderPool, workerCount, SLICE } from '../../generator/render/fleet.ts';
+import { renderFleet } from '../../generator/render/fleet.ts';
+import { SLICE, WorkerPool, workerCount } from '../../generator/workers/pool.ts';
 import { validateManifests } from '../../generator/validate/manifests.ts';
 import { fluxObjects } from '../../generator/render/flux/layout.ts';
 import { examples } from '../helpers/render.ts';
@@ -20,9 +21,8 @@ describe('renderFleet', () => {
   });
 
   it('gives the same bytes from worker threads, in path order whatever order the slices come back in', async () => {
-    const pool = new RenderPool(2);
-    const fleet = await renderFleet(environments, validation, { pool, slice: 1 });
-    expect(pool.size).toBe(0); // the workers are ended once the fleet is rendered
+    const pool = new WorkerPool(2);
+    const fleet = await renderFleet(environments, validation, { pool, slice: 1 }).finally(() => pool.close());
     expect(asText(fleet.files)).toEqual([...files]);
     expect(fleet.issues).toEqual([]);
     // The manifest hashes the workers worked out are those of the bytes.
