@@ -3,7 +3,9 @@
 // resolution and compilation were most of the start-up). Commands stay lazily loaded (each
 // dynamic import is a chunk of its own), and the Terraform templates arrive precompiled.
 //   npm run build
-import { chmodSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import Handlebars from 'handlebars';
 import { TEMPLATE_NAMES, TEMPLATE_OPTIONS, templateSource } from '../generator/render/terraform/templates.ts';
@@ -31,8 +33,13 @@ export function terraformTemplates(helpers) {
   },
 };
 
+// The load cache (generator/load/load-cache.ts) is kept per build: SLIPWAY_BUILD_ID is the sha256
+// of the whole bundle, dependencies included, written in place of a placeholder of the same length
+// once the bundle is made (the placeholder is the same in every build, so the hash is the code's).
+const PLACEHOLDER = 'slipway-build-id-'.padEnd(64, '0');
+
 rmSync('dist', { recursive: true, force: true });
-await build({
+const { outputFiles } = await build({
   // Both entries at the top of dist/ beside their chunks: package-root.ts finds the package one level
   // up, and workers/pool.ts finds ./worker.js next to itself, as they do from generator/ in source.
   entryPoints: { main: 'generator/main.ts', worker: 'generator/workers/worker.ts' },
@@ -45,7 +52,17 @@ await build({
   target: 'node20',
   // The CommonJS dependencies (ajv, handlebars) call require() for Node's own modules.
   banner: { js: "import { createRequire as slipwayRequire } from 'node:module';\nconst require = slipwayRequire(import.meta.url);" },
+  define: { SLIPWAY_BUILD_ID: JSON.stringify(PLACEHOLDER) },
   plugins: [precompiledTemplates],
   logLevel: 'warning',
+  write: false,
 });
+const files = [...outputFiles].sort((a, b) => (a.path < b.path ? -1 : 1));
+const hash = createHash('sha256');
+for (const f of files) hash.update(`${path.relative('dist', f.path)}\0`).update(f.contents);
+const id = hash.digest('hex');
+for (const f of files) {
+  mkdirSync(path.dirname(f.path), { recursive: true });
+  writeFileSync(f.path, f.text.replaceAll(PLACEHOLDER, id));
+}
 chmodSync('dist/main.js', 0o755);

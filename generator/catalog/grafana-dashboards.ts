@@ -22,8 +22,13 @@ const cache = new Map<string, DashboardFile>();
 /** The file a dashboard names, relative to the environment file, as a path relative to the working directory. */
 export const dashboardPath = (environmentFile: string, file: string) => path.relative(process.cwd(), path.resolve(path.dirname(environmentFile), file)).split(path.sep).join('/');
 
+let reads = 0;
+/** How many times a dashboard file was asked for: a load result that did so depends on more than its own file (load-cache.ts). */
+export const dashboardReads = () => reads;
+
 /** The dashboard's JSON as Grafana gets it, or why it cannot be used (a sentence without the file's content). */
 export function readDashboardFile(environmentFile: string, file: string): DashboardFile {
+  reads++;
   const absolute = path.resolve(path.dirname(environmentFile), file);
   let found = cache.get(absolute);
   if (!found) cache.set(absolute, (found = read(absolute, dashboardPath(environmentFile, file))));

@@ -11,7 +11,7 @@ import { schemaLocations } from '../config.ts';
 import { projectConfig } from './project-config.ts';
 import type { ConfigResult } from '../config.ts';
 import { hasErrors, sortIssues } from '../issues.ts';
-import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironments, loadEnvironmentsIn } from '../load/load-environments.ts';
+import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironmentFiles } from '../load/load-environments.ts';
 import { renderFleet } from '../render/fleet.ts';
 import { WorkerPool, workerCount } from '../workers/pool.ts';
 import { parse } from './args.ts';
@@ -85,8 +85,7 @@ disk, an unreadable environments/).`,
 
 async function generate(files: readonly string[], values: Record<string, unknown>, project: ConfigResult, outDir: string, pool: WorkerPool, io: Io): Promise<ExitCode> {
   const shown = progress(io.stderr, files.length);
-  const loading = shown.phase('loading environments');
-  const { environments, issues } = pool.size > 0 ? await loadEnvironmentsIn(pool, files, loading) : loadEnvironments(files, loading);
+  const { environments, issues } = await loadEnvironmentFiles(files, { onProgress: shown.phase('loading environments'), env: io.env, workers: () => pool });
   shown.end();
   const color = useColor(io.stderr, io.env);
   const selected = values.env === undefined ? environments : environments.filter((e) => e.name === values.env);

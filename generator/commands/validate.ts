@@ -2,7 +2,7 @@ import { formatIssuesJson } from '../format/json.ts';
 import { progress } from '../format/progress.ts';
 import { formatIssuesText, useColor } from '../format/text.ts';
 import { hasErrors } from '../issues.ts';
-import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironments, loadEnvironmentsIn, toDisplayPath } from '../load/load-environments.ts';
+import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironmentFiles, toDisplayPath } from '../load/load-environments.ts';
 import { WorkerPool, workerCount } from '../workers/pool.ts';
 import { oneOf, parse } from './args.ts';
 import type { Command } from './command.ts';
@@ -34,14 +34,13 @@ Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error.`,
       return 1;
     }
     const shown = progress(io.stderr, files.length);
-    // A fleet's files are loaded by worker threads, a slice at a time.
-    const pool = new WorkerPool(workerCount(files.length, io.env));
-    const checking = shown.phase('checking environments');
+    // Files changed since the last run are loaded again, by worker threads when there are many.
+    let pool: WorkerPool | undefined;
     let loaded;
     try {
-      loaded = pool.size > 0 ? await loadEnvironmentsIn(pool, files, checking) : loadEnvironments(files, checking);
+      loaded = await loadEnvironmentFiles(files, { onProgress: shown.phase('checking environments'), env: io.env, workers: (misses) => (pool = new WorkerPool(workerCount(misses, io.env))) });
     } finally {
-      await pool.close();
+      await pool?.close();
     }
     const { issues, acknowledged } = loaded;
     shown.end();

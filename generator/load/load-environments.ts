@@ -20,6 +20,8 @@ import { schemaIssues } from './schema-issues.ts';
 import { scrubIssue, valueIssues } from './value-checks.ts';
 import { readYaml, type YamlSource } from './yaml-document.ts';
 import { SLICE, type WorkerPool } from '../workers/pool.ts';
+import { BUILD_ID, LoadCache } from './load-cache.ts';
+import { dashboardReads } from '../catalog/grafana-dashboards.ts';
 
 export const DEFAULT_ENVIRONMENTS_DIR = 'environments';
 
@@ -60,36 +62,65 @@ export function loadEnvironmentTexts(inputs: ReadonlyArray<{ file: string; text:
   return assemble(results, (file) => readYaml(file, texts.get(file) ?? '').source);
 }
 
-/**
- * Same as loadEnvironments, the files loaded by a pool's workers a slice at a time (loadSlice).
- * Their YAML documents stay in the workers: the few files a fleet-wide issue must be located in
- * are parsed again here.
- */
-export async function loadEnvironmentsIn(pool: WorkerPool, files: readonly string[], onProgress?: OnProgress, policy: Policy = policyFor()): Promise<LoadResult> {
-  if (files.length > LIMITS.environmentFiles) return tooManyFiles(files);
-  const slices: string[][] = [];
-  for (let start = 0; start < files.length; start += SLICE) slices.push(files.slice(start, start + SLICE));
-  const loaded: Array<readonly LoadedFile[]> = [];
-  let done = 0;
-  const take = (result: readonly LoadedFile[], index: number) => {
-    loaded[index] = result;
-    onProgress?.((done += result.length), files.length);
-  };
-  const jobs = slices.map((slice): LoadJob => ({ files: slice, policy }));
-  for (const i of await pool.run<LoadedFile[]>('load', jobs, take, (job) => loadSlice(job as LoadJob))) take(loadSlice(jobs[i]!), i);
-  return assemble(loaded.flat(), (file) => readYaml(file, readText(file) ?? '').source);
+export interface LoadOptions {
+  readonly onProgress?: OnProgress;
+  readonly policy?: Policy;
+  /** The command's environment, for the cache's setting (load-cache.ts); no cache without it. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The build the cache belongs to (default: the bundle's; tests name one). */
+  readonly buildId?: string;
+  /** Workers for the files the cache does not have (called once, with their number). */
+  readonly workers?: (misses: number) => WorkerPool | undefined;
 }
 
-/** A worker's load job (workers/worker.ts). */
+/**
+ * What commands load with: loadEnvironments' result, each file unchanged since an earlier run
+ * taken from the cache, the others loaded by the workers a slice at a time (loadSlice) when there
+ * are enough of them. YAML documents stay where the files were parsed: the few files a fleet-wide
+ * issue must be located in are parsed again here.
+ */
+export async function loadEnvironmentFiles(files: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
+  if (files.length > LIMITS.environmentFiles) return tooManyFiles(files);
+  const policy = options.policy ?? policyFor();
+  const cache = options.env ? LoadCache.open(policy, options.env, options.buildId ?? BUILD_ID) : undefined;
+  const inputs = files.map((file) => ({ file, text: readText(file) }));
+  const results: LoadedFile[] = [];
+  const misses: number[] = [];
+  for (const [i, { file, text }] of inputs.entries()) {
+    const hit = text === undefined ? undefined : cache?.get(file, text);
+    if (hit) results[i] = hit;
+    else misses.push(i);
+  }
+  let done = files.length - misses.length;
+  options.onProgress?.(done, files.length);
+  const slices: number[][] = [];
+  for (let start = 0; start < misses.length; start += SLICE) slices.push(misses.slice(start, start + SLICE));
+  const jobs = slices.map((slice): LoadJob => ({ inputs: slice.map((i) => inputs[i]!), policy }));
+  const take = (loaded: readonly LoadedFile[], index: number) => {
+    for (const [k, result] of loaded.entries()) {
+      const i = slices[index]![k]!;
+      results[i] = result;
+      if (inputs[i]!.text !== undefined) cache?.set(inputs[i]!.file, inputs[i]!.text!, result);
+    }
+    options.onProgress?.((done += loaded.length), files.length);
+  };
+  const pool = slices.length >= 2 ? options.workers?.(misses.length) : undefined;
+  const rest = pool ? await pool.run<LoadedFile[]>('load', jobs, take, (job) => loadSlice(job as LoadJob)) : jobs.keys();
+  for (const i of rest) take(loadSlice(jobs[i]!), i);
+  cache?.save();
+  return assemble(results, (file) => readYaml(file, readText(file) ?? '').source);
+}
+
+/** A worker's load job (workers/worker.ts): the files with the texts the calling thread read (and keys the cache with). */
 export interface LoadJob {
-  readonly files: readonly string[];
+  readonly inputs: ReadonlyArray<{ readonly file: string; readonly text: string | undefined }>;
   readonly policy: Policy;
 }
 
 /** The files of a load job, each loaded as loadEnvironments loads it; YAML documents cannot cross threads, so they stay behind. */
 export function loadSlice(job: LoadJob): LoadedFile[] {
-  return job.files.map((file) => {
-    const { source, ...result } = loadEnvironment(file, readText(file), job.policy);
+  return job.inputs.map(({ file, text }) => {
+    const { source, ...result } = loadEnvironment(file, text, job.policy);
     return { ...result, file, readable: source !== undefined };
   });
 }
@@ -218,6 +249,8 @@ interface FileResult {
   readonly acknowledged: AcknowledgedIssue[];
   /** With the environment: the file's acknowledge entries, which fleet-wide warnings go through too. */
   readonly entries?: readonly Acknowledgment[];
+  /** The checks read another file (a dashboard): the result holds only while that file is unchanged. */
+  readonly readOtherFiles?: boolean;
 }
 
 /** One file's result with its name, as assemble() takes it (load-slice.ts sends it without the source). */
@@ -244,14 +277,16 @@ export function loadEnvironment(file: string, text: string | undefined = readTex
   if (!parsed.success) return { source, issues: [...values.issues, ...schemaIssues(source, environmentSchema, parsed.error.issues)].map(scrubIssue), acknowledged: [] };
 
   const environment = normalize(parsed.data, file);
+  const reads = dashboardReads();
   const findings = [...checkEnvironment(environment, parsed.data, policy), ...fileFindings(environment, text)];
+  const readOtherFiles = dashboardReads() !== reads;
   const entries = parsed.data.acknowledge ?? [];
   const fired = new Set(findings.map((f) => f.code));
   const located = [...findings, ...acknowledgmentFindings(entries, fired)].map((f) => locate(source, f));
   const applied = applyAcknowledgments(located, entries);
   const reported = [...values.issues, ...applied.issues].map(scrubIssue);
   const acknowledged = applied.acknowledged.map(scrubIssue);
-  return hasErrors(reported) ? { source, issues: reported, acknowledged } : { environment, source, issues: reported, acknowledged, entries };
+  return hasErrors(reported) ? { source, issues: reported, acknowledged, readOtherFiles } : { environment, source, issues: reported, acknowledged, entries, readOtherFiles };
 }
 
 function fileFindings(env: Environment, text: string): Finding[] {

@@ -70,9 +70,13 @@ describe('the packed npm package', () => {
     expect(schema).toBe('../node_modules/slipway/schema/environment.schema.json');
     expect(JSON.parse(readFileSync(path.join(consumer, 'environments', schema!), 'utf8')).title).toBe('Slipway environment');
 
-    const validate = offline(slipway, ['validate'], { cwd: consumer });
+    // The bundle has a build id: what validate loaded is kept in the load cache for the next run.
+    const cacheHome = path.join(consumer, '.cache-home');
+    const validate = offline(slipway, ['validate'], { cwd: consumer, env: { XDG_CACHE_HOME: cacheHome } });
     expect(validate.status, validate.stdout + validate.stderr).toBe(0);
     expect(validate.stdout).toContain('1 environment file valid (0 errors');
+    expect(readdirSync(path.join(cacheHome, 'slipway/load'))).toHaveLength(1);
+    expect(offline(slipway, ['validate'], { cwd: consumer, env: { XDG_CACHE_HOME: cacheHome } }).stdout).toBe(validate.stdout);
     // Loaded and rendered in a worker thread (the bundle's worker.js), checked in the main thread: the same bytes.
     const generate = offline(slipway, ['generate'], { cwd: consumer, env: { SLIPWAY_RENDER_WORKERS: '1' } });
     expect(generate.status, generate.stdout + generate.stderr).toBe(0);
