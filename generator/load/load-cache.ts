@@ -11,7 +11,7 @@
 // SLIPWAY_LOAD_CACHE=off turns it off, any other value names the folder. A cache that cannot be read
 // or written is ignored: it only ever saves time.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -77,14 +77,23 @@ export class LoadCache {
     this.changed = true;
   }
 
-  /** Keeps this run's entries only (files gone or changed are dropped), when anything changed. */
+  /**
+   * Keeps this run's entries only (files gone or changed are dropped), when anything changed; the
+   * caches of working directories not used for a month (temporary checkouts) are removed.
+   */
   save(): void {
     if (!this.changed && this.used.size === this.stored.size) return;
     try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
+      const dir = path.dirname(this.file);
+      mkdirSync(dir, { recursive: true });
       const temporary = `${this.file}.${process.pid}.tmp`;
       writeFileSync(temporary, serialize({ scope: this.scope, entries: this.used } satisfies Stored));
       renameSync(temporary, this.file);
+      const monthAgo = Date.now() - 30 * 86_400_000;
+      for (const name of readdirSync(dir)) {
+        const other = path.join(dir, name);
+        if (name.endsWith('.bin') && statSync(other).mtimeMs < monthAgo) rmSync(other, { force: true });
+      }
     } catch {
       // a read-only home or a full disk: the next run loads again
     }

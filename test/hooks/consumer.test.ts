@@ -38,7 +38,7 @@ function snapshotRepository(): string {
   return dir;
 }
 
-const env = () => ({ ...process.env, ...identity, PRE_COMMIT_HOME: home, NO_COLOR: '1', npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' });
+const env = () => ({ ...process.env, ...identity, PRE_COMMIT_HOME: home, XDG_CACHE_HOME: path.join(home, 'cache'), NO_COLOR: '1', npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' });
 const git = (...args: string[]) => spawnSync('git', args, { cwd: consumer, env: env(), encoding: 'utf8' });
 
 beforeAll(() => {

@@ -35,7 +35,7 @@ describe('pre-commit hooks', () => {
     const home = mkdtempSync(path.join(tmpdir(), 'slipway-pre-commit-home-'));
     try {
       await inWorkspace(async (ws) => {
-        const env = { ...process.env, PRE_COMMIT_HOME: home, GIT_AUTHOR_NAME: 'ci', GIT_AUTHOR_EMAIL: 'ci@example.com', GIT_COMMITTER_NAME: 'ci', GIT_COMMITTER_EMAIL: 'ci@example.com', NO_COLOR: '1' };
+        const env = { ...process.env, PRE_COMMIT_HOME: home, XDG_CACHE_HOME: path.join(home, 'cache'), GIT_AUTHOR_NAME: 'ci', GIT_AUTHOR_EMAIL: 'ci@example.com', GIT_COMMITTER_NAME: 'ci', GIT_COMMITTER_EMAIL: 'ci@example.com', NO_COLOR: '1' };
         const git = (...args: string[]) => spawnSync('git', args, { cwd: ws, env, encoding: 'utf8' });
         git('init', '-q', '-b', 'main');
         // The exported hook as a local hook: language system, running this checkout of Slipway

@@ -2,7 +2,7 @@
 // unchanged files from the load cache. Whatever the route, the environments, issues and
 // acknowledgments must be loadEnvironments', the fleet-wide issues included, located in files whose
 // YAML documents stayed in the workers or were never parsed in this run.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -108,6 +108,18 @@ describe('the load cache', () => {
     const [cacheFile] = readdirSync(cacheDir);
     writeFileSync(path.join(cacheDir, cacheFile!), 'not a cache');
     expect(await loadEnvironmentFiles(files(), options)).toEqual(loadEnvironments(files()));
+  });
+
+  it('removes the caches of working directories unused for a month when it writes its own', async () => {
+    mkdirSync(cacheDir, { recursive: true });
+    const [old, recent] = [path.join(cacheDir, 'old-checkout.bin'), path.join(cacheDir, 'recent-checkout.bin')];
+    writeFileSync(old, 'x');
+    writeFileSync(recent, 'x');
+    const fortyDaysAgo = new Date(Date.now() - 40 * 86_400_000);
+    utimesSync(old, fortyDaysAgo, fortyDaysAgo);
+    await loadEnvironmentFiles(files(), { ...options, buildId: 'build-3' });
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
   });
 
   it('keeps nothing for a file whose checks read a dashboard file, nor when off or run from source', async () => {
