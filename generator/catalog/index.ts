@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import type { EnvironmentInput } from '../../schema/environment.ts';
 import type { Environment } from '../model/environment.ts';
+import { deepFreeze } from '../model/freeze.ts';
 import type { VaultSecret } from '../model/key-vault-secrets.ts';
 import type { Finding } from '../model/rules/rule.ts';
 import { admissionPolicies } from './admission-policies.ts';
@@ -102,7 +103,16 @@ export const appReleases = (env: Environment): Release[] =>
     }),
   );
 
-export const releasesOf = (env: Environment): Release[] => [...platformReleases(env), ...appReleases(env)];
+/**
+ * Every release of an environment. The Flux layout, its validation and helmfile each ask for them:
+ * built once per (frozen) model, and frozen too, so that no renderer changes what another reads.
+ */
+export function releasesOf(env: Environment): readonly Release[] {
+  let releases = releasesByModel.get(env);
+  if (!releases) releasesByModel.set(env, (releases = deepFreeze([...platformReleases(env), ...appReleases(env)])));
+  return releases;
+}
+const releasesByModel = new WeakMap<Environment, readonly Release[]>();
 
 /** Releases (by name) resolved to where they are installed. */
 export function resolveNeeds(names: readonly string[], all: readonly Release[]): Array<{ name: string; namespace: string }> {

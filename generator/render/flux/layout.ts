@@ -71,9 +71,22 @@ export function renderFlux(environments: readonly Environment[]): Map<string, st
   return files;
 }
 
+/**
+ * A base's files by its objects' JSON: every environment of a fleet builds the same base objects, and
+ * JSON.stringify (native) tells so far sooner than writing the YAML again. Equal JSON is equal YAML;
+ * unequal JSON is written and compared byte for byte as before. Bounded like the writer's caches.
+ */
+const baseTexts = new Map<string, { source: string; release: string }>();
+
 /** Bases are shared: every environment must produce the same bytes for them. */
 function setBase(files: Map<string, string>, r: Release): void {
   const { source, release } = baseObjects(r);
+  const key = JSON.stringify([source, release]);
+  let texts = baseTexts.get(key);
+  if (!texts) {
+    if (baseTexts.size >= 1_000) baseTexts.clear();
+    baseTexts.set(key, (texts = { source: yaml(source), release: yaml(release) }));
+  }
   const dirs = baseDirs(r);
   const entries: Array<[string, string]> =
     dirs.source === dirs.release
@@ -82,7 +95,7 @@ function setBase(files: Map<string, string>, r: Release): void {
           [`${dirs.source}/kustomization.yaml`, kustomization({ resources: ['source.yaml'] })],
           [`${dirs.release}/kustomization.yaml`, kustomization({ resources: ['helmrelease.yaml'] })],
         ];
-  entries.push([`${dirs.source}/source.yaml`, yaml(source)], [`${dirs.release}/helmrelease.yaml`, yaml(release)]);
+  entries.push([`${dirs.source}/source.yaml`, texts.source], [`${dirs.release}/helmrelease.yaml`, texts.release]);
   for (const [file, content] of entries) {
     const previous = files.get(file);
     if (previous !== undefined && previous !== content) throw new Error(`${file} differs between environments: a base may only hold what every environment shares.`);
