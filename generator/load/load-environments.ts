@@ -155,9 +155,7 @@ function assemble(results: readonly LoadedFile[], sourceOf: (file: string) => Ya
       resultOf.set(result.environment.name, result);
     }
   }
-  const located = fleetRules(environments).map(({ environment, finding }) => {
-    return locate(source(resultOf.get(environment.name)!)!, finding);
-  });
+  const located = fleetRules(environments).map(({ environment, finding }) => locate(source(resultOf.get(environment.name)!)!, finding));
   const fleet = acknowledgeFleet(located, entriesOf);
   acknowledged.push(...fleet.acknowledged);
   return {
