@@ -30,7 +30,8 @@ run leaves the old tree or the new one, never a mix. One generate writes at a ti
 (.slipway-out.lock); a second exits 2 naming the holder.
 Only files Slipway generated (listed in out/.slipway-manifest.json) are ever rewritten or
 pruned; any other file in out/ is left alone, and a generated path held by such a file is
-refused. Invalid input never changes out/.
+refused. Invalid input never changes out/. Environment files unchanged since an earlier run are
+taken from the load cache (~/.cache/slipway/load; SLIPWAY_LOAD_CACHE=off turns it off).
 
 Options:
   --env NAME   Render only this environment (all files are still validated).

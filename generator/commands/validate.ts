@@ -15,6 +15,8 @@ Checks every environment file (default: environments/*.yaml) and prints each pro
 file:line:column severity CODE message, with a hint. All files are checked and all problems
 reported at once. Warnings do not fail the run. A warning the file lists under "acknowledge"
 (with a reason) is printed once as "acknowledged: CODE (reason)" and counted apart.
+A file unchanged since an earlier run is taken from the load cache (~/.cache/slipway/load;
+SLIPWAY_LOAD_CACHE=off turns it off); the rules between environments always run.
 
 Options:
   --format text|json   Output format (default: text). JSON is one object on stdout.
