@@ -16,7 +16,7 @@ import type { Environment } from '../../generator/model/environment.ts';
 import { renderAll } from '../../generator/render/registry.ts';
 import { chartArchives, describeWithCharts } from '../helpers/charts.ts';
 import { repoRoot } from '../helpers/workspace.ts';
-import { helmPath, helmTemplate } from '../verify/checks/helpers/helm.ts';
+import { helmPath, helmTemplate, kubePrometheusStackOnly } from '../verify/checks/helpers/helm.ts';
 
 const FILE = 'environments/numbers-test.yaml';
 const TEXT = readFileSync(path.join(repoRoot, FILE), 'utf8');
@@ -62,16 +62,7 @@ describe('Grafana dashboards', () => {
     it('downloads the grafana.com dashboard at its pinned revision, over verified TLS, and ships the file dashboard as a sidecar ConfigMap', () => {
       const env = envOf(DASHBOARDS);
       const chart = charts.kubePrometheusStack;
-      const values = {
-        defaultRules: { create: false },
-        alertmanager: { enabled: false },
-        prometheus: { enabled: false },
-        prometheusOperator: { enabled: false },
-        kubeStateMetrics: { enabled: false },
-        nodeExporter: { enabled: false },
-        crds: { enabled: false },
-        grafana: { ...grafanaValues(env), enabled: true },
-      };
+      const values = kubePrometheusStackOnly({ grafana: { ...grafanaValues(env), enabled: true } });
       const objects = helmTemplate(helm, chartArchivePath(chartArchives!, chart.source.chart, chart.version), 'kube-prometheus-stack', 'monitoring', values, '1.35');
       const text = JSON.stringify(objects);
       expect(text).toContain('https://grafana.com/api/dashboards/1860/revisions/37/download');

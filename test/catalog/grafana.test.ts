@@ -17,7 +17,7 @@ import { loadEnvironmentTexts } from '../../generator/load/load-environments.ts'
 import type { Environment } from '../../generator/model/environment.ts';
 import { chartArchives, describeWithCharts } from '../helpers/charts.ts';
 import { repoRoot } from '../helpers/workspace.ts';
-import { helmPath, helmTemplate } from '../verify/checks/helpers/helm.ts';
+import { helmPath, helmTemplate, kubePrometheusStackOnly } from '../verify/checks/helpers/helm.ts';
 
 const read = (name: string) => ({ file: `environments/${name}.yaml`, text: readFileSync(path.join(repoRoot, 'environments', `${name}.yaml`), 'utf8') });
 const prod = read('numbers-prod');
@@ -122,17 +122,8 @@ describeWithCharts('Grafana and ingress-nginx as the pinned charts render them',
   });
   type Chart = (typeof charts)[keyof typeof charts];
   const render = (chart: Chart, release: string, ns: string, v: unknown) => helmTemplate(helm, chartArchivePath(chartArchives!, chart.source.chart, chart.version), release, ns, v, '1.35');
-  /** kube-prometheus-stack with only Grafana (the rest takes seconds to render). */
-  const grafanaOnly = (grafana: Grafana) => ({
-    defaultRules: { create: false },
-    alertmanager: { enabled: false },
-    prometheus: { enabled: false },
-    prometheusOperator: { enabled: false },
-    kubeStateMetrics: { enabled: false },
-    nodeExporter: { enabled: false },
-    crds: { enabled: false },
-    grafana: { ...grafana, enabled: true },
-  });
+  /** kube-prometheus-stack with only Grafana. */
+  const grafanaOnly = (grafana: Grafana) => kubePrometheusStackOnly({ grafana: { ...grafana, enabled: true } });
 
   it("prod's values: a Role in monitoring instead of a ClusterRole, sidecars watching monitoring, [auth.azuread] in grafana.ini", () => {
     const objects = render(charts.kubePrometheusStack, 'kube-prometheus-stack', 'monitoring', grafanaOnly(values(envOf(prod, PROD_GRAFANA)).grafana));

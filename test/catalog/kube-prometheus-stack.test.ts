@@ -16,7 +16,7 @@ import { receiversFor, unreachableReceivers, type AlertRoute } from '../../gener
 import { chartArchives, describeWithCharts } from '../helpers/charts.ts';
 import { examples } from '../helpers/render.ts';
 import { repoRoot } from '../helpers/workspace.ts';
-import { helmPath, helmTemplate } from '../verify/checks/helpers/helm.ts';
+import { helmPath, helmTemplate, kubePrometheusStackOnly } from '../verify/checks/helpers/helm.ts';
 
 interface AlertmanagerConfig {
   readonly route: AlertRoute;
@@ -91,7 +91,7 @@ describeWithCharts('alertmanager.yaml as kube-prometheus-stack renders it', () =
   it("numbers-prod: the chart's Secret holds Slipway's routes, and the Slack receiver is reached", () => {
     const release = monitoring(env('numbers-prod'));
     const values = release.values as { alertmanager: Values };
-    const only = { defaultRules: { create: false }, prometheus: { enabled: false }, kubeStateMetrics: { enabled: false }, nodeExporter: { enabled: false }, prometheusOperator: { enabled: false }, grafana: { enabled: false }, crds: { enabled: false }, alertmanager: values.alertmanager };
+    const only = kubePrometheusStackOnly({ alertmanager: values.alertmanager });
     const objects = helmTemplate(helm, chartArchivePath(chartArchives!, charts.kubePrometheusStack.source.chart, charts.kubePrometheusStack.version), release.name, 'monitoring', only, env('numbers-prod').aks.kubernetesVersion);
     const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'alertmanager-kube-prometheus-stack-alertmanager')!;
     const rendered = parse(Buffer.from((secret.data as Record<string, string>)['alertmanager.yaml']!, 'base64').toString('utf8')) as AlertmanagerConfig & { inhibit_rules: unknown[] };

@@ -16,7 +16,7 @@ import { SCHEMA, schemaCheck, withoutNulls } from '../../../generator/verify/che
 import type { ClusterState } from '../../../generator/verify/types.ts';
 import { chartArchives, describeWithCharts } from '../../helpers/charts.ts';
 import { exampleStates } from '../cluster-states.ts';
-import { helmPath, helmTemplate } from './helpers/helm.ts';
+import { helmPath, helmTemplate, kubePrometheusStackOnly } from './helpers/helm.ts';
 import { clusterState, environment, inGit, inRelease, namespace, networkPolicy } from './helpers/state.ts';
 
 type Chart = (typeof charts)[keyof typeof charts];
@@ -28,26 +28,13 @@ const render = (chart: Chart, release: string, ns: string, values: unknown) =>
       : { ...o, metadata: { ...o.metadata, namespace: ns } },
   );
 
-/** kube-prometheus-stack with only what a test needs switched on (rendering all of it takes seconds). */
-const only = (parts: Record<string, unknown>) => ({
-  defaultRules: { create: false },
-  alertmanager: { enabled: false },
-  prometheus: { enabled: false },
-  prometheusOperator: { enabled: false },
-  kubeStateMetrics: { enabled: false },
-  nodeExporter: { enabled: false },
-  grafana: { enabled: false },
-  crds: { enabled: false },
-  ...parts,
-});
-
 describeWithCharts('the checks on real charts', () => {
   beforeAll(async () => {
     helm = await helmPath();
   });
 
   it('Pod Security: node-exporter (hostNetwork, hostPID, hostPath) in a baseline namespace, and in its own privileged one', () => {
-    const kps = (values: Record<string, unknown>) => inRelease('monitoring/kube-prometheus-stack', 'infrastructure-controllers', ...render(charts.kubePrometheusStack, 'kube-prometheus-stack', 'monitoring', only(values)));
+    const kps = (values: Record<string, unknown>) => inRelease('monitoring/kube-prometheus-stack', 'infrastructure-controllers', ...render(charts.kubePrometheusStack, 'kube-prometheus-stack', 'monitoring', kubePrometheusStackOnly(values)));
     const broken = podSecurityCheck(clusterState([namespace('monitoring', 'baseline'), ...kps({ nodeExporter: { enabled: true } })]));
     expect(broken.map((f) => f.code)).toEqual(Array(broken.length).fill(POD_SECURITY));
     expect(broken.map((f) => f.object)).toEqual(Array(broken.length).fill('DaemonSet monitoring/kube-prometheus-stack-prometheus-node-exporter'));
@@ -87,7 +74,7 @@ describeWithCharts('the checks on real charts', () => {
     const grafana = (extra: Record<string, unknown>) =>
       clusterState([
         ...inGit('infrastructure-controllers', spc),
-        ...inRelease('monitoring/kube-prometheus-stack', 'infrastructure-controllers', ...render(charts.kubePrometheusStack, 'kube-prometheus-stack', 'monitoring', only({ grafana: { enabled: true, admin: { existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' }, ...extra } }))),
+        ...inRelease('monitoring/kube-prometheus-stack', 'infrastructure-controllers', ...render(charts.kubePrometheusStack, 'kube-prometheus-stack', 'monitoring', kubePrometheusStackOnly({ grafana: { enabled: true, admin: { existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' }, ...extra } }))),
       ]);
     const broken = podInputsCheck(grafana({}));
     expect(broken.map((f) => `${f.severity} ${f.code} ${f.object}`)).toEqual([`error ${REFERENCE_SECRET_SYNC} Deployment monitoring/kube-prometheus-stack-grafana`]);

@@ -11,7 +11,7 @@ import type { Values } from '../../../generator/catalog/types.ts';
 import { chartArchivePath } from '../../../generator/charts/chart-dir.ts';
 import { podInputsCheck, REFERENCE_SECRET_SYNC } from '../../../generator/verify/checks/reference-pod-inputs.ts';
 import { chartArchives, describeWithCharts } from '../../helpers/charts.ts';
-import { helmPath, helmTemplate } from './helpers/helm.ts';
+import { helmPath, helmTemplate, kubePrometheusStackOnly } from './helpers/helm.ts';
 import { clusterState, environment, inGit, inRelease } from './helpers/state.ts';
 
 type Chart = (typeof charts)[keyof typeof charts];
@@ -34,16 +34,7 @@ describeWithCharts("readers of synced Secrets, as the charts render Slipway's va
     const release = platformReleases(environment).find((r) => r.name === 'kube-prometheus-stack')!;
     const v = release.values as { grafana: Values; alertmanager: Values };
     // Only Grafana and Alertmanager: rendering the whole chart takes seconds and adds nothing here.
-    const only = (grafana: Values) => ({
-      defaultRules: { create: false },
-      prometheus: { enabled: false },
-      kubeStateMetrics: { enabled: false },
-      nodeExporter: { enabled: false },
-      prometheusOperator: { enabled: false },
-      crds: { enabled: false },
-      alertmanager: v.alertmanager,
-      grafana,
-    });
+    const only = (grafana: Values) => kubePrometheusStackOnly({ alertmanager: v.alertmanager, grafana });
     const state = (grafana: Values) =>
       clusterState([...inGit('infrastructure-controllers', ...classes('monitoring')), ...inRelease('monitoring/kube-prometheus-stack', 'infrastructure-controllers', ...render(charts.kubePrometheusStack, release.name, 'monitoring', only(grafana)))]);
 

@@ -8,6 +8,22 @@ import { testCacheDir } from '../../cluster-states.ts';
 
 export const helmPath = async () => (await findHelm({ env: { ...process.env, SLIPWAY_CACHE_DIR: testCacheDir } })).path;
 
+/**
+ * kube-prometheus-stack's values with every part switched off but the `parts` given (rendering
+ * all of it takes seconds, and a test needs one or two parts).
+ */
+export const kubePrometheusStackOnly = (parts: Record<string, unknown>) => ({
+  defaultRules: { create: false },
+  alertmanager: { enabled: false },
+  prometheus: { enabled: false },
+  prometheusOperator: { enabled: false },
+  kubeStateMetrics: { enabled: false },
+  nodeExporter: { enabled: false },
+  grafana: { enabled: false },
+  crds: { enabled: false },
+  ...parts,
+});
+
 /** The chart's objects, CRDs included (Flux installs them), tests left out (Flux does not run them). */
 export function helmTemplate(helm: string, archive: string, release: string, namespace: string, values: unknown, kubeVersion: string): KubeObject[] {
   const out = execFileSync(helm, ['template', release, archive, '--namespace', namespace, '--include-crds', '--skip-tests', '--kube-version', kubeVersion, '--values', '-'], {
