@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { GithubSettingsError, MARKER_NAME, markerOf, settingsFromEnv, upsertStickyComment, withoutToken, type GithubSettings, type StickyResult } from '../github/sticky-comment.ts';
+import { MARKER_NAME, markerOf, upsertStickyComment, withoutToken, type StickyResult } from '../github/sticky-comment.ts';
 import { parse } from './args.ts';
+import { githubSettings } from './github-settings.ts';
 import { UsageError, type Command } from './command.ts';
 
 export const commentCommand: Command = {
@@ -52,13 +53,7 @@ or failure (one line naming the request and the HTTP status).`,
     const name = (values.marker as string | undefined) ?? 'diff';
     if (!MARKER_NAME.test(name)) throw new UsageError(`--marker must be lowercase letters, digits and dashes, starting with a letter (at most 40), not "${name}".`);
     const marker = markerOf(name);
-    let settings: GithubSettings;
-    try {
-      settings = settingsFromEnv(io.env);
-    } catch (e) {
-      if (e instanceof GithubSettingsError) throw new UsageError(e.message);
-      throw e;
-    }
+    const settings = githubSettings(io.env);
     let markdown: string;
     try {
       markdown = readFileSync(values['body-file'] as string, 'utf8');

@@ -1,10 +1,11 @@
 import { formatIssueText, useColor } from '../format/text.ts';
 import { checkRepository, DEFAULT_REQUIRED_CHECKS, type RepositoryCheck } from '../github/repository-check.ts';
-import { GithubSettingsError, settingsFromEnv, withoutToken, type GithubSettings } from '../github/sticky-comment.ts';
+import { withoutToken } from '../github/sticky-comment.ts';
 import { hasErrors } from '../issues.ts';
 import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironments } from '../load/load-environments.ts';
 import { closest } from '../load/suggest.ts';
 import { parse } from './args.ts';
+import { githubSettings } from './github-settings.ts';
 import { UsageError, type Command } from './command.ts';
 
 export const repositoryCommand: Command = {
@@ -61,13 +62,7 @@ files, 2 usage error, a setting the token may not read, or no answer from GitHub
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}".`);
     const checks = ((values['required-check'] as string[] | undefined) ?? [...DEFAULT_REQUIRED_CHECKS]).map((c) => c.trim());
     if (checks.some((c) => c === '')) throw new UsageError('--required-check needs a check name.');
-    let settings: GithubSettings;
-    try {
-      settings = settingsFromEnv(io.env);
-    } catch (e) {
-      if (e instanceof GithubSettingsError) throw new UsageError(e.message);
-      throw e;
-    }
+    const settings = githubSettings(io.env);
     const color = { color: useColor(io.stdout, io.env) };
     const safe = (text: string) => withoutToken(text, settings.token);
 
