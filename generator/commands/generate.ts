@@ -2,7 +2,6 @@ import { readdirSync } from 'node:fs';
 import { isClean, planEmit, type Plan } from '../emit/plan.ts';
 import { emit, EmitConflictError } from '../emit/emit.ts';
 import { fsFailure } from '../emit/fs-errors.ts';
-import { treeIdentity } from '../emit/out-paths.ts';
 import { beginWrite, planForCheck } from '../emit/recover.ts';
 import { ManifestError } from '../emit/manifest.ts';
 import { progress } from '../format/progress.ts';
@@ -138,9 +137,7 @@ async function generate(files: readonly string[], values: Record<string, unknown
   try {
     let plan: Plan;
     try {
-      // Under the lock, after any interrupted switch is settled: the renderers' comparison holds if out/ is still the tree they saw.
-      const same = sameOnDisk && treeIdentity(outDir) === sameOnDisk.identity ? sameOnDisk.files : undefined;
-      plan = planEmit(outDir, rendered, inScope, same);
+      plan = planEmit(outDir, rendered, inScope, sameOnDisk);
     } catch (e) {
       if (!(e instanceof ManifestError)) throw e;
       io.stderr.write(`${e.message}\n`);

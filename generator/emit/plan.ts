@@ -6,10 +6,11 @@
 // file is read once into one reused buffer, and the manifest is read once. A rendered file's hash
 // is computed once and serves both the next manifest and, when the bytes on disk are the same, the
 // edited-by-hand check.
-import { closeSync, constants, lstatSync, openSync, readdirSync, readFileSync, readSync, type Dirent } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { errnoCode, fsFailure } from './fs-errors.ts';
-import { kindOf, type Kind } from './out-paths.ts';
+import { FileReader } from './file-reader.ts';
+import { kindOf, treeIdentity, type Kind } from './out-paths.ts';
 import { hashContent, hashOf, MANIFEST_FILE, parseManifest, serializeManifest, type Manifest } from './manifest.ts';
 
 export interface Plan {
@@ -28,14 +29,21 @@ export interface Plan {
   readonly previousManifest: Manifest;
 }
 
+/** Files found in a tree as regular files with the rendered bytes (renderFleet's compareWith), and that tree's treeIdentity then. */
+export interface SameOnDisk {
+  readonly identity: string;
+  readonly files: ReadonlySet<string>;
+}
+
 /**
  * `inScope` limits the plan to part of out/ (generate --env); files outside it are left alone.
- * `sameOnDisk`: files known to be in outDir as regular files with these very bytes (compared by the
- * render workers, in parallel): neither listed nor read again here.
+ * `sameOnDisk`: files the render workers found in outDir as rendered (in parallel), neither listed
+ * nor read again here, while outDir is still the tree they compared with.
  * A file that cannot be read (permissions, I/O) is an EnvironmentError naming it.
  */
-export function planEmit(outDir: string, files: ReadonlyMap<string, string | Buffer>, inScope: (file: string) => boolean = () => true, sameOnDisk: ReadonlySet<string> = new Set()): Plan {
+export function planEmit(outDir: string, files: ReadonlyMap<string, string | Buffer>, inScope: (file: string) => boolean = () => true, sameOnDisk?: SameOnDisk): Plan {
   for (const file of files.keys()) assertSafePath(file);
+  const known = sameOnDisk && treeIdentity(outDir) === sameOnDisk.identity ? sameOnDisk.files : new Set<string>();
   const manifestText = readText(outDir, MANIFEST_FILE);
   const previous = parseManifest(outDir, manifestText);
   const changed: string[] = [];
@@ -71,8 +79,8 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, string | Buf
       conflicts.push(file);
       continue;
     }
-    const known = sameOnDisk.has(file);
-    const k = known ? 'file' : disk.kind(file);
+    const same = known.has(file);
+    const k = same ? 'file' : disk.kind(file);
     if (k === 'missing') {
       missing.push(file);
       continue;
@@ -81,16 +89,16 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, string | Buf
       conflicts.push(file);
       continue;
     }
-    const onDisk = known ? undefined : disk.read(file);
-    const same = known || onDisk!.equals(bytes);
+    const onDisk = same ? undefined : disk.read(file);
+    const equal = same || onDisk!.equals(bytes);
     const owned = previous.get(file);
     if (owned === undefined) {
       // A file we did not write: adopt it only if it already holds exactly our content.
-      if (!same) conflicts.push(file);
+      if (!equal) conflicts.push(file);
       continue;
     }
-    if (owned !== (same ? hash : hashContent(onDisk!))) editedByHand.push(file);
-    if (!same) changed.push(file);
+    if (owned !== (equal ? hash : hashContent(onDisk!))) editedByHand.push(file);
+    if (!equal) changed.push(file);
   }
 
   // Only a regular file at an owned path is pruned: a folder or link put there since is not ours.
@@ -116,7 +124,7 @@ function readText(outDir: string, file: string): string | undefined {
  */
 class DiskView {
   private readonly listings = new Map<string, Map<string, Kind> | undefined>();
-  private buffer = Buffer.allocUnsafe(1 << 16);
+  private readonly reader = new FileReader();
 
   constructor(private readonly outDir: string) {}
 
@@ -137,18 +145,7 @@ class DiskView {
       throw fsFailure(e, `Cannot read ${full}`);
     }
     try {
-      let size = 0;
-      for (;;) {
-        if (size === this.buffer.length) {
-          const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
-          this.buffer.copy(bigger, 0, 0, size);
-          this.buffer = bigger;
-        }
-        const n = readSync(fd, this.buffer, size, this.buffer.length - size, null);
-        if (n === 0) break;
-        size += n;
-      }
-      return this.buffer.subarray(0, size);
+      return this.reader.readAll(fd);
     } catch (e) {
       throw fsFailure(e, `Cannot read ${full}`);
     } finally {

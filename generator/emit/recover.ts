@@ -15,7 +15,7 @@ import { LEGACY_STAGING_PREFIX } from './emit.ts';
 import { errnoCode, fsFailure } from './fs-errors.ts';
 import { acquireLock, LockHeldError } from './lock.ts';
 import { isCompleteTree, kind, outPaths, treeIdentity, type OutPaths } from './out-paths.ts';
-import { planEmit, type Plan } from './plan.ts';
+import { planEmit, type Plan, type SameOnDisk } from './plan.ts';
 
 export type Recovery = 'finished' | 'restored' | undefined;
 
@@ -79,8 +79,8 @@ export interface CheckOptions {
   readonly note: (line: string) => void;
   /** Test hook: runs between reading out/'s identity and planning (to switch the tree meanwhile). */
   readonly beforePlan?: (attempt: number) => void;
-  /** Files the renderers found on disk as they are (renderFleet's compareWith), for the tree they saw. */
-  readonly sameOnDisk?: { readonly identity: string; readonly files: ReadonlySet<string> };
+  /** Files the renderers found on disk as they are (renderFleet's compareWith). */
+  readonly sameOnDisk?: SameOnDisk;
 }
 
 /**
@@ -100,9 +100,7 @@ export function planForCheck(outDir: string, files: ReadonlyMap<string, string |
     options.beforePlan?.(attempt);
     let plan: Plan | undefined;
     try {
-      // What the renderers compared holds only for the tree they compared with, still in place.
-      const same = readDir === p.out && options.sameOnDisk?.identity === before ? options.sameOnDisk.files : undefined;
-      plan = planEmit(readDir, files, inScope, same);
+      plan = planEmit(readDir, files, inScope, options.sameOnDisk);
     } catch (e) {
       const code = errnoCode((e as Error).cause);
       if (attempt >= ATTEMPTS || (code !== 'ENOENT' && code !== 'ENOTDIR')) throw e;

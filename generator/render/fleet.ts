@@ -8,8 +8,9 @@
 // threads, one per core (workers/pool.ts), the models sent to them as plain data (DESIGN.md: the
 // model is plain, frozen data). The bytes are renderAll's whatever the route: the same renderers and
 // files, in path order; test/render/fleet.test.ts holds the routes to the same bytes and issues.
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
+import { FileReader } from '../emit/file-reader.ts';
+import type { SameOnDisk } from '../emit/plan.ts';
 import { hashContent, rememberHash } from '../emit/manifest.ts';
 import { treeIdentity } from '../emit/out-paths.ts';
 import type { Issue } from '../issues.ts';
@@ -34,11 +35,8 @@ export interface FleetRender {
   readonly files: Map<string, Buffer>;
   /** What validating the Kubernetes objects found, unsorted. */
   readonly issues: Issue[];
-  /**
-   * With compareWith: the files whose bytes are already there as a regular file, and out/'s identity
-   * (treeIdentity) before the comparing began. Planning trusts them only while out/ is that same tree.
-   */
-  readonly sameOnDisk?: { readonly identity: string; readonly files: ReadonlySet<string> };
+  /** With compareWith: the files already there as rendered, and out/'s identity before the comparing began. */
+  readonly sameOnDisk?: SameOnDisk;
 }
 
 /** A worker's render job. */
@@ -81,45 +79,15 @@ export async function renderSlice(slice: readonly Environment[], validation: Fle
   let offset = 0;
   const hashes: string[] = [];
   const same: boolean[] = [];
-  const scratch = { buffer: Buffer.allocUnsafe(1 << 16) };
+  const reader = new FileReader();
   for (const [i, content] of [...files.values()].entries()) {
     packed.write(content, offset, lengths[i]!, 'utf8');
     const bytes = packed.subarray(offset, offset + lengths[i]!);
     hashes.push(hashContent(bytes));
-    if (validation.compareWith !== undefined) same.push(sameAsOnDisk(path.join(validation.compareWith, names[i]!), bytes, scratch));
+    if (validation.compareWith !== undefined) same.push(reader.holds(path.join(validation.compareWith, names[i]!), bytes));
     offset += lengths[i]!;
   }
   return { names, lengths, hashes, bytes: packed.buffer.slice(packed.byteOffset, packed.byteOffset + total) as ArrayBuffer, issues, ...(validation.compareWith !== undefined && { same }) };
-}
-
-/**
- * Whether `file` is a regular file holding exactly `bytes`. Anything else (missing, a link, a
- * folder, another size, unreadable) is false: planning then looks at that path itself.
- */
-function sameAsOnDisk(file: string, bytes: Buffer, scratch: { buffer: Buffer }): boolean {
-  let fd: number;
-  try {
-    // Never through a link; never blocked on a FIFO someone left there.
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return false;
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.size !== bytes.length) return false;
-    if (scratch.buffer.length < bytes.length + 1) scratch.buffer = Buffer.allocUnsafe(bytes.length + 1);
-    // Room for one byte more than expected: a file that grew since fstat is not the same.
-    let size = 0;
-    for (let n; (n = readSync(fd, scratch.buffer, size, scratch.buffer.length - size, null)) > 0; ) {
-      size += n;
-      if (size > bytes.length) return false;
-    }
-    return size === bytes.length && scratch.buffer.subarray(0, size).equals(bytes);
-  } catch {
-    return false;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export async function renderFleet(

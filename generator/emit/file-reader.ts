@@ -1,0 +1,45 @@
+// Files of out/ read whole into one buffer reused from read to read: planning and the render
+// workers' comparison each read tens of thousands of them.
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+
+export class FileReader {
+  private buffer = Buffer.allocUnsafe(1 << 16);
+
+  /** What fd holds from its position to its end, or its first atMost + 1 bytes; valid until the next read. */
+  readAll(fd: number, atMost = Number.MAX_SAFE_INTEGER): Buffer {
+    let size = 0;
+    for (;;) {
+      if (size === this.buffer.length) {
+        const bigger = Buffer.allocUnsafe(size * 2);
+        this.buffer.copy(bigger, 0, 0, size);
+        this.buffer = bigger;
+      }
+      const n = readSync(fd, this.buffer, size, this.buffer.length - size, null);
+      size += n;
+      if (n === 0 || size > atMost) return this.buffer.subarray(0, size);
+    }
+  }
+
+  /**
+   * Whether `file` is a regular file holding exactly `bytes`. Anything else (missing, a link, a
+   * folder, another size, unreadable) is false: planning then looks at that path itself.
+   */
+  holds(file: string, bytes: Buffer): boolean {
+    let fd: number;
+    try {
+      // Never through a link; never blocked on a FIFO someone left there.
+      fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    } catch {
+      return false;
+    }
+    try {
+      const stats = fstatSync(fd);
+      // Read one byte past the expected size: a file that grew since fstat is not the same.
+      return stats.isFile() && stats.size === bytes.length && this.readAll(fd, bytes.length).equals(bytes);
+    } catch {
+      return false;
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
