@@ -2,4 +2,4 @@
 import { writeSync } from 'node:fs';
 
 process.on('exit', () => writeSync(2, `\n__bench__ ${JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS })}\n`));
-await import('../dist/main.js');
+await import('../dist/generator/main.js');

@@ -37,13 +37,16 @@ export function terraformTemplates(helpers) {
 // of the whole bundle, dependencies included, written in place of a placeholder of the same length
 // once the bundle is made (the placeholder is the same in every build, so the hash is the code's).
 const PLACEHOLDER = 'slipway-build-id-'.padEnd(64, '0');
+const OUT = 'dist/generator';
 
 rmSync('dist', { recursive: true, force: true });
 const { outputFiles } = await build({
-  // Both entries at the top of dist/ beside their chunks: package-root.ts finds the package one level
-  // up, and workers/pool.ts finds ./worker.js next to itself, as they do from generator/ in source.
+  // Both entries in dist/generator/ beside their chunks, where workers/pool.ts finds ./worker.js.
+  // The bin stays dist/generator/main.js, the path published before: npx links a local package's bin
+  // into its cache once and never refreshes the link, so a moved bin leaves `npx slipway` dangling
+  // for everyone who ran it before (libnpmexec installs the project into ~/.npm/_npx/ and reuses it).
   entryPoints: { main: 'generator/main.ts', worker: 'generator/workers/worker.ts' },
-  outdir: 'dist',
+  outdir: OUT,
   chunkNames: '[name]-[hash]',
   bundle: true,
   splitting: true,
@@ -52,17 +55,17 @@ const { outputFiles } = await build({
   target: 'node20',
   // The CommonJS dependencies (ajv, handlebars) call require() for Node's own modules.
   banner: { js: "import { createRequire as slipwayRequire } from 'node:module';\nconst require = slipwayRequire(import.meta.url);" },
-  define: { SLIPWAY_BUILD_ID: JSON.stringify(PLACEHOLDER) },
+  define: { SLIPWAY_BUILD_ID: JSON.stringify(PLACEHOLDER), SLIPWAY_PACKAGE_ROOT: JSON.stringify('../..') },
   plugins: [precompiledTemplates],
   logLevel: 'warning',
   write: false,
 });
 const files = [...outputFiles].sort((a, b) => (a.path < b.path ? -1 : 1));
 const hash = createHash('sha256');
-for (const f of files) hash.update(`${path.relative('dist', f.path)}\0`).update(f.contents);
+for (const f of files) hash.update(`${path.relative(OUT, f.path)}\0`).update(f.contents);
 const id = hash.digest('hex');
 for (const f of files) {
   mkdirSync(path.dirname(f.path), { recursive: true });
   writeFileSync(f.path, f.text.replaceAll(PLACEHOLDER, id));
 }
-chmodSync('dist/main.js', 0o755);
+chmodSync(`${OUT}/main.js`, 0o755);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/workspace.ts';
 import { offline, packTarball } from './package.ts';
 
-const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string>; files: string[] };
+const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string>; files: string[]; bin: Record<string, string> };
 let tarball: string;
 let consumer: string;
 let unpacked: string;
@@ -35,7 +35,11 @@ describe('the packed npm package', () => {
     const files = walk(path.join(unpacked, 'package')).map((f) => path.relative(path.join(unpacked, 'package'), f));
     const allowed = [...pkg.files, 'package.json'];
     for (const f of files) expect(allowed.some((a) => (a.endsWith('/') ? f.startsWith(a) : f === a)), f).toBe(true);
-    expect(files).toContain('dist/main.js');
+    // The bin keeps the path it was first published at: npx links a local package's bin into its
+    // cache (~/.npm/_npx/) once and never refreshes the link, so moving it breaks `npx slipway` in a
+    // checkout where it ran before (npm 11, libnpmexec: the project is installed there and reused).
+    expect(pkg.bin).toEqual({ slipway: 'dist/generator/main.js' });
+    expect(files).toContain(pkg.bin.slipway);
     expect(files).toContain('terraform/modules/aks/main.tf');
     expect(files).toContain('schema/environment.schema.json');
     expect(files.filter((f) => f.endsWith('.ts'))).toEqual([]);
