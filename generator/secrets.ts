@@ -30,6 +30,8 @@ export const redact = (text: string) => (looksSecret(text) ? '[redacted]' : text
 
 /** What kind of credential a single value looks like, or undefined. Patterns first, then entropy. */
 export function secretKind(value: string): string | undefined {
+  // The shortest text any pattern matches is "://a:b@"; a random token has 24 characters.
+  if (value.length < 7) return undefined;
   const known = SECRET_PATTERNS.find(([, re]) => re.test(value))?.[0];
   if (known) return known;
   return value.split(/[\s:@,;()'"&?#<>[\]{}|\\]+/).some(isRandomToken) ? RANDOM_KEY : undefined;
@@ -61,6 +63,12 @@ export function entropy(s: string): number {
 /** Every part of a text that matches a pattern, and every random-looking word, replaced in place (the rest stays readable). */
 export function redactSecrets(text: string): string {
   let out = text;
-  for (const [, re] of SECRET_PATTERNS) out = out.replace(new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`), '[redacted]');
-  return out.replace(/[A-Za-z0-9+/=_.~-]{24,}/g, (word) => (isRandomToken(word) ? '[redacted]' : word));
+  for (const re of GLOBAL_PATTERNS) out = out.replace(re, '[redacted]');
+  return out.replace(TOKEN_CANDIDATE, (word) => (isRandomToken(word) ? '[redacted]' : word));
 }
+
+/** A pattern that finds every match (replace, matchAll); made once, not per call. */
+export const globally = (re: RegExp) => new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+const GLOBAL_PATTERNS = SECRET_PATTERNS.map(([, re]) => globally(re));
+/** Words that may be random tokens (isRandomToken decides). */
+export const TOKEN_CANDIDATE = /[A-Za-z0-9+/=_.~-]{24,}/g;

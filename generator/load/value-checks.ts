@@ -13,7 +13,7 @@
 //   text from reviewers and rewrite terminal output.
 import { isMap, isScalar, type Node, type Scalar } from 'yaml';
 import type { Issue } from '../issues.ts';
-import { isRandomToken, RANDOM_KEY, redactSecrets, SECRET_PATTERNS, secretKind } from '../secrets.ts';
+import { globally, isRandomToken, RANDOM_KEY, redactSecrets, SECRET_PATTERNS, secretKind, TOKEN_CANDIDATE } from '../secrets.ts';
 import { walkYaml, type YamlPath } from './walk.ts';
 import type { YamlSource } from './yaml-document.ts';
 
@@ -31,6 +31,12 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u2
 
 /** The credential patterns that make sense on one line of an environment file (not whole manifests). */
 const LINE_PATTERNS = SECRET_PATTERNS.filter(([what]) => what !== 'base64 secret data');
+const LINE_PATTERNS_GLOBAL = LINE_PATTERNS.map(([what, re]) => [what, globally(re)] as const);
+/**
+ * The patterns that can match "key: value" when neither the key nor the value matches alone: only
+ * those that take a name, then ":" and a space, then the value. No other pattern matches ": ".
+ */
+const PAIR_PATTERNS = LINE_PATTERNS.filter(([what]) => what === 'password value' || what === 'client secret').map(([, re]) => re);
 
 export interface ValueCheckResult {
   readonly issues: Issue[];
@@ -73,7 +79,7 @@ export function valueIssues(source: YamlSource, parsed: boolean): ValueCheckResu
         for (const { key, value } of node.items) {
           if (!isScalar(key) || !isScalar(value) || typeof value.value !== 'string' || secretKind(value.value) !== undefined) continue;
           const pair = `${String(key.value)}: ${value.value}`;
-          if (LINE_PATTERNS.some(([, re]) => re.test(pair))) checkSecret(value, [...path, String(key.value)], false, pair, key.range?.[0]);
+          if (PAIR_PATTERNS.some((re) => re.test(pair))) checkSecret(value, [...path, String(key.value)], false, pair, key.range?.[0]);
         }
       }
       return true;
@@ -93,10 +99,7 @@ export function valueIssues(source: YamlSource, parsed: boolean): ValueCheckResu
           'Retype the value with visible characters only (in double quotes, escapes such as \\t are fine).',
         );
       }
-      const dotted = path.join('.');
-      let text = value;
-      for (const allowed of ALLOWED_TEMPLATES) if (!isKey && allowed.path === dotted) text = text.split(allowed.text).join('');
-      const marker = TEMPLATE_MARKERS.find(([m]) => text.includes(m));
+      const marker = TEMPLATE_MARKERS.find(([m]) => withoutAllowedTemplates(value, path, isKey).includes(m));
       if (marker) {
         issue(
           'VALUE_TEMPLATE',
@@ -113,8 +116,8 @@ export function valueIssues(source: YamlSource, parsed: boolean): ValueCheckResu
   // outside the values checked above is reported at its line, as field "".
   const { text } = source;
   const found: Array<{ offset: number; length: number; what: string }> = [];
-  for (const [what, re] of LINE_PATTERNS) for (const m of text.matchAll(new RegExp(re.source, `${re.flags.replace('g', '')}g`))) found.push({ offset: m.index, length: m[0].length, what });
-  for (const m of text.matchAll(/[A-Za-z0-9+/=_.~-]{24,}/g)) if (isRandomToken(m[0])) found.push({ offset: m.index, length: m[0].length, what: RANDOM_KEY });
+  for (const [what, re] of LINE_PATTERNS_GLOBAL) for (const m of text.matchAll(re)) found.push({ offset: m.index, length: m[0].length, what });
+  for (const m of text.matchAll(TOKEN_CANDIDATE)) if (isRandomToken(m[0])) found.push({ offset: m.index, length: m[0].length, what: RANDOM_KEY });
   for (const { offset, length, what } of found.sort((a, b) => a.offset - b.offset)) {
     if (secretRanges.some(([from, to]) => offset < to && offset + length > from)) continue;
     secretRanges.push([offset, offset + length]);
@@ -131,6 +134,15 @@ export function valueIssues(source: YamlSource, parsed: boolean): ValueCheckResu
     });
   }
   return { issues, secret: secretRanges.length > 0 };
+}
+
+/** The value with the template text its field may hold taken out (the path is joined only for a value that could hold some). */
+function withoutAllowedTemplates(value: string, path: YamlPath, isKey: boolean): string {
+  if (isKey || !value.includes('{')) return value;
+  const dotted = path.join('.');
+  let text = value;
+  for (const allowed of ALLOWED_TEMPLATES) if (allowed.path === dotted) text = text.split(allowed.text).join('');
+  return text;
 }
 
 const article = (noun: string) => `${/^[aeiou]|^(AWS|npm)\b/.test(noun) ? 'an' : 'a'} ${noun}`;

@@ -154,6 +154,20 @@ describe('what looks like a credential', () => {
     expect(secretKind(`password: ${planted.password.value}`)).toBe('password value');
   });
 
+  // secretKind skips values under 7 characters (generator/secrets.ts): these are the shortest matches.
+  it('finds the shortest credential-shaped texts, 7 characters and up', () => {
+    expect(secretKind('://a:b@')).toBe('URL with a user name and password');
+    expect(secretKind('pwd=abcdef')).toBe('password value');
+    expect(secretKind('://a:@')).toBeUndefined();
+  });
+
+  // value-checks.ts tests a mapping's "key: value" only with the patterns that take a name first.
+  it('finds a credential split between a tag name and its value', () => {
+    const text = read(TEST).replace(/^name: .*$/m, 'name: split-tag').replace(/^( +)cost-center: .*$/m, `$&\n$1client_secret: ${planted.password.value}`);
+    const { issues } = loadEnvironmentTexts([{ file: 'environments/split-tag.yaml', text }]);
+    expect(issues.filter((i) => i.code === 'VALUE_SECRET').map((i) => [i.path, i.message.includes(planted.password.core)])).toEqual([['azure.tags.client_secret', false]]);
+  });
+
   it('leaves names, IDs, hosts, digests and ordinary text alone (no false alarm on real values)', () => {
     const ordinary = [
       'GitHub Actions (OIDC) of numbers/platform-gitops', 'Platform admins (bootstrap and break-glass)', 'GitHubActionsDeployer2024',
