@@ -70,5 +70,8 @@ export function redactSecrets(text: string): string {
 /** A pattern that finds every match (replace, matchAll); made once, not per call. */
 export const globally = (re: RegExp) => new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
 const GLOBAL_PATTERNS = SECRET_PATTERNS.map(([, re]) => globally(re));
-/** Words that may be random tokens (isRandomToken decides). */
-export const TOKEN_CANDIDATE = /[A-Za-z0-9+/=_.~-]{24,}/g;
+/**
+ * Words that may be random tokens (isRandomToken decides): runs of 24 or more token characters. The
+ * lookbehind tries a match only where a run starts (the same matches), so scanning stays linear.
+ */
+export const TOKEN_CANDIDATE = /(?<![A-Za-z0-9+/=_.~-])[A-Za-z0-9+/=_.~-]{24,}/g;

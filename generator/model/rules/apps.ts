@@ -3,7 +3,7 @@
 // database to one role, a host to one kind (each kind compares its own instances in its catalog
 // entry). And what a service reads from Key Vault by name is never a secret Slipway writes for
 // someone else: naming it would grant the service's identity that secret.
-import { appInstancesOf, appReleases, apps, platform, releaseDatabases, servedHosts } from '../../catalog/index.ts';
+import { appInstancesOf, apps, platform, releaseDatabases, servedHosts } from '../../catalog/index.ts';
 import { serviceSecretNames, services } from '../../catalog/services.ts';
 import type { Environment } from '../environment.ts';
 import { POSTGRESQL_PASSWORD_SECRET } from '../key-vault-secrets.ts';
@@ -31,12 +31,11 @@ export function appRules(env: Environment): Finding[] {
   }
 
   // A release name is one release, whatever its kind (Helm and Flux name them alone).
-  // appReleases lists the instances' releases in appInstancesOf's order: kinds, then instances.
-  const names = appReleases(env).map((r) => r.name);
+  // An instance's release is named instance.release (catalog/app-template.ts).
   const platformNames = new Set(platform.map((d) => d.name));
   const seen = new Map<string, string>();
-  for (const [i, { kind, instance, index }] of instances.entries()) {
-    const name = names[i]!;
+  for (const { kind, instance, index } of instances) {
+    const name = instance.release;
     const first = seen.get(name);
     if (platformNames.has(name) || (first !== undefined && first !== kind)) {
       out.push(
