@@ -15,6 +15,9 @@ export function examples(): { environments: readonly Environment[]; files: Map<s
   }
 }
 
+/** Files that are Go templates, YAML only once helmfile or Helm renders them (renderGoTemplate). */
+export const isGoTemplate = (file: string) => file.endsWith('.gotmpl') || /\/helmfile\/charts\/[^/]+\/templates\//.test(file);
+
 /** What helmfile's and Helm's template engines make of our two template constructs. */
 export function renderGoTemplate(text: string, env: Record<string, string>): string {
   const rendered = text
