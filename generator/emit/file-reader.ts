@@ -34,8 +34,12 @@ export class FileReader {
     }
     try {
       const stats = fstatSync(fd);
-      // Read one byte past the expected size: a file that grew since fstat is not the same.
-      return stats.isFile() && stats.size === bytes.length && this.readAll(fd, bytes.length).equals(bytes);
+      if (!stats.isFile() || stats.size !== bytes.length) return false;
+      // One read of a byte more than expected: a regular file reads short only at its end, so
+      // getting exactly the expected count means the end (a file that grew since fstat is not the same).
+      if (this.buffer.length <= bytes.length) this.buffer = Buffer.allocUnsafe(bytes.length + 1);
+      const n = readSync(fd, this.buffer, 0, bytes.length + 1, null);
+      return n === bytes.length && this.buffer.subarray(0, n).equals(bytes);
     } catch {
       return false;
     } finally {
