@@ -63,7 +63,7 @@ export function readProjectConfig(file = CONFIG_FILE): ConfigResult {
   const data = doc.toJS() ?? {};
   const parsed = configSchema.safeParse(data);
   if (parsed.success) return { config: parsed.data, dir, issues: [] };
-  return { config: {}, dir, issues: schemaIssues({ file, text, doc, lines, data }, configSchema, parsed.error.issues) };
+  return { config: {}, dir, issues: schemaIssues({ file, text, root: doc.contents, lines, data }, configSchema, parsed.error.issues) };
 }
 
 /** --schema-location flags, then SLIPWAY_SCHEMA_LOCATION (comma-separated), then the config file, then the embedded set. */

@@ -18,7 +18,7 @@ import { position } from './locate.ts';
 import { SCHEMA_COMMENT, schemaCommentLine } from './schema-comment.ts';
 import { schemaIssues } from './schema-issues.ts';
 import { scrubIssue, valueIssues } from './value-checks.ts';
-import { readYaml, type YamlSource } from './yaml-document.ts';
+import { readYaml, type YamlReader, type YamlSource } from './yaml-document.ts';
 import { SLICE, type WorkerPool } from '../workers/pool.ts';
 import { BUILD_ID, LoadCache } from './load-cache.ts';
 import { dashboardReads } from '../catalog/grafana-dashboards.ts';
@@ -254,7 +254,8 @@ interface FileResult {
 /** One file's result with its name, as assemble() takes it (load-slice.ts sends it without the source). */
 export type LoadedFile = FileResult & { readonly file: string; readonly readable?: boolean };
 
-export function loadEnvironment(file: string, text: string | undefined = readText(file), policy: Policy = policyFor()): FileResult {
+/** `reader`: 'library' reads every file with the `yaml` library (the reference plain-yaml.ts is tested against). */
+export function loadEnvironment(file: string, text: string | undefined = readText(file), policy: Policy = policyFor(), reader: YamlReader = 'plain'): FileResult {
   if (text === undefined && isSymlink(file)) {
     const message = `${file} is a symbolic link; Slipway reads only regular files, so that a link cannot make it read (and print) a file outside the repository.`;
     return { issues: [{ code: 'ENV_FILE_SYMLINK', severity: 'error', message, file, line: 0, column: 0, path: '', hint: 'Replace the link with the environment file itself.' }], acknowledged: [] };
@@ -265,7 +266,13 @@ export function loadEnvironment(file: string, text: string | undefined = readTex
       acknowledged: [],
     };
   }
-  const { source, issues } = readYaml(file, text);
+  const result = checkText(file, text, policy, reader);
+  // A file with errors is read again by the library: every error is located on the reference's nodes.
+  return result.source?.plain && hasErrors(result.issues) ? checkText(file, text, policy, 'library') : result;
+}
+
+function checkText(file: string, text: string, policy: Policy, reader: YamlReader): FileResult {
+  const { source, issues } = readYaml(file, text, reader);
   const clean = source.data !== undefined && issues.length === 0;
   const values = valueIssues(source, clean);
   // A credential stops the file here: schema messages quote values, so they never see one.

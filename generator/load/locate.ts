@@ -9,7 +9,7 @@ export interface Position {
 }
 
 export function nodeAt(source: YamlSource, path: readonly PropertyKey[]): { node: Node | undefined; depth: number } {
-  let node: unknown = source.doc.contents;
+  let node: unknown = source.root;
   let depth = 0;
   for (const segment of path) {
     let next: unknown;

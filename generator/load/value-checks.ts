@@ -72,7 +72,7 @@ export function valueIssues(source: YamlSource, parsed: boolean): ValueCheckResu
     return true;
   };
 
-  if (parsed) walkYaml(source.doc.contents, {
+  if (parsed) walkYaml(source.root, {
     collection(node, path) {
       // "password: hunter2" in a mapping of free names (tags): the pair says what the value is.
       if (isMap(node)) {

@@ -3,19 +3,29 @@
 // (size, depth, entries, string length; see limits.ts) into a located Issue. Keys that name
 // JavaScript prototype machinery (__proto__, constructor, prototype) are refused here, before any
 // code sees the data.
-import { LineCounter, parseDocument, isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+//
+// Files in the plain part of YAML that environment files use are read by plain-yaml.ts, into the
+// same nodes; the `yaml` library reads the rest, and every file it is asked to (`reader`).
+import { LineCounter, parseDocument, isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, type Node } from 'yaml';
 import type { Issue } from '../issues.ts';
 import { LIMITS, nestingOverflow, sizeOverflow } from './limits.ts';
+import { readPlainYaml } from './plain-yaml.ts';
 import { walkYaml } from './walk.ts';
 
 export interface YamlSource {
   readonly file: string;
   readonly text: string;
-  readonly doc: Document.Parsed;
+  /** The document's top node (null for an empty or unparsed file). */
+  readonly root: Node | null;
   readonly lines: LineCounter;
   /** Plain data, present only when the document parsed cleanly. */
   readonly data?: unknown;
+  /** Read by plain-yaml.ts rather than the library. */
+  readonly plain?: boolean;
 }
+
+/** 'plain' tries plain-yaml.ts first; 'library' is the reference, for every file. */
+export type YamlReader = 'plain' | 'library';
 
 /** Keys that would reach Object.prototype or a constructor through code that indexes with them. */
 export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -25,23 +35,28 @@ const yamlCodes: Record<string, { code: string; message: (at: string) => string;
   MULTIPLE_DOCS: { code: 'YAML_MULTIPLE_DOCUMENTS', message: () => 'The file holds more than one YAML document.', hint: 'Keep one environment per file: remove the extra "---" document.' },
 };
 
-export function readYaml(file: string, text: string): { source: YamlSource; issues: Issue[] } {
+export function readYaml(file: string, text: string, reader: YamlReader = 'plain'): { source: YamlSource; issues: Issue[] } {
   const limitIssue = textLimitIssue(file, text);
   if (limitIssue) {
-    // Not parsed: a document of nothing, positions counted on the text itself.
+    // Not parsed: no nodes, positions counted on the text itself.
     const lines = new LineCounter();
+    // As the library's parser counts: line 1 starts at 0, each line after a line feed.
+    lines.addNewLine(0);
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
-    return { source: { file, text, doc: parseDocument(''), lines }, issues: [limitIssue] };
+    return { source: { file, text, root: null, lines }, issues: [limitIssue] };
+  }
+  const plain = reader === 'plain' ? readPlainYaml(text) : undefined;
+  if (plain) {
+    const { root, lines } = plain;
+    const issues = structureIssues(file, root, positions(lines));
+    return { source: { file, text, root, lines, plain: true, ...(issues.length === 0 && { data: plainData(root) }) }, issues };
   }
   const lines = new LineCounter();
   // uniqueKeys off: the parser compares every key with every other (quadratic); duplicates are found
   // below with a set. logLevel error: the parser would print warnings itself (to stderr).
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, strict: true, merge: false, logLevel: 'error' });
   const issues: Issue[] = [];
-  const at = (offset: number) => {
-    const { line, col } = lines.linePos(offset);
-    return { line, column: col };
-  };
+  const at = positions(lines);
 
   for (const err of [...doc.errors, ...doc.warnings]) {
     const known = yamlCodes[err.code] ?? (/tab/i.test(err.message) ? yamlCodes.TAB_AS_INDENT : undefined);
@@ -56,12 +71,12 @@ export function readYaml(file: string, text: string): { source: YamlSource; issu
       hint: known?.hint ?? 'Fix the YAML syntax at this position.',
     });
   }
-  if (issues.length > 0) return { source: { file, text, doc, lines }, issues };
-
   const root = doc.contents;
+  if (issues.length > 0) return { source: { file, text, root, lines }, issues };
+
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
     issues.push({ code: 'YAML_EMPTY', severity: 'error', message: 'The file is empty.', file, line: 1, column: 1, path: '', hint: 'Start from environments/numbers-test.yaml and fill in your values.' });
-    return { source: { file, text, doc, lines }, issues };
+    return { source: { file, text, root, lines }, issues };
   }
   if (!isMap(root)) {
     issues.push({
@@ -73,13 +88,13 @@ export function readYaml(file: string, text: string): { source: YamlSource; issu
       path: '',
       hint: 'Write the environment as "key: value" lines at the top level.',
     });
-    return { source: { file, text, doc, lines }, issues };
+    return { source: { file, text, root, lines }, issues };
   }
   issues.push(...structureIssues(file, root, at));
-  if (issues.length > 0) return { source: { file, text, doc, lines }, issues };
+  if (issues.length > 0) return { source: { file, text, root, lines }, issues };
   try {
     const data = doc.toJS({ maxAliasCount: LIMITS.aliases });
-    return { source: { file, text, doc, lines, data }, issues };
+    return { source: { file, text, root, lines, data }, issues };
   } catch (e) {
     issues.push({
       code: 'YAML_ALIAS_LIMIT',
@@ -90,8 +105,19 @@ export function readYaml(file: string, text: string): { source: YamlSource; issu
       path: '',
       hint: 'Write the values out instead of nesting anchors and aliases.',
     });
-    return { source: { file, text, doc, lines }, issues };
+    return { source: { file, text, root, lines }, issues };
   }
+}
+
+/** What doc.toJS() makes of plain-yaml.ts's nodes: objects, arrays and scalar values (keys are strings). */
+function plainData(node: unknown): unknown {
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    for (const pair of node.items) out[String((pair.key as { value: unknown }).value)] = plainData(pair.value);
+    return out;
+  }
+  if (isSeq(node)) return node.items.map(plainData);
+  return (node as { value: unknown }).value;
 }
 
 /** Size and nesting, judged on the text before the parser sees it. */
@@ -129,6 +155,13 @@ function textLimitIssue(file: string, text: string): Issue | undefined {
 }
 
 type At = (offset: number) => { line: number; column: number };
+
+const positions =
+  (lines: LineCounter): At =>
+  (offset) => {
+    const { line, col } = lines.linePos(offset);
+    return { line, column: col };
+  };
 
 /** Duplicate, reserved and non-scalar keys, and the depth, entry and length limits, on the parsed tree. */
 function structureIssues(file: string, root: Node, at: At): Issue[] {

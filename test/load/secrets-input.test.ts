@@ -89,7 +89,10 @@ describe('credentials in environment files', () => {
     expect(errors.map((i) => i.code)).toContain('YAML_SYNTAX');
     expect(errors.filter((i) => i.code === 'VALUE_SECRET')).toMatchObject([{ path: '', line: broken.split('\n').length - 1, message: expect.stringMatching(/^Line \d+ holds what looks like a GitHub token\. /) }]);
     const huge = `${read(TEST)}# ${planted.aws.value}\n${'#'.repeat(200_000)}\n`;
-    expect(loadEnvironmentTexts([{ file: TEST, text: huge }]).issues.map((i) => i.code).sort()).toEqual(['VALUE_SECRET', 'YAML_FILE_TOO_LARGE']);
+    const hugeIssues = loadEnvironmentTexts([{ file: TEST, text: huge }]).issues;
+    expect(hugeIssues.map((i) => i.code).sort()).toEqual(['VALUE_SECRET', 'YAML_FILE_TOO_LARGE']);
+    // Located on the line after the example's own, as a parsed file's would be.
+    expect(hugeIssues.find((i) => i.code === 'VALUE_SECRET')).toMatchObject({ line: read(TEST).split('\n').length, column: 3 });
   });
 
   it('validate (text and JSON), generate and generate --check never print one, and out/ stays as it was', async () => {
