@@ -4,7 +4,8 @@
 // same text, so a failure found by `npm run fuzz` is replayed with its seed and index.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadEnvironmentTexts } from '../../generator/load/load-environments.ts';
+import { isDeepStrictEqual } from 'node:util';
+import { loadEnvironment, loadEnvironmentTexts } from '../../generator/load/load-environments.ts';
 import { renderAll } from '../../generator/render/registry.ts';
 import { errorCodes, warningCodes } from '../../schema/acknowledge.ts';
 import { repoRoot } from './workspace.ts';
@@ -222,6 +223,10 @@ export function checkCase(c: FuzzCase, render = true): CaseResult {
       problems.push(`rendering a valid file threw: ${(e as Error).message}`);
     }
   }
+  // The plain YAML reader (load/plain-yaml.ts) against the library, on the same text.
+  const { source: _plainSource, ...plain } = loadEnvironment(c.file, c.text);
+  const { source: _librarySource, ...library } = loadEnvironment(c.file, c.text, undefined, 'library');
+  if (!isDeepStrictEqual(plain, library)) problems.push('the plain YAML reader and the library load it differently');
   if (prototypeNames() !== before || ({} as Record<string, unknown>).polluted !== undefined) problems.push('Object.prototype changed');
   return { problems, ms, valid: result.environments.length === 1, codes: result.issues.map((i) => i.code) };
 }
