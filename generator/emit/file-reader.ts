@@ -1,6 +1,7 @@
 // Files of out/ read whole into one buffer reused from read to read: planning and the render
 // workers' comparison each read tens of thousands of them.
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import path from 'node:path';
 
 export class FileReader {
   private buffer = Buffer.allocUnsafe(1 << 16);
@@ -45,5 +46,30 @@ export class FileReader {
     } finally {
       closeSync(fd);
     }
+  }
+}
+
+/**
+ * Which folders under a root are real folders all the way down (no link, file or anything else on
+ * the way): O_NOFOLLOW guards only a path's last part. One lstat per folder, remembered.
+ */
+export class RealFolders {
+  private readonly known = new Map<string, boolean>();
+
+  constructor(private readonly root: string) {}
+
+  /** `dir` is relative to the root, POSIX, "." for the root itself. */
+  has(dir: string): boolean {
+    if (dir === '.') return true;
+    let real = this.known.get(dir);
+    if (real === undefined) {
+      try {
+        real = this.has(path.posix.dirname(dir)) && lstatSync(path.join(this.root, dir), { throwIfNoEntry: false })?.isDirectory() === true;
+      } catch {
+        real = false;
+      }
+      this.known.set(dir, real);
+    }
+    return real;
   }
 }

@@ -29,7 +29,10 @@ export interface Plan {
   readonly previousManifest: Manifest;
 }
 
-/** Files found in a tree as regular files with the rendered bytes (renderFleet's compareWith), and that tree's treeIdentity then. */
+/**
+ * Files found in a tree as regular files with the rendered bytes, under real folders only
+ * (renderFleet's compareWith), and that tree's treeIdentity then.
+ */
 export interface SameOnDisk {
   readonly identity: string;
   readonly files: ReadonlySet<string>;
@@ -75,11 +78,12 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, string | Buf
     const bytes = typeof content === 'string' ? Buffer.from(content) : content;
     const hash = hashOf(bytes);
     next.set(file, hash);
-    if (!ancestorsOk(file)) {
+    const same = known.has(file);
+    // A file found as rendered was reached through real folders: its folders need no listing.
+    if (!same && !ancestorsOk(file)) {
       conflicts.push(file);
       continue;
     }
-    const same = known.has(file);
     const k = same ? 'file' : disk.kind(file);
     if (k === 'missing') {
       missing.push(file);

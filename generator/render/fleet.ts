@@ -9,7 +9,7 @@
 // model is plain, frozen data). The bytes are renderAll's whatever the route: the same renderers and
 // files, in path order; test/render/fleet.test.ts holds the routes to the same bytes and issues.
 import path from 'node:path';
-import { FileReader } from '../emit/file-reader.ts';
+import { FileReader, RealFolders } from '../emit/file-reader.ts';
 import type { SameOnDisk } from '../emit/plan.ts';
 import { hashContent, rememberHash } from '../emit/manifest.ts';
 import { treeIdentity } from '../emit/out-paths.ts';
@@ -54,7 +54,7 @@ export interface SliceResult {
   readonly hashes: string[];
   readonly bytes: ArrayBuffer;
   readonly issues: Issue[];
-  /** With compareWith: whether each file is already on disk as it is. */
+  /** With compareWith: whether each file is already on disk as it is, under real folders only. */
   readonly same?: boolean[];
 }
 
@@ -80,11 +80,12 @@ export async function renderSlice(slice: readonly Environment[], validation: Fle
   const hashes: string[] = [];
   const same: boolean[] = [];
   const reader = new FileReader();
+  const folders = validation.compareWith === undefined ? undefined : new RealFolders(validation.compareWith);
   for (const [i, content] of [...files.values()].entries()) {
     packed.write(content, offset, lengths[i]!, 'utf8');
     const bytes = packed.subarray(offset, offset + lengths[i]!);
     hashes.push(hashContent(bytes));
-    if (validation.compareWith !== undefined) same.push(reader.holds(path.join(validation.compareWith, names[i]!), bytes));
+    if (folders) same.push(folders.has(path.posix.dirname(names[i]!)) && reader.holds(path.join(validation.compareWith!, names[i]!), bytes));
     offset += lengths[i]!;
   }
   return { names, lengths, hashes, bytes: packed.buffer.slice(packed.byteOffset, packed.byteOffset + total) as ArrayBuffer, issues, ...(validation.compareWith !== undefined && { same }) };

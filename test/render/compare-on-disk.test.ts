@@ -3,7 +3,7 @@
 // change a plan: a file edited, replaced by a link (even to the same bytes), by a FIFO or removed
 // is not "the same", and a comparison made against another tree than the one planned is ignored.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -43,11 +43,17 @@ describe('renderFleet with compareWith', () => {
     rmSync(path.join(out, fifo!));
     execFileSync('mkfifo', [path.join(out, fifo!)]);
     rmSync(path.join(out, removed!));
+    // A folder replaced by a link to a copy of itself: its files read the same, through the link.
+    const folder = 'numbers-prod/terraform/dns';
+    const linkedFolder = [...files.keys()].filter((f) => f.startsWith(`${folder}/`));
+    cpSync(path.join(out, folder), path.join(dir, 'same-folder'), { recursive: true });
+    rmSync(path.join(out, folder), { recursive: true });
+    symlinkSync(path.join(dir, 'same-folder'), path.join(out, folder));
 
     const { sameOnDisk } = await renderFleet(environments, { ...validation, compareWith: out }, {});
-    expect([...files.keys()].filter((f) => !sameOnDisk!.files.has(f))).toEqual([edited, linked, fifo, removed]);
+    expect([...files.keys()].filter((f) => !sameOnDisk!.files.has(f))).toEqual([...linkedFolder, edited, linked, fifo, removed]);
     const plain = planEmit(out, files);
-    expect(plain).toMatchObject({ changed: [edited], editedByHand: [edited], missing: [removed], conflicts: [linked, fifo] });
+    expect(plain).toMatchObject({ changed: [edited], editedByHand: [edited], missing: [removed], conflicts: [...linkedFolder, linked, fifo] });
     expect(planEmit(out, files, () => true, sameOnDisk)).toEqual(plain);
     expect(planForCheck(out, files, () => true, { note, sameOnDisk })).toEqual(plain);
   }, 60_000);
