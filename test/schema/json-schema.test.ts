@@ -26,7 +26,7 @@ function fixtureData(): Array<[string, unknown]> {
     const dir = path.join(repoRoot, 'test/fixtures', kind);
     for (const f of readdirSync(dir).sort()) {
       try {
-        out.push([`${kind}/${f}`, parse(readFileSync(path.join(dir, f), 'utf8'), { uniqueKeys: true, maxAliasCount: 50 })]);
+        out.push([`${kind}/${f}`, parse(readFileSync(path.join(dir, f), 'utf8'), { uniqueKeys: true, maxAliasCount: 50, stringKeys: true })]);
       } catch {
         // YAML-level fixtures have no data for a schema to judge.
       }
