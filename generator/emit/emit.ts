@@ -10,7 +10,7 @@
 //
 // The guarantee is against the process dying (kill -9, a crash, an error): nothing is fsync'ed, so
 // a power cut may still lose the last writes, as it would for any other file the user saves.
-import { accessSync, chmodSync, chownSync, constants, copyFileSync, linkSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, chownSync, constants, copyFileSync, linkSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { OnProgress } from '../format/progress.ts';
 import { EnvironmentError } from '../commands/command.ts';
@@ -95,12 +95,26 @@ export function emit(outDir: string, files: ReadonlyMap<string, string | Buffer>
   }
   onStep?.('switched');
   try {
-    rmSync(p.previous, { recursive: true, force: true });
+    if (outKind === 'dir') removeTree(p.previous);
   } catch (e) {
     report.notes.push(`note: could not remove the previous tree ${p.previous} (${describeCause(e)}); the next generate removes it.`);
   }
   onStep?.('done');
   return report;
+}
+
+/**
+ * rmSync(dir, { recursive: true }) for a tree of plain folders, files and links, from the folder
+ * listings alone: rmSync also stats every entry and first tries each folder as if it were empty,
+ * which for a fleet's previous tree (70,000 entries at 500 environments) is a quarter of the time.
+ */
+function removeTree(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const child = path.join(dir, entry.name);
+    if (entry.isDirectory()) removeTree(child);
+    else unlinkSync(child);
+  }
+  rmdirSync(dir);
 }
 
 /** Removes a half-built tree on the way out of a failure; one that resists is removed by the next run. */

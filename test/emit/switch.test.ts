@@ -142,6 +142,10 @@ describe('emit switches out/ as a whole', () => {
       mkdirSync('out/private');
       chmodSync('out/private', 0o750);
       symlinkSync('README.md', 'out/readme-link');
+      // A link to a folder outside: removing the previous tree removes the link, never what it points at.
+      mkdirSync('outside');
+      writeFileSync('outside/keep.txt', 'kept\n');
+      symlinkSync('../outside', 'out/outside-link');
       const inode = (f: string) => statSync(f).ino;
       const before = { foreign: inode('out/README.md'), unchanged: inode('out/numbers-test/environment.resolved.yaml'), changed: inode(prodResolved) };
       writeFileSync('environments/numbers-prod.yaml', readFileSync('environments/numbers-prod.yaml', 'utf8').replace(/replicas: (\d+)/, (_, n: string) => `replicas: ${Number(n) + 1}`));
@@ -152,6 +156,9 @@ describe('emit switches out/ as a whole', () => {
       expect(inode(prodResolved)).not.toBe(before.changed);
       expect(statSync('out/private').mode & 0o777).toBe(0o750);
       expect(lstatSync('out/readme-link').isSymbolicLink()).toBe(true);
+      expect(lstatSync('out/outside-link').isSymbolicLink()).toBe(true);
+      expect(readFileSync('outside/keep.txt', 'utf8')).toBe('kept\n');
+      expect(readdirSync('.')).not.toContain('.slipway-out.previous');
       expect(lstatSync('out').isDirectory()).toBe(true);
       const links = [...snapshotTree('out').keys()].filter((f) => lstatSync(path.join('out', f)).isSymbolicLink());
       expect(links).toEqual(['readme-link']);
