@@ -27,6 +27,8 @@ const PLAIN = [
   'a: yes', 'a: on', 'a: 1_000', 'a: +1', 'a: .5', 'a: 12345678901234567890', 'a: -x', 'a: b#c', 'a: b # c', 'a: "b" # c', "a: 'it''s'",
   'a: [1, 2]', 'a: [1,2]', 'a: [ 1 , 2 ]', 'a: []', 'a: {}', 'a: { b: 1, c: x }', 'a: {b: 1}', 'a: {"b": 1}', 'a: [a b, c]', 'a: [-1, -x]',
   'a: http://x.y/z?q=1#f', 'a: 10:30', 'a: 2001-12-14', 'a: x  ', '"a b": 1', 'a b: 1', 'a:b: 1', '<<: 1', 'a: <<', 'a: é', '"": 1',
+  // Characters that are line breaks or spaces elsewhere (YAML 1.1, Unicode) but not in YAML 1.2.
+  'a: x\u0085y', 'a: x\u2028y', 'a: x\u00a0y', 'a: "x\u2029"', 'a: [x\u3000y]',
   'a:\n  b: 1\n  c: 2', 'a:\n- 1\n- 2', 'a:\n  - b: 1\n    c: 2\n  - d: 3', 'a:\n  -   b: 1\n      c: 2', 'a:\n  - b:\n    - 1',
   'a:\n  -\n    b: 1', 'a:\n  - [1, 2]\n  - {x: 1}', '# c\na: 1 # d\n\n# e\nb: 2\n', 'a: b\n# c\n  # d\nc: e', 'a: 1\nb: 2\na: 3',
 ];
