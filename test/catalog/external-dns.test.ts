@@ -13,6 +13,7 @@ import { platformReleases } from '../../generator/catalog/index.ts';
 import { listEnvironmentFiles, loadEnvironments, loadEnvironmentTexts } from '../../generator/load/load-environments.ts';
 import { renderFlux } from '../../generator/render/flux/layout.ts';
 import { renderHelmfile } from '../../generator/render/helmfile/render.ts';
+import { renderGoTemplate } from '../helpers/render.ts';
 import { txtRecordName } from '../../generator/verify/checks/dns-ownership.ts';
 import { repoRoot } from '../helpers/workspace.ts';
 
@@ -33,7 +34,7 @@ describe('the TXT registry prefix', () => {
     const helmfiles = renderHelmfile(environments);
     const base = parse(flux.get('base/external-dns/helmrelease.yaml')!) as { spec: { values: { txtPrefix: string } } };
     expect(base.spec.values.txtPrefix).toBe('extdns-%{record_type}.');
-    const helmfile = parse(helmfiles.get('numbers-prod/helmfile/values/external-dns.yaml.gotmpl')!) as { txtPrefix: string };
+    const helmfile = parse(renderGoTemplate(helmfiles.get('numbers-prod/helmfile/values/external-dns.yaml.gotmpl')!, {})) as { txtPrefix: string };
     expect(helmfile.txtPrefix).toBe('extdns-%{record_type}.');
   });
 
