@@ -6,8 +6,8 @@ import path from 'node:path';
 export class FileReader {
   private buffer = Buffer.allocUnsafe(1 << 16);
 
-  /** What fd holds from its position to its end, or its first atMost + 1 bytes; valid until the next read. */
-  readAll(fd: number, atMost = Number.MAX_SAFE_INTEGER): Buffer {
+  /** What fd holds from its position to its end; valid until the next read. */
+  readAll(fd: number): Buffer {
     let size = 0;
     for (;;) {
       if (size === this.buffer.length) {
@@ -17,7 +17,7 @@ export class FileReader {
       }
       const n = readSync(fd, this.buffer, size, this.buffer.length - size, null);
       size += n;
-      if (n === 0 || size > atMost) return this.buffer.subarray(0, size);
+      if (n === 0) return this.buffer.subarray(0, size);
     }
   }
 

@@ -70,8 +70,6 @@ function assertFolderOrMissing(p: OutPaths): void {
 
 const interrupted = (p: OutPaths) => kind(p.out) === 'missing' && (kind(p.staging) !== 'missing' || kind(p.previous) !== 'missing');
 
-/** What identifies one version of out/: a switch or a restore replaces the folder or changes its ctime. */
-
 const WAIT_FOR_SWITCH_MS = 10_000;
 const ATTEMPTS = 5;
 

@@ -251,7 +251,7 @@ interface FileResult {
   readonly readOtherFiles?: boolean;
 }
 
-/** One file's result with its name, as assemble() takes it (load-slice.ts sends it without the source). */
+/** One file's result with its name, as assemble() takes it (loadSlice sends it from a worker without the source). */
 export type LoadedFile = FileResult & { readonly file: string; readonly readable?: boolean };
 
 /** `reader`: 'library' reads every file with the `yaml` library (the reference plain-yaml.ts is tested against). */

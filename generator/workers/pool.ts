@@ -45,7 +45,7 @@ export class WorkerPool {
   private failure: Error | undefined;
 
   constructor(count: number) {
-    // The worker runs the same kind of module as this one: bundled .js beside it in dist/, or .ts under tsx.
+    // The worker runs the same kind of module as this one: bundled .js beside it in dist/generator/, or .ts under tsx.
     const fromSource = import.meta.url.endsWith('.ts');
     const script = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
     // From source (tests, npm run slipway) the worker registers tsx (a devDependency) first to load TypeScript, as this thread did.
