@@ -101,7 +101,7 @@ async function generate(files: readonly string[], values: Record<string, unknown
   }
   const locations = schemaLocations(values['schema-location'] as string[] | undefined, io.env, project);
   // A slice of environments at a time, in worker threads for a fleet: memory bounded, cost per environment flat.
-  const { files: rendered, issues: invalid, sameOnDisk } = await renderFleet(
+  const { files: rendered, issues: invalid, comparedWith } = await renderFleet(
     selected,
     { locations, ignoreMissingSchemas: Boolean(values['ignore-missing-schemas']), filePrefix: `${outDir}/`, env: io.env, compareWith: outDir },
     { pool: selected.length === environments.length ? pool : undefined, onProgress: shown.phase('rendering and validating') },
@@ -125,7 +125,7 @@ async function generate(files: readonly string[], values: Record<string, unknown
   // exit 2, out/ as it was.
   if (values.check) {
     try {
-      return reportCheck(planForCheck(outDir, rendered, inScope, { note, sameOnDisk }), outDir, io, warningNote);
+      return reportCheck(planForCheck(outDir, rendered, inScope, { note, comparedWith }), outDir, io, warningNote);
     } catch (e) {
       if (!(e instanceof ManifestError)) throw e;
       io.stderr.write(`${e.message}\n`);
@@ -137,7 +137,7 @@ async function generate(files: readonly string[], values: Record<string, unknown
   try {
     let plan: Plan;
     try {
-      plan = planEmit(outDir, rendered, inScope, sameOnDisk);
+      plan = planEmit(outDir, rendered, inScope, comparedWith);
     } catch (e) {
       if (!(e instanceof ManifestError)) throw e;
       io.stderr.write(`${e.message}\n`);

@@ -17,7 +17,7 @@ import { EnvironmentError } from '../commands/command.ts';
 import { describeCause, errnoCode, fsFailure } from './fs-errors.ts';
 import { MANIFEST_FILE, serializeManifest } from './manifest.ts';
 import { kind, lstat, outPaths, type OutPaths } from './out-paths.ts';
-import { isClean, type Plan } from './plan.ts';
+import { isClean, SameAsDisk, type Plan, type RenderedContent } from './plan.ts';
 
 /** Staging folders that Slipway before 0.3 made inside out/; never part of the tree, dropped on the next write. */
 export const LEGACY_STAGING_PREFIX = '.slipway-staging-';
@@ -40,9 +40,12 @@ export class EmitConflictError extends Error {
   }
 }
 
-export function emit(outDir: string, files: ReadonlyMap<string, string | Buffer>, plan: Plan, onProgress?: OnProgress, onStep?: OnStep): EmitReport {
+export function emit(outDir: string, files: ReadonlyMap<string, RenderedContent>, plan: Plan, onProgress?: OnProgress, onStep?: OnStep): EmitReport {
   if (plan.conflicts.length > 0) throw new EmitConflictError(plan.conflicts);
   const toWrite = [...plan.missing, ...plan.changed].sort();
+  // Found on disk as rendered, bytes dropped, and changed or removed since: out/ was replaced meanwhile.
+  const gone = toWrite.filter((file) => files.get(file) instanceof SameAsDisk);
+  if (gone.length > 0) throw new EnvironmentError(`${outDir}/ changed while Slipway was generating it (${gone.slice(0, 3).join(', ')}${gone.length > 3 ? ', …' : ''}); ${outDir}/ is unchanged: run slipway generate again.`);
   const report = { written: toWrite, pruned: plan.extra, unchanged: files.size - toWrite.length, notes: [] as string[] };
   if (isClean(plan)) return report;
 
@@ -136,7 +139,7 @@ const failedPath = (e: unknown) => (e as { dest?: string }).dest ?? (e as NodeJS
  * The new tree in staging: one pass over out/ linking what stays, then the new files, pruning's
  * emptied folders removed, folder modes (and, as root, owners) restored, and the manifest last.
  */
-function build(p: OutPaths, hadOut: boolean, files: ReadonlyMap<string, string | Buffer>, toWrite: readonly string[], plan: Plan, onProgress?: OnProgress, onStep?: OnStep): void {
+function build(p: OutPaths, hadOut: boolean, files: ReadonlyMap<string, RenderedContent>, toWrite: readonly string[], plan: Plan, onProgress?: OnProgress, onStep?: OnStep): void {
   const skip = new Set<string>([...toWrite, ...plan.extra]);
   const folders: Array<{ rel: string; mode: number; uid: number; gid: number }> = [];
   const root = process.getuid?.() === 0;
@@ -183,7 +186,7 @@ function build(p: OutPaths, hadOut: boolean, files: ReadonlyMap<string, string |
       mkdirSync(path.join(p.staging, dir), { recursive: true });
       made.add(dir);
     }
-    writeFile(path.join(p.staging, file), files.get(file)!);
+    writeFile(path.join(p.staging, file), files.get(file) as string | Buffer);
     if (index === toWrite.length >> 1) onStep?.('writing');
   }
   onStep?.('written');

@@ -30,23 +30,31 @@ export interface Plan {
 }
 
 /**
- * Files found in a tree as regular files with the rendered bytes, under real folders only
- * (renderFleet's compareWith), and that tree's treeIdentity then.
+ * A rendered file that renderFleet's compareWith found on disk exactly as rendered: its bytes are
+ * dropped once compared (most of a fleet's files, most of the time), so they cost neither memory
+ * nor a copy between threads. Its manifest hash stands in for them.
  */
-export interface SameOnDisk {
-  readonly identity: string;
-  readonly files: ReadonlySet<string>;
+export class SameAsDisk {
+  constructor(readonly hash: string) {}
 }
+
+/** What planning and writing get for each rendered file: its text or bytes, or the hash of the copy found on disk. */
+export type RenderedContent = string | Buffer | SameAsDisk;
+
+/** The manifest hash of a rendered file's content. */
+export const contentHash = (content: RenderedContent): string =>
+  content instanceof SameAsDisk ? content.hash : hashOf(typeof content === 'string' ? Buffer.from(content) : content);
 
 /**
  * `inScope` limits the plan to part of out/ (generate --env); files outside it are left alone.
- * `sameOnDisk`: files the render workers found in outDir as rendered (in parallel), neither listed
- * nor read again here, while outDir is still the tree they compared with.
+ * `comparedWith`: the treeIdentity of outDir when the render compared its files with it. While
+ * outDir is still that tree, a SameAsDisk file is neither listed nor read again here; once it is
+ * another tree, the file on disk is read and held to the hash.
  * A file that cannot be read (permissions, I/O) is an EnvironmentError naming it.
  */
-export function planEmit(outDir: string, files: ReadonlyMap<string, string | Buffer>, inScope: (file: string) => boolean = () => true, sameOnDisk?: SameOnDisk): Plan {
+export function planEmit(outDir: string, files: ReadonlyMap<string, RenderedContent>, inScope: (file: string) => boolean = () => true, comparedWith?: string): Plan {
   for (const file of files.keys()) assertSafePath(file);
-  const known = sameOnDisk && treeIdentity(outDir) === sameOnDisk.identity ? sameOnDisk.files : new Set<string>();
+  const trusted = comparedWith !== undefined && treeIdentity(outDir) === comparedWith;
   const manifestText = readText(outDir, MANIFEST_FILE);
   const previous = parseManifest(outDir, manifestText);
   const changed: string[] = [];
@@ -74,11 +82,11 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, string | Buf
 
   const next = new Map([...previous].filter(([f]) => !inScope(f)));
   for (const [file, content] of files) {
-    // generate hands over UTF-8 bytes (kept outside the JavaScript heap); tests may hand strings.
-    const bytes = typeof content === 'string' ? Buffer.from(content) : content;
-    const hash = hashOf(bytes);
+    // generate hands over UTF-8 bytes (kept outside the JavaScript heap) or SameAsDisk; tests may hand strings.
+    const bytes = content instanceof SameAsDisk ? undefined : typeof content === 'string' ? Buffer.from(content) : content;
+    const hash = contentHash(bytes ?? content);
     next.set(file, hash);
-    const same = known.has(file);
+    const same = trusted && content instanceof SameAsDisk;
     // A file found as rendered was reached through real folders: its folders need no listing.
     if (!same && !ancestorsOk(file)) {
       conflicts.push(file);
@@ -94,7 +102,7 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, string | Buf
       continue;
     }
     const onDisk = same ? undefined : disk.read(file);
-    const equal = same || onDisk!.equals(bytes);
+    const equal = same || (bytes ? onDisk!.equals(bytes) : hashContent(onDisk!) === hash);
     const owned = previous.get(file);
     if (owned === undefined) {
       // A file we did not write: adopt it only if it already holds exactly our content.

@@ -15,7 +15,7 @@ import { LEGACY_STAGING_PREFIX } from './emit.ts';
 import { errnoCode, fsFailure } from './fs-errors.ts';
 import { acquireLock, LockHeldError } from './lock.ts';
 import { isCompleteTree, kind, outPaths, treeIdentity, type OutPaths } from './out-paths.ts';
-import { planEmit, type Plan, type SameOnDisk } from './plan.ts';
+import { planEmit, type Plan, type RenderedContent } from './plan.ts';
 
 export type Recovery = 'finished' | 'restored' | undefined;
 
@@ -77,8 +77,8 @@ export interface CheckOptions {
   readonly note: (line: string) => void;
   /** Test hook: runs between reading out/'s identity and planning (to switch the tree meanwhile). */
   readonly beforePlan?: (attempt: number) => void;
-  /** Files the renderers found on disk as they are (renderFleet's compareWith). */
-  readonly sameOnDisk?: SameOnDisk;
+  /** The identity of out/ when the renderers compared their files with it (renderFleet's compareWith). */
+  readonly comparedWith?: string;
 }
 
 /**
@@ -88,7 +88,7 @@ export interface CheckOptions {
  * is. The plan is accepted only if out/ is the same folder, unchanged, before and after reading it,
  * so a generate switching out/ meanwhile makes it read again rather than report a mix.
  */
-export function planForCheck(outDir: string, files: ReadonlyMap<string, string | Buffer>, inScope: (file: string) => boolean, options: CheckOptions): Plan {
+export function planForCheck(outDir: string, files: ReadonlyMap<string, RenderedContent>, inScope: (file: string) => boolean, options: CheckOptions): Plan {
   const p = outPaths(outDir);
   for (let attempt = 1; ; attempt++) {
     assertFolderOrMissing(p);
@@ -98,7 +98,7 @@ export function planForCheck(outDir: string, files: ReadonlyMap<string, string |
     options.beforePlan?.(attempt);
     let plan: Plan | undefined;
     try {
-      plan = planEmit(readDir, files, inScope, options.sameOnDisk);
+      plan = planEmit(readDir, files, inScope, options.comparedWith);
     } catch (e) {
       const code = errnoCode((e as Error).cause);
       if (attempt >= ATTEMPTS || (code !== 'ENOENT' && code !== 'ENOTDIR')) throw e;

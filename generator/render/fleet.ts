@@ -10,7 +10,7 @@
 // files, in path order; test/render/fleet.test.ts holds the routes to the same bytes and issues.
 import path from 'node:path';
 import { FileReader, RealFolders } from '../emit/file-reader.ts';
-import type { SameOnDisk } from '../emit/plan.ts';
+import { contentHash, SameAsDisk } from '../emit/plan.ts';
 import { hashContent, rememberHash } from '../emit/manifest.ts';
 import { treeIdentity } from '../emit/out-paths.ts';
 import type { Issue } from '../issues.ts';
@@ -31,12 +31,12 @@ export interface FleetValidation {
 }
 
 export interface FleetRender {
-  /** Every file, path relative to out/ -> UTF-8 bytes, in path order. */
-  readonly files: Map<string, Buffer>;
+  /** Every file, path relative to out/ -> UTF-8 bytes (SameAsDisk where compareWith found it so), in path order. */
+  readonly files: Map<string, Buffer | SameAsDisk>;
   /** What validating the Kubernetes objects found, unsorted. */
   readonly issues: Issue[];
-  /** With compareWith: the files already there as rendered, and out/'s identity before the comparing began. */
-  readonly sameOnDisk?: SameOnDisk;
+  /** With compareWith: out/'s treeIdentity before the comparing began (planning trusts SameAsDisk only for that tree). */
+  readonly comparedWith?: string;
 }
 
 /** A worker's render job. */
@@ -45,50 +45,75 @@ export interface RenderJob {
   readonly validation: FleetValidation;
 }
 
-/** One slice's result as it crosses from a worker: every file's bytes in one transferred buffer. */
+/** One slice's result as it crosses from a worker: the bytes of every file not found on disk as rendered, in one transferred buffer. */
 export interface SliceResult {
   readonly names: string[];
   /** Byte length of each file, in the order of names. */
   readonly lengths: number[];
   /** The manifest hash of each file (hashing is a fifth of planning's work: done here, in parallel). */
   readonly hashes: string[];
+  /** The files' bytes one after another, leaving out those found the same on disk. */
   readonly bytes: ArrayBuffer;
   readonly issues: Issue[];
   /** With compareWith: whether each file is already on disk as it is, under real folders only. */
   readonly same?: boolean[];
 }
 
-/** Renders and validates one slice, packed for the trip back (the worker's whole job). */
+/**
+ * Renders and validates one slice, packed for the trip back (the worker's whole job). One
+ * environment at a time: its strings and objects are garbage once its bytes are packed, so the
+ * collector never copies a whole slice's worth of live strings from young space to old.
+ */
 export async function renderSlice(slice: readonly Environment[], validation: FleetValidation): Promise<SliceResult> {
-  const issues = await validateManifests(
-    slice.flatMap((env) => fluxObjects(env)),
-    { locations: validation.locations, ignoreMissingSchemas: validation.ignoreMissingSchemas, filePrefix: validation.filePrefix, env: validation.env },
-  );
-  const files = renderAll(slice);
-  const names: string[] = [];
-  const lengths: number[] = [];
-  let total = 0;
-  for (const [name, content] of files) {
-    const length = Buffer.byteLength(content);
-    names.push(name);
-    lengths.push(length);
-    total += length;
-  }
-  // One buffer of its own (not the shared pool small buffers come from): it can be transferred.
-  const packed = Buffer.allocUnsafeSlow(total);
-  let offset = 0;
-  const hashes: string[] = [];
-  const same: boolean[] = [];
+  const result = { names: [] as string[], lengths: [] as number[], hashes: [] as string[], issues: [] as Issue[], same: [] as boolean[] };
+  /** The bytes to send back: every file not found the same on disk. */
+  const kept: Buffer[] = [];
+  /** Files outside an environment's folder (out/base, the module copies), by path: every environment must render them alike. */
+  const shared = new Map<string, string>();
   const reader = new FileReader();
   const folders = validation.compareWith === undefined ? undefined : new RealFolders(validation.compareWith);
-  for (const [i, content] of [...files.values()].entries()) {
-    packed.write(content, offset, lengths[i]!, 'utf8');
-    const bytes = packed.subarray(offset, offset + lengths[i]!);
-    hashes.push(hashContent(bytes));
-    if (folders) same.push(folders.has(path.posix.dirname(names[i]!)) && reader.holds(path.join(validation.compareWith!, names[i]!), bytes));
-    offset += lengths[i]!;
+  for (const env of slice) {
+    const { locations, ignoreMissingSchemas, filePrefix } = validation;
+    result.issues.push(...(await validateManifests(fluxObjects(env), { locations, ignoreMissingSchemas, filePrefix, env: validation.env })));
+    const own = `${env.name}/`;
+    const files: Array<[string, string, number]> = [];
+    let total = 0;
+    for (const [name, content] of renderAll([env])) {
+      if (!name.startsWith(own)) {
+        const earlier = shared.get(name);
+        if (earlier !== undefined) {
+          if (earlier !== content) throw new RenderConflictError(`${name} differs between environments: a shared file may only hold what every environment shares.`);
+          continue;
+        }
+        shared.set(name, content);
+      }
+      const length = Buffer.byteLength(content);
+      files.push([name, content, length]);
+      total += length;
+    }
+    const packed = Buffer.allocUnsafeSlow(total);
+    let offset = 0;
+    for (const [name, content, length] of files) {
+      packed.write(content, offset, length, 'utf8');
+      const bytes = packed.subarray(offset, offset + length);
+      result.names.push(name);
+      result.lengths.push(length);
+      result.hashes.push(hashContent(bytes));
+      const same = folders !== undefined && folders.has(path.posix.dirname(name)) && reader.holds(path.join(validation.compareWith!, name), bytes);
+      if (folders) result.same.push(same);
+      if (!same) kept.push(bytes);
+      offset += length;
+    }
   }
-  return { names, lengths, hashes, bytes: packed.buffer.slice(packed.byteOffset, packed.byteOffset + total) as ArrayBuffer, issues, ...(validation.compareWith !== undefined && { same }) };
+  // One buffer of its own (not the shared pool small buffers come from): it can be transferred.
+  const bytes = new ArrayBuffer(kept.reduce((sum, b) => sum + b.length, 0));
+  let offset = 0;
+  for (const b of kept) {
+    new Uint8Array(bytes, offset, b.length).set(b);
+    offset += b.length;
+  }
+  const { same, ...rest } = result;
+  return { ...rest, bytes, ...(validation.compareWith !== undefined && { same }) };
 }
 
 export async function renderFleet(
@@ -99,22 +124,25 @@ export async function renderFleet(
   const slices: Array<readonly Environment[]> = [];
   const size = options.slice ?? SLICE;
   for (let start = 0; start < environments.length; start += size) slices.push(environments.slice(start, start + size));
-  const files = new Map<string, Buffer>();
+  const files = new Map<string, Buffer | SameAsDisk>();
   const issues: Issue[] = [];
   const identity = validation.compareWith === undefined ? undefined : treeIdentity(validation.compareWith);
-  const same = new Set<string>();
   let done = 0;
   const take = (result: SliceResult, size: number) => {
     let offset = 0;
     for (const [i, name] of result.names.entries()) {
-      const data = Buffer.from(result.bytes, offset, result.lengths[i]!);
-      offset += result.lengths[i]!;
+      const hash = result.hashes[i]!;
       const earlier = files.get(name);
       // Files every environment shares (out/base, the module copies) come once per slice: they must agree.
-      if (earlier !== undefined && !earlier.equals(data)) throw new RenderConflictError(`${name} differs between environments: a shared file may only hold what every environment shares.`);
-      rememberHash(data, result.hashes[i]!);
+      if (earlier !== undefined && contentHash(earlier) !== hash) throw new RenderConflictError(`${name} differs between environments: a shared file may only hold what every environment shares.`);
+      if (result.same?.[i]) {
+        if (earlier === undefined) files.set(name, new SameAsDisk(hash));
+        continue;
+      }
+      const data = Buffer.from(result.bytes, offset, result.lengths[i]!);
+      offset += result.lengths[i]!;
+      rememberHash(data, hash);
       files.set(name, data);
-      if (result.same?.[i]) same.add(name);
     }
     issues.push(...result.issues);
     options.onProgress?.((done += size), environments.length);
@@ -126,5 +154,5 @@ export async function renderFleet(
     : slices.keys();
   for (const i of rest) take(await renderSlice(slices[i]!, validation), slices[i]!.length);
   const sorted = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { files: sorted, issues, ...(identity !== undefined && { sameOnDisk: { identity, files: same } }) };
+  return { files: sorted, issues, ...(identity !== undefined && { comparedWith: identity }) };
 }
