@@ -3,6 +3,7 @@
 // "config" objects need the CRDs the controllers install (ClusterIssuers, PrometheusRules,
 // SecretProviderClasses). Each release brings its own (catalog/index.ts releaseObjects).
 import type { Environment } from '../model/environment.ts';
+import { deepFreeze } from '../model/freeze.ts';
 import { namespacesOf, releaseObjects } from './index.ts';
 import type { KubeObject } from './types.ts';
 
@@ -11,10 +12,20 @@ export interface PlatformObjects {
   readonly config: readonly KubeObject[];
 }
 
+/**
+ * Built once per (frozen) model, and frozen: helmfile's local charts and the Flux tree both carry
+ * these objects, the same instances, so each is written as YAML once (render/yaml.ts objectYaml).
+ */
 export function platformObjects(env: Environment): PlatformObjects {
-  const released = releaseObjects(env);
-  return { base: [...namespaces(env), ...metadataEndpointPolicies(env, [...released.base, ...released.config]), ...released.base, ...roleBindings(env)], config: released.config };
+  let objects = objectsByModel.get(env);
+  if (!objects) {
+    const released = releaseObjects(env);
+    const base = [...namespaces(env), ...metadataEndpointPolicies(env, [...released.base, ...released.config]), ...released.base, ...roleBindings(env)];
+    objectsByModel.set(env, (objects = deepFreeze({ base, config: released.config })));
+  }
+  return objects;
 }
+const objectsByModel = new WeakMap<Environment, PlatformObjects>();
 
 export const METADATA_POLICY = 'deny-instance-metadata';
 export const METADATA_EXEMPTION = 'slipway.io/metadata-endpoint-exemption';

@@ -37,6 +37,19 @@ export function toYaml(value: unknown, options: YamlOptions = {}): string {
   return toYamlDocuments([value], options);
 }
 
+/**
+ * A frozen object's YAML document, keys sorted, written once per object: helmfile's local charts
+ * and the Flux tree carry the same platform objects (catalog/objects.ts). An object that is not
+ * frozen could change between two calls, so it is written every time.
+ */
+export function objectYaml(object: object): string {
+  if (!Object.isFrozen(object)) return toYaml(object, { sortKeys: true });
+  let text = objectTexts.get(object);
+  if (text === undefined) objectTexts.set(object, (text = toYaml(object, { sortKeys: true })));
+  return text;
+}
+const objectTexts = new WeakMap<object, string>();
+
 /** Several YAML documents in one file, separated by "---", under one header. */
 export function toYamlDocuments(values: readonly unknown[], options: YamlOptions = {}): string {
   const body = values.map((value) => stringifyOne(value, options)).join('---\n');

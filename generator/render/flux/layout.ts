@@ -15,7 +15,7 @@ import type { ChartSource, KubeObject, Release } from '../../catalog/types.ts';
 import { valuesDelta } from '../../catalog/values.ts';
 import type { Environment } from '../../model/environment.ts';
 import { substitutionVariableNames } from '../../model/workload-identities.ts';
-import { objectFileName, toYaml, toYamlDocuments } from '../yaml.ts';
+import { objectFileName, objectYaml, toYaml, toYamlDocuments } from '../yaml.ts';
 import { chartSource, FLUX_CONFIGURATION, helmRelease } from './helm-release.ts';
 
 /** A complete object as the cluster receives it, and the file that carries its environment's part. */
@@ -159,7 +159,7 @@ function buildLayout(env: Environment): Layout {
   // infrastructure/controllers: namespaces, access and configuration, then the platform releases.
   const controllersDir = `${root}/infrastructure/controllers`;
   for (const o of plain.base) {
-    files.set(`${controllersDir}/${objectFileName(o)}`, () => yaml(o));
+    files.set(`${controllersDir}/${objectFileName(o)}`, () => objectYaml(o));
     put(`${controllersDir}/${objectFileName(o)}`, [o]);
   }
   const patches = platform.flatMap((r) => writePatches(r, controllersDir, `${r.name}-`, ['values', 'source']));
@@ -170,7 +170,7 @@ function buildLayout(env: Environment): Layout {
   // infrastructure/configs: objects that need the controllers' CRDs.
   const configsDir = `${root}/infrastructure/configs`;
   for (const o of plain.config) {
-    files.set(`${configsDir}/${objectFileName(o)}`, () => yaml(o));
+    files.set(`${configsDir}/${objectFileName(o)}`, () => objectYaml(o));
     put(`${configsDir}/${objectFileName(o)}`, [o]);
   }
   files.set(`${configsDir}/kustomization.yaml`, () => kustomization({ resources: plain.config.map(objectFileName) }));

@@ -6,7 +6,7 @@ import { releasesOf, resolveNeeds } from '../../catalog/index.ts';
 import { platformObjects } from '../../catalog/objects.ts';
 import { PLACEHOLDER, type KubeObject, type Release } from '../../catalog/types.ts';
 import type { Environment } from '../../model/environment.ts';
-import { GENERATED_HEADER, objectFileName, toYaml } from '../yaml.ts';
+import { GENERATED_HEADER, objectFileName, objectYaml, toYaml } from '../yaml.ts';
 import { chartValue, hasPlaceholders, requiredEnv, toGoTemplate } from './go-template.ts';
 
 /** Namespace of the helm releases that carry the local charts. */
@@ -82,7 +82,7 @@ function localChart(name: string, objects: readonly KubeObject[], after: readonl
   files.set('Chart.yaml', toYaml({ apiVersion: 'v2', name, description: `Objects Slipway renders around the charts (${name}).`, type: 'application', version: '1.0.0' }));
   const variables = new Set<string>();
   for (const object of objects) {
-    const text = toYaml(object, { sortKeys: true });
+    const text = objectYaml(object);
     for (const m of text.matchAll(PLACEHOLDER)) variables.add(m[1]!);
     files.set(`templates/${objectFileName(object)}`, toGoTemplate(text, chartValue));
   }
