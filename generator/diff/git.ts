@@ -30,9 +30,11 @@ export function existsAt(commit: string, file: string, cwd = process.cwd()): boo
 
 /**
  * Every regular file under dir (path from the working directory) at the commit, path relative to
- * dir -> content. Undefined when the commit has no such folder.
+ * dir -> content. Undefined when the commit has no such folder. `same`: files already in hand (the
+ * other side of a diff); where a file reads the same, that string is kept and the one read from git
+ * let go at once, so the files two sides share are held once.
  */
-export function filesAt(commit: string, dir: string, cwd = process.cwd()): Map<string, string> | undefined {
+export function filesAt(commit: string, dir: string, cwd = process.cwd(), same?: ReadonlyMap<string, string>): Map<string, string> | undefined {
   const { prefix } = location(cwd);
   const root = `${prefix}${dir.replace(/\/+$/, '')}/`;
   const listing = git(['ls-tree', '-r', '-z', '--full-tree', commit, '--', root], cwd);
@@ -44,14 +46,19 @@ export function filesAt(commit: string, dir: string, cwd = process.cwd()): Map<s
     entries.push({ path: match[4]!.slice(root.length), blob: match[3]! });
   }
   if (entries.length === 0) return undefined;
-  const contents = readBlobs([...new Set(entries.map((e) => e.blob))], cwd);
+  const known = new Map<string, string>();
+  for (const e of entries) {
+    const text = same?.get(e.path);
+    if (text !== undefined) known.set(e.blob, text);
+  }
+  const contents = readBlobs([...new Set(entries.map((e) => e.blob))], cwd, known);
   const files = new Map<string, string>();
   for (const e of entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) files.set(e.path, contents.get(e.blob)!);
   return files;
 }
 
-/** Blob contents by object name, from one `git cat-file --batch`. */
-function readBlobs(blobs: readonly string[], cwd: string): Map<string, string> {
+/** Blob contents by object name, from one `git cat-file --batch`; a content equal to `known`'s is that string. */
+function readBlobs(blobs: readonly string[], cwd: string, known: ReadonlyMap<string, string>): Map<string, string> {
   const result = spawnSync('git', ['cat-file', '--batch'], { cwd, input: `${blobs.join('\n')}\n`, maxBuffer: 4 * 1024 * 1024 * 1024 });
   if (result.status !== 0 || result.error) throw new GitError(String(result.stderr ?? result.error?.message ?? 'git cat-file failed').trim());
   const out = result.stdout;
@@ -62,7 +69,9 @@ function readBlobs(blobs: readonly string[], cwd: string): Map<string, string> {
     const header = out.toString('utf8', at, eol).split(' '); // "<object> blob <size>"
     if (header[1] !== 'blob') throw new GitError(`git cat-file could not read ${header[0]}: ${header.slice(1).join(' ')}.`);
     const size = Number(header[2]);
-    contents.set(header[0]!, out.toString('utf8', eol + 1, eol + 1 + size));
+    const text = out.toString('utf8', eol + 1, eol + 1 + size);
+    const candidate = known.get(header[0]!);
+    contents.set(header[0]!, candidate === text ? candidate : text);
     at = eol + 1 + size + 1; // the content is followed by a newline
   }
   return contents;

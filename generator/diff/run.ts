@@ -43,7 +43,7 @@ export async function diffAgainst(ref: string, options: DiffOptions = {}): Promi
   // Exactly what `slipway generate` would write, without writing it; or what the head committed.
   const head = options.headRef ? committedOutput(resolveRef(options.headRef), options.headRef) : rendered(loaded.environments);
   const problems: string[] = [];
-  const base = baseOutput(commit, ref, dir, env, problems);
+  const base = baseOutput(commit, ref, dir, env, problems, head);
   const compared = compareOutputs(base, head, { base: ref, head: headLabel });
   problems.push(...compared.problems);
   if (!options.render) return { report: { base: ref, head: headLabel, environments: compared.environments, files: compared.files, problems, rendering: 'off' } };
@@ -117,8 +117,8 @@ function rendered(environments: readonly Environment[]): Map<string, string> {
  * The base side: its committed out/; else what its own generator writes; else, stated as a problem,
  * its environment files rendered by this version.
  */
-function baseOutput(commit: string, ref: string, dir: string, env: NodeJS.ProcessEnv, problems: string[]): OutputFiles {
-  if (existsAt(commit, `${OUT_DIR}/${MANIFEST_FILE}`)) return filesAt(commit, OUT_DIR) ?? new Map();
+function baseOutput(commit: string, ref: string, dir: string, env: NodeJS.ProcessEnv, problems: string[], head: OutputFiles): OutputFiles {
+  if (existsAt(commit, `${OUT_DIR}/${MANIFEST_FILE}`)) return filesAt(commit, OUT_DIR, undefined, head) ?? new Map();
   try {
     return renderWithGeneratorAt(commit, { env, schemaLocations: schemaLocations(undefined, env, readProjectConfig()) });
   } catch (e) {
