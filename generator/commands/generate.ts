@@ -1,8 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { isClean, planEmit, type Plan } from '../emit/plan.ts';
-import { emit, EmitConflictError } from '../emit/emit.ts';
+import { EarlyStaging, emit, EmitConflictError } from '../emit/emit.ts';
 import { fsFailure } from '../emit/fs-errors.ts';
-import { beginWrite, planForCheck } from '../emit/recover.ts';
+import { kind, outPaths } from '../emit/out-paths.ts';
+import { beginWrite, planForCheck, type Writer } from '../emit/recover.ts';
 import { ManifestError } from '../emit/manifest.ts';
 import { progress } from '../format/progress.ts';
 import { formatIssuesText, useColor } from '../format/text.ts';
@@ -11,6 +12,7 @@ import { projectConfig } from './project-config.ts';
 import type { ConfigResult } from '../config.ts';
 import { hasErrors, sortIssues } from '../issues.ts';
 import { DEFAULT_ENVIRONMENTS_DIR, listEnvironmentFiles, loadEnvironmentFiles } from '../load/load-environments.ts';
+import type { Environment } from '../model/environment.ts';
 import { renderFleet } from '../render/fleet.ts';
 import { WorkerPool, workerCount } from '../workers/pool.ts';
 import { parse } from './args.ts';
@@ -100,25 +102,56 @@ async function generate(files: readonly string[], values: Record<string, unknown
     throw new UsageError(`There is no environment named "${only}"; known: ${environments.map((e) => e.name).join(', ')}.`);
   }
   const locations = schemaLocations(values['schema-location'] as string[] | undefined, io.env, project);
+  const note = (line: string) => io.stderr.write(`${line}\n`);
+  // With no out/ yet, the lock is taken now and each slice's files go into the staging tree as the
+  // slice comes back: writing overlaps rendering (EarlyStaging). Nothing shows until the switch.
+  const early = !values.check && kind(outPaths(outDir).out) === 'missing' ? beginWrite(outDir, note) : undefined;
+  const staging = early && kind(early.paths.out) === 'missing' ? new EarlyStaging(early.paths) : undefined;
+  try {
+    return await renderAndWrite(selected, environments.length, { values, locations, outDir, pool, io, note, shown, fileCount: files.length, warnings: issues.length, staging, writer: early });
+  } finally {
+    staging?.discard(); // nothing left to remove once emit() has switched the tree in
+    early?.release();
+  }
+}
+
+interface WriteContext {
+  readonly values: Record<string, unknown>;
+  readonly locations: readonly string[];
+  readonly outDir: string;
+  readonly pool: WorkerPool;
+  readonly io: Io;
+  readonly note: (line: string) => void;
+  readonly shown: ReturnType<typeof progress>;
+  /** Environment files read, and the warnings they gave (for the closing line). */
+  readonly fileCount: number;
+  readonly warnings: number;
+  readonly staging?: EarlyStaging;
+  /** The lock of out/, when taken before rendering. */
+  readonly writer?: Writer;
+}
+
+async function renderAndWrite(selected: readonly Environment[], fleetSize: number, context: WriteContext): Promise<ExitCode> {
+  const { values, locations, outDir, pool, io, note, shown, warnings, staging } = context;
+  const color = useColor(io.stderr, io.env);
+  const only = values.env as string | undefined;
   // A slice of environments at a time, in worker threads for a fleet: memory bounded, cost per environment flat.
   const { files: rendered, issues: invalid, comparedWith } = await renderFleet(
     selected,
     { locations, ignoreMissingSchemas: Boolean(values['ignore-missing-schemas']), filePrefix: `${outDir}/`, env: io.env, compareWith: outDir },
-    { pool: selected.length === environments.length ? pool : undefined, onProgress: shown.phase('rendering and validating') },
+    { pool: selected.length === fleetSize ? pool : undefined, onProgress: shown.phase('rendering and validating'), onBytes: staging && ((file, bytes) => staging.write(file, bytes)) },
   );
   shown.end();
   await pool.close(); // their heaps are not needed for writing
   if (invalid.length > 0) {
-    io.stderr.write(formatIssuesText(sortIssues(invalid), files.length, { color }));
+    io.stderr.write(formatIssuesText(sortIssues(invalid), context.fileCount, { color }));
     if (hasErrors(invalid)) {
       io.stderr.write(`The rendered manifests are invalid; nothing was written to ${outDir}/.\n`);
       return 1;
     }
   }
   const inScope = only === undefined ? () => true : (file: string) => file.startsWith(`${only}/`);
-  const warnings = issues.length;
   const warningNote = warnings > 0 ? ` ${warnings} warning${warnings === 1 ? '' : 's'}: run "slipway validate" to read them.` : '';
-  const note = (line: string) => io.stderr.write(`${line}\n`);
 
   // File-system failures below (read-only out/ or a folder in it, a full disk, an unreadable file,
   // out/ locked by another generate) are EnvironmentErrors: one line naming the path and the cause,
@@ -133,7 +166,7 @@ async function generate(files: readonly string[], values: Record<string, unknown
     }
   }
 
-  const writer = beginWrite(outDir, note);
+  const writer = context.writer ?? beginWrite(outDir, note);
   try {
     let plan: Plan;
     try {
@@ -143,7 +176,7 @@ async function generate(files: readonly string[], values: Record<string, unknown
       io.stderr.write(`${e.message}\n`);
       return 1;
     }
-    const report = emit(outDir, rendered, plan, shown.phase(`writing ${outDir}/`));
+    const report = emit(outDir, rendered, plan, shown.phase(`writing ${outDir}/`), undefined, staging);
     shown.end();
     for (const f of plan.editedByHand) io.stderr.write(`note: ${outDir}/${f} was edited by hand; regenerated.\n`);
     for (const line of report.notes) note(line);
@@ -157,7 +190,7 @@ async function generate(files: readonly string[], values: Record<string, unknown
     return 1;
   } finally {
     shown.end();
-    writer.release();
+    if (writer !== context.writer) writer.release();
   }
 }
 

@@ -3,8 +3,10 @@
 // anyone else's, is hard-linked into it (copied where links are refused), the new and changed files
 // are written, pruned files are left out, and the manifest is written last, inside the tree it
 // describes. Then two renames switch the trees (out/ → .slipway-out.previous, staging → out/) and the
-// previous tree is removed. Killed at any moment, this leaves out/ as the old tree or as the complete
-// new one, or (between the two renames) no out/ and both trees beside it, which recover() settles.
+// previous tree is removed. Where there is no out/ yet, the staging tree is filled while the fleet
+// still renders (EarlyStaging), and only the rest is written here. Killed at any moment, this
+// leaves out/ as the old tree or as the complete new one, or (between the two renames) no out/ and
+// both trees beside it, which recover() settles.
 // Files in out/ are never opened for writing: the old tree stays intact until it is switched out.
 // out/ stays a plain directory of plain files: no symlink is created at out/ or inside it.
 //
@@ -17,7 +19,7 @@ import { EnvironmentError } from '../commands/command.ts';
 import { describeCause, errnoCode, fsFailure } from './fs-errors.ts';
 import { MANIFEST_FILE, serializeManifest } from './manifest.ts';
 import { kind, lstat, outPaths, type OutPaths } from './out-paths.ts';
-import { isClean, SameAsDisk, type Plan, type RenderedContent } from './plan.ts';
+import { assertSafePath, isClean, SameAsDisk, type Plan, type RenderedContent } from './plan.ts';
 
 /** Staging folders that Slipway before 0.3 made inside out/; never part of the tree, dropped on the next write. */
 export const LEGACY_STAGING_PREFIX = '.slipway-staging-';
@@ -40,7 +42,54 @@ export class EmitConflictError extends Error {
   }
 }
 
-export function emit(outDir: string, files: ReadonlyMap<string, RenderedContent>, plan: Plan, onProgress?: OnProgress, onStep?: OnStep): EmitReport {
+/**
+ * The staging tree of a generate that found no out/, filled while the fleet is still rendering:
+ * each file is written as soon as its slice comes back, so that writing overlaps rendering. Nothing
+ * is visible until emit() switches it in, after the whole plan; a run that stops before that (invalid
+ * output, a conflict, a kill) leaves only a staging tree without its manifest, never switched in.
+ * Needs the lock of out/ (recover() removes a staging tree it finds).
+ */
+export class EarlyStaging {
+  private readonly written = new Set<string>();
+  private readonly made = new Set<string>();
+
+  constructor(private readonly p: OutPaths) {
+    rmSync(p.staging, { recursive: true, force: true });
+    mkdirSync(p.staging);
+  }
+
+  /** Writes a rendered file into the staging tree (once: files every environment shares come with each slice). */
+  write(file: string, bytes: Buffer): void {
+    if (this.written.has(file)) return;
+    assertSafePath(file);
+    const dir = path.posix.dirname(file);
+    if (!this.made.has(dir)) {
+      mkdirSync(path.join(this.p.staging, dir), { recursive: true });
+      this.made.add(dir);
+    }
+    writeFile(path.join(this.p.staging, file), bytes);
+    this.written.add(file);
+  }
+
+  /** For emit(): what is in the tree, while out/ is still missing; once out/ is there after all, nothing (the tree is removed). */
+  take(outKind: string): { readonly written: ReadonlySet<string>; readonly made: Set<string> } | undefined {
+    if (outKind === 'missing') return { written: this.written, made: this.made };
+    this.discard();
+    return undefined;
+  }
+
+  /** Removes the tree (nothing to do once emit() has switched it in or removed it itself). */
+  discard(): void {
+    this.written.clear();
+    try {
+      rmSync(this.p.staging, { recursive: true, force: true });
+    } catch {
+      // recover() removes it next time
+    }
+  }
+}
+
+export function emit(outDir: string, files: ReadonlyMap<string, RenderedContent>, plan: Plan, onProgress?: OnProgress, onStep?: OnStep, early?: EarlyStaging): EmitReport {
   if (plan.conflicts.length > 0) throw new EmitConflictError(plan.conflicts);
   const toWrite = [...plan.missing, ...plan.changed].sort();
   // Found on disk as rendered, bytes dropped, and changed or removed since: out/ was replaced meanwhile.
@@ -62,11 +111,14 @@ export function emit(outDir: string, files: ReadonlyMap<string, RenderedContent>
     }
   }
 
+  const filled = early?.take(outKind);
   try {
-    rmSync(p.staging, { recursive: true, force: true });
-    mkdirSync(p.staging);
+    if (!filled) {
+      rmSync(p.staging, { recursive: true, force: true });
+      mkdirSync(p.staging);
+    }
     onStep?.('staging-created');
-    build(p, outKind === 'dir', files, toWrite, plan, onProgress, onStep);
+    build(p, outKind === 'dir', files, toWrite, plan, onProgress, onStep, filled);
     if (outKind === 'dir') assertNoMountInside(p);
   } catch (e) {
     discard(p.staging);
@@ -139,7 +191,16 @@ const failedPath = (e: unknown) => (e as { dest?: string }).dest ?? (e as NodeJS
  * The new tree in staging: one pass over out/ linking what stays, then the new files, pruning's
  * emptied folders removed, folder modes (and, as root, owners) restored, and the manifest last.
  */
-function build(p: OutPaths, hadOut: boolean, files: ReadonlyMap<string, RenderedContent>, toWrite: readonly string[], plan: Plan, onProgress?: OnProgress, onStep?: OnStep): void {
+function build(
+  p: OutPaths,
+  hadOut: boolean,
+  files: ReadonlyMap<string, RenderedContent>,
+  toWrite: readonly string[],
+  plan: Plan,
+  onProgress?: OnProgress,
+  onStep?: OnStep,
+  filled?: { readonly written: ReadonlySet<string>; readonly made: Set<string> },
+): void {
   const skip = new Set<string>([...toWrite, ...plan.extra]);
   const folders: Array<{ rel: string; mode: number; uid: number; gid: number }> = [];
   const root = process.getuid?.() === 0;
@@ -178,9 +239,10 @@ function build(p: OutPaths, hadOut: boolean, files: ReadonlyMap<string, Rendered
   if (hadOut) copyFolder('');
   onStep?.('linked');
 
-  const made = new Set<string>();
+  const made = filled?.made ?? new Set<string>();
   for (const [index, file] of toWrite.entries()) {
     onProgress?.(index + 1, toWrite.length);
+    if (filled?.written.has(file)) continue;
     const dir = path.posix.dirname(file);
     if (!made.has(dir)) {
       mkdirSync(path.join(p.staging, dir), { recursive: true });

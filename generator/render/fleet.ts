@@ -119,7 +119,13 @@ export async function renderSlice(slice: readonly Environment[], validation: Fle
 export async function renderFleet(
   environments: readonly Environment[],
   validation: FleetValidation,
-  options: { readonly pool?: WorkerPool; readonly slice?: number; readonly onProgress?: (done: number, total: number) => void },
+  options: {
+    readonly pool?: WorkerPool;
+    readonly slice?: number;
+    readonly onProgress?: (done: number, total: number) => void;
+    /** Each file's bytes as its slice comes back (once per path), while later slices still render. */
+    readonly onBytes?: (file: string, bytes: Buffer) => void;
+  },
 ): Promise<FleetRender> {
   const slices: Array<readonly Environment[]> = [];
   const size = options.slice ?? SLICE;
@@ -143,6 +149,7 @@ export async function renderFleet(
       offset += result.lengths[i]!;
       rememberHash(data, hash);
       files.set(name, data);
+      if (earlier === undefined) options.onBytes?.(name, data);
     }
     issues.push(...result.issues);
     options.onProgress?.((done += size), environments.length);

@@ -248,6 +248,60 @@ export async function killRuns(fleet: Fleet, kills: number, seed: number, log: (
   return { kills, outcomes, calibration: { totalMs, lockMs } };
 }
 
+/**
+ * `kills` generate processes writing out/ where there is none, killed with SIGKILL at random
+ * moments after the lock appears (fixed seed). Such a generate fills its staging tree while the fleet
+ * is still rendering (EarlyStaging in emit.ts). After each kill: out/ is absent or the whole render,
+ * never a part of it; generate --check reports it missing (exit 1) or up to date (exit 0); the next
+ * generate writes it whole and leaves nothing beside it. Leaves the fleet at its old out/.
+ */
+export async function freshKillRuns(fleet: Fleet, kills: number, seed: number): Promise<Record<string, number>> {
+  const rand = random(seed);
+  const lockFile = path.join(fleet.ws, '.slipway-out.lock');
+  const clear = () => {
+    for (const name of readdirSync(fleet.ws)) if (name.startsWith('.slipway-')) rmSync(path.join(fleet.ws, name), { recursive: true, force: true });
+    rmSync(fleet.out, { recursive: true, force: true });
+  };
+  const outcomes: Record<string, number> = {};
+  try {
+    clear();
+    const whole = await spawnCli(fleet.ws, ['generate']).done;
+    if (whole.code !== 0) throw new Error(`the fresh render failed: ${whole.stderr}`);
+    const fresh = snapshotTree(fleet.out);
+    for (let k = 1; k <= kills; k++) {
+      const trial = `fresh kill ${k}/${kills} (seed ${seed})`;
+      clear();
+      const child = spawnCli(fleet.ws, ['generate']);
+      let exited = false;
+      void child.done.then(() => (exited = true));
+      while (!exited && !existsSync(lockFile)) await sleep(1);
+      const lockedAt = performance.now();
+      await sleep(rand() * whole.ms);
+      child.kill();
+      const result = await child.done;
+      let outcome: string;
+      if (result.signal !== 'SIGKILL') {
+        if (result.code !== 0) fail(trial, `generate exited ${result.code} before the kill: ${result.stderr}`);
+        outcome = 'finished before the kill';
+      } else if (!existsSync(fleet.out)) outcome = 'no out/';
+      else if (sameTree(snapshotTree(fleet.out), fresh)) outcome = 'the whole render';
+      else fail(trial, `killed ${(performance.now() - lockedAt).toFixed(0)} ms after the lock, out/ is part of the render: ${treeDiff(snapshotTree(fleet.out), fresh)}`);
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      const check = await runIn(fleet.ws, ['generate', '--check']);
+      if (hasStackTrace(check.stderr)) fail(trial, `generate --check printed a stack trace:\n${check.stderr}`);
+      if (check.code !== (existsSync(fleet.out) ? 0 : 1)) fail(trial, `generate --check exited ${check.code} with ${existsSync(fleet.out) ? 'the whole render' : 'no out/'}: ${check.stderr}`);
+      const next = await runIn(fleet.ws, ['generate']);
+      if (next.code !== 0 || hasStackTrace(next.stderr)) fail(trial, `the next generate exited ${next.code}: ${next.stderr}`);
+      if (!sameTree(snapshotTree(fleet.out), fresh)) fail(trial, `after the next generate out/ is not the render: ${treeDiff(snapshotTree(fleet.out), fresh)}`);
+      const left = leftovers(fleet.ws);
+      if (left.length) fail(trial, `the next generate left ${left.join(', ')}`);
+    }
+  } finally {
+    resetToOld(fleet);
+  }
+  return outcomes;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Two generates at once.
 

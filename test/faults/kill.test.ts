@@ -1,7 +1,7 @@
 // kill -9 during generate, at random moments (fixed seed), on a fleet big enough for the writing
 // phase to be hit. scripts/faults.ts runs the same with FAULT_KILLS=100.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killRuns, makeFleet, type Fleet } from './harness.ts';
+import { freshKillRuns, killRuns, makeFleet, type Fleet } from './harness.ts';
 
 const KILLS = Number(process.env.FAULT_KILLS ?? 10);
 const SEED = Number(process.env.FAULT_SEED ?? 20260);
@@ -23,5 +23,13 @@ describe('generate killed with SIGKILL', () => {
     const report = await killRuns(fleet, KILLS, SEED, (line) => console.info(line));
     expect(Object.values(report.outcomes).reduce((a, b) => a + b, 0)).toBe(KILLS);
     console.info(`kill -9 × ${KILLS}: ${JSON.stringify(report.outcomes)}`);
+  }, 600_000);
+
+  // Guarantee: where there is no out/ yet, generate writes its staging tree while the fleet still
+  // renders, and a kill at any moment leaves no out/ or the whole of it, never a part.
+  it(`leaves no out/ or the whole render after each of ${KILLS} kills of a generate that found none`, async () => {
+    const outcomes = await freshKillRuns(fleet, KILLS, SEED + 1);
+    expect(Object.values(outcomes).reduce((a, b) => a + b, 0)).toBe(KILLS);
+    console.info(`kill -9 × ${KILLS}, no out/ before: ${JSON.stringify(outcomes)}`);
   }, 600_000);
 });

@@ -1,7 +1,7 @@
 // generate's validation step end to end: embedded schemas by default (a fresh clone, no network),
 // invalid output refused before anything is written, and a schema host that does not answer as an
 // environment error (exit 2, one line) that leaves out/ as it was.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,12 @@ describe('generate validates the manifests it writes', () => {
       expect(run.stderr).toMatch(/out\/numbers-prod\/flux\/infrastructure\/controllers\/ingress-nginx-values\.yaml error MANIFEST_INVALID HelmRelease flux-system\/ingress-nginx: \/ must have required property 'status'/);
       expect(run.stderr).toContain('The rendered manifests are invalid; nothing was written to out/.');
       expect(snapshotTree(path.join(ws, 'out'))).toEqual(before);
+      // From no out/ the files go into a staging tree while the fleet renders: none of it is left.
+      rmSync(path.join(ws, 'out'), { recursive: true });
+      const fresh = await runCli(['generate', '--schema-location', strict, '--schema-location', 'embedded']);
+      expect(fresh.code).toBe(1);
+      expect(existsSync(path.join(ws, 'out'))).toBe(false);
+      expect(readdirSync(ws).filter((n) => n.startsWith('.slipway-'))).toEqual([]);
     });
   });
 
