@@ -1,5 +1,6 @@
 // npx tsx scripts/faults.ts: the fault runs of test/faults at full counts, with a report.
-//   FAULT_KILLS=100          generate processes killed with SIGKILL at random moments
+//   FAULT_KILLS=100          generate processes killed with SIGKILL at random moments (as many again
+//                            of a generate that found no out/)
 //   FAULT_SEED=20260         seed of those moments
 //   FAULT_CONCURRENT=20      trials of two generate processes started together
 //   FAULT_ENVIRONMENTS=60    fleet size for the kill and concurrency runs
@@ -7,7 +8,7 @@
 // environments/ folder. Exits 1 at the first broken guarantee (the message names the trial), 0
 // otherwise. The read-only and full-disk faults need root (or chmod for a plain user); a fault this
 // machine cannot make is reported as skipped, and fails the run when CI is set.
-import { concurrentRuns, diskFullRun, killRuns, makeFleet, readOnlyRun, unreadableEnvironmentsRun, type FaultResult } from '../test/faults/harness.ts';
+import { concurrentRuns, diskFullRun, freshKillRuns, killRuns, makeFleet, readOnlyRun, unreadableEnvironmentsRun, type FaultResult } from '../test/faults/harness.ts';
 
 const count = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -30,6 +31,9 @@ if (kills + trials > 0) {
       const report = await killRuns(fleet, kills, seed, log);
       log(`kill -9 × ${kills} (seed ${seed}): every tree old or new, every next generate clean`);
       for (const [outcome, n] of Object.entries(report.outcomes).sort((a, b) => b[1] - a[1])) log(`  ${String(n).padStart(4)}  ${outcome}`);
+      const fresh = await freshKillRuns(fleet, kills, seed + 1);
+      log(`kill -9 × ${kills} of a generate that found no out/ (seed ${seed + 1}): no out/ or the whole render, every next generate clean`);
+      for (const [outcome, n] of Object.entries(fresh).sort((a, b) => b[1] - a[1])) log(`  ${String(n).padStart(4)}  ${outcome}`);
     }
     if (trials > 0) {
       const report = await concurrentRuns(fleet, trials);

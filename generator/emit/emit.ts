@@ -54,21 +54,34 @@ export class EarlyStaging {
   private readonly made = new Set<string>();
 
   constructor(private readonly p: OutPaths) {
-    rmSync(p.staging, { recursive: true, force: true });
-    mkdirSync(p.staging);
+    try {
+      rmSync(p.staging, { recursive: true, force: true });
+      mkdirSync(p.staging);
+    } catch (e) {
+      throw this.failure(e);
+    }
   }
 
   /** Writes a rendered file into the staging tree (once: files every environment shares come with each slice). */
   write(file: string, bytes: Buffer): void {
     if (this.written.has(file)) return;
     assertSafePath(file);
-    const dir = path.posix.dirname(file);
-    if (!this.made.has(dir)) {
-      mkdirSync(path.join(this.p.staging, dir), { recursive: true });
-      this.made.add(dir);
+    try {
+      const dir = path.posix.dirname(file);
+      if (!this.made.has(dir)) {
+        mkdirSync(path.join(this.p.staging, dir), { recursive: true });
+        this.made.add(dir);
+      }
+      writeFile(path.join(this.p.staging, file), bytes);
+    } catch (e) {
+      throw this.failure(e);
     }
-    writeFile(path.join(this.p.staging, file), bytes);
     this.written.add(file);
+  }
+
+  /** A full disk, a folder that cannot be written: one line naming the path (exit 2), as emit() says it. */
+  private failure(e: unknown): EnvironmentError {
+    return fsFailure(e, `Cannot build the new ${this.p.out}/ (at ${failedPath(e) ?? this.p.staging})`, `; ${this.p.out}/ is unchanged.`);
   }
 
   /** For emit(): what is in the tree, while out/ is still missing; once out/ is there after all, nothing (the tree is removed). */

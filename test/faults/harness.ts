@@ -497,19 +497,19 @@ export async function diskFullRun(): Promise<FaultResult> {
   try {
     await smallWorkspace(ws);
     const filler = path.join(ws, 'filler');
-    const fd = openSync(filler, 'w');
-    const chunk = Buffer.alloc(16384);
-    try {
-      for (;;) writeSync(fd, chunk);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-    } finally {
-      closeSync(fd);
-    }
     // Room for the lock file and a few new files, not for the hundred the change needs.
-    truncateSync(filler, Math.max(0, statSync(filler).size - 8 * 4096));
+    fillDisk(filler, 8 * 4096);
     const before = snapshotTree(path.join(ws, 'out'));
     const line = await failsCleanly(ws, 'full disk (8 MB tmpfs)', 'out/', 'no space left on device (ENOSPC)', before);
+    // From no out/, the staging tree is written while the fleet renders: the disk fills up there.
+    rmSync(path.join(ws, 'out'), { recursive: true });
+    fillDisk(filler, 8 * 4096);
+    const fresh = await runIn(ws, ['generate']);
+    const trial = 'full disk (8 MB tmpfs), no out/ before';
+    if (fresh.code !== 2 || fresh.stderr.trimEnd().split('\n').length !== 1 || hasStackTrace(fresh.stderr)) fail(trial, `generate exited ${fresh.code}, not 2 with one line:\n${fresh.stderr}`);
+    if (!fresh.stderr.includes('no space left on device (ENOSPC)')) fail(trial, `the message does not name the cause: ${fresh.stderr}`);
+    if (existsSync(path.join(ws, 'out'))) fail(trial, 'out/ was made');
+    if (leftovers(ws).length) fail(trial, `left ${leftovers(ws).join(', ')}`);
     rmSync(filler);
     const again = await runIn(ws, ['generate']);
     if (again.code !== 0) throw new Error(`generate failed once there was room again: ${again.stderr}`);
@@ -518,6 +518,20 @@ export async function diskFullRun(): Promise<FaultResult> {
     privileged(['umount', ws]);
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** Writes `filler` until the disk is full, then gives `spare` bytes back. */
+function fillDisk(filler: string, spare: number): void {
+  const fd = openSync(filler, 'a');
+  const chunk = Buffer.alloc(16384);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
+  } finally {
+    closeSync(fd);
+  }
+  truncateSync(filler, Math.max(0, statSync(filler).size - spare));
 }
 
 /**
