@@ -16,7 +16,7 @@ import { treeIdentity } from '../emit/out-paths.ts';
 import type { Issue } from '../issues.ts';
 import type { Environment } from '../model/environment.ts';
 import { validateManifests } from '../validate/manifests.ts';
-import { SLICE, type WorkerPool } from '../workers/pool.ts';
+import { AHEAD, SLICE, type WorkerPool } from '../workers/pool.ts';
 import { fluxObjects } from './flux/layout.ts';
 import { RenderConflictError, renderAll } from './registry.ts';
 
@@ -157,7 +157,14 @@ export async function renderFleet(
 
   const sent = { ...validation, env: { ...validation.env } }; // process.env itself cannot be cloned to a worker
   const rest = options.pool
-    ? await options.pool.run<SliceResult>('render', slices.map((slice) => ({ slice, validation: sent })), (r, i) => take(r, slices[i]!.length), (job) => renderSlice((job as RenderJob).slice, validation))
+    ? await options.pool.run<SliceResult>(
+        'render',
+        slices.map((slice) => ({ slice, validation: sent })),
+        (r, i) => take(r, slices[i]!.length),
+        (job) => renderSlice((job as RenderJob).slice, validation),
+        // Writing each result (onBytes), this thread answers later: the workers get more jobs ahead.
+        options.onBytes ? 2 * AHEAD : AHEAD,
+      )
     : slices.keys();
   for (const i of rest) take(await renderSlice(slices[i]!, validation), slices[i]!.length);
   const sorted = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -30,8 +30,12 @@ export function workerCount(items: number, env: NodeJS.ProcessEnv): number {
   return slices >= 2 ? Math.max(1, Math.min(availableParallelism() - 1, slices - 1, 7)) : 0;
 }
 
-/** Jobs sent ahead to each worker, so that it never waits for the calling thread to hand it the next. */
-const AHEAD = 2;
+/**
+ * Jobs sent ahead to each worker, so that it never waits for the calling thread to hand it the next;
+ * more where the calling thread is busy with each result (it answers later), fewer otherwise (a
+ * worker's last jobs are the run's tail).
+ */
+export const AHEAD = 2;
 
 export type JobKind = 'load' | 'render';
 
@@ -72,7 +76,7 @@ export class WorkerPool {
    * Returns the indexes of the jobs left undone because a worker ran out of heap (that worker is
    * gone): the caller runs those itself. The first failure ends the pool and is thrown.
    */
-  async run<R>(kind: JobKind, jobs: readonly unknown[], take: (result: R, index: number) => void, local?: (job: unknown) => R | Promise<R>): Promise<number[]> {
+  async run<R>(kind: JobKind, jobs: readonly unknown[], take: (result: R, index: number) => void, local?: (job: unknown) => R | Promise<R>, ahead = AHEAD): Promise<number[]> {
     if (this.failure) throw this.failure;
     const undone: number[] = [];
     const detachers: Array<() => void> = [];
@@ -91,7 +95,7 @@ export class WorkerPool {
         for (const worker of [...this.workers]) {
           const inFlight: number[] = [];
           const feed = () => {
-            for (let i; inFlight.length < AHEAD && (i = claim()) >= 0; inFlight.push(i)) worker.postMessage({ kind, job: jobs[i] });
+            for (let i; inFlight.length < ahead && (i = claim()) >= 0; inFlight.push(i)) worker.postMessage({ kind, job: jobs[i] });
             if (inFlight.length === 0) {
               detach();
               finish();
