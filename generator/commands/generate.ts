@@ -106,8 +106,9 @@ async function generate(files: readonly string[], values: Record<string, unknown
   // With no out/ yet, the lock is taken now and each slice's files go into the staging tree as the
   // slice comes back: writing overlaps rendering (EarlyStaging). Nothing shows until the switch.
   const early = !values.check && kind(outPaths(outDir).out) === 'missing' ? beginWrite(outDir, note) : undefined;
-  const staging = early && kind(early.paths.out) === 'missing' ? new EarlyStaging(early.paths) : undefined;
+  let staging: EarlyStaging | undefined;
   try {
+    if (early && kind(early.paths.out) === 'missing') staging = new EarlyStaging(early.paths);
     return await renderAndWrite(selected, environments.length, { values, locations, outDir, pool, io, note, shown, fileCount: files.length, warnings: issues.length, staging, writer: early });
   } finally {
     staging?.discard(); // nothing left to remove once emit() has switched the tree in
