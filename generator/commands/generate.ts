@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { isClean, planEmit, type Plan } from '../emit/plan.ts';
-import { EarlyStaging, emit, EmitConflictError } from '../emit/emit.ts';
+import { emit, EmitConflictError, StagingTree } from '../emit/emit.ts';
 import { fsFailure } from '../emit/fs-errors.ts';
 import { kind, outPaths } from '../emit/out-paths.ts';
 import { beginWrite, planForCheck, type Writer } from '../emit/recover.ts';
@@ -104,11 +104,11 @@ async function generate(files: readonly string[], values: Record<string, unknown
   const locations = schemaLocations(values['schema-location'] as string[] | undefined, io.env, project);
   const note = (line: string) => io.stderr.write(`${line}\n`);
   // With no out/ yet, the lock is taken now and each slice's files go into the staging tree as the
-  // slice comes back: writing overlaps rendering (EarlyStaging). Nothing shows until the switch.
+  // slice comes back: writing overlaps rendering (StagingTree). Nothing shows until the switch.
   const early = !values.check && kind(outPaths(outDir).out) === 'missing' ? beginWrite(outDir, note) : undefined;
-  let staging: EarlyStaging | undefined;
+  let staging: StagingTree | undefined;
   try {
-    if (early && kind(early.paths.out) === 'missing') staging = new EarlyStaging(early.paths);
+    if (early && kind(early.paths.out) === 'missing') staging = new StagingTree(early.paths);
     return await renderAndWrite(selected, environments.length, { values, locations, outDir, pool, io, note, shown, fileCount: files.length, warnings: issues.length, staging, writer: early });
   } finally {
     staging?.discard(); // nothing left to remove once emit() has switched the tree in
@@ -127,7 +127,7 @@ interface WriteContext {
   /** Environment files read, and the warnings they gave (for the closing line). */
   readonly fileCount: number;
   readonly warnings: number;
-  readonly staging?: EarlyStaging;
+  readonly staging?: StagingTree;
   /** The lock of out/, when taken before rendering. */
   readonly writer?: Writer;
 }

@@ -4,7 +4,7 @@
 // are written, pruned files are left out, and the manifest is written last, inside the tree it
 // describes. Then two renames switch the trees (out/ → .slipway-out.previous, staging → out/) and the
 // previous tree is removed. Where there is no out/ yet, the staging tree is filled while the fleet
-// still renders (EarlyStaging), and only the rest is written here. Killed at any moment, this
+// still renders (StagingTree), and only the rest is written here. Killed at any moment, this
 // leaves out/ as the old tree or as the complete new one, or (between the two renames) no out/ and
 // both trees beside it, which recover() settles.
 // Files in out/ are never opened for writing: the old tree stays intact until it is switched out.
@@ -43,13 +43,14 @@ export class EmitConflictError extends Error {
 }
 
 /**
- * The staging tree of a generate that found no out/, filled while the fleet is still rendering:
- * each file is written as soon as its slice comes back, so that writing overlaps rendering. Nothing
- * is visible until emit() switches it in, after the whole plan; a run that stops before that (invalid
- * output, a conflict, a kill) leaves only a staging tree without its manifest, never switched in.
- * Needs the lock of out/ (recover() removes a staging tree it finds).
+ * The staging tree being built: each rendered file is written once, its folder made once. emit()
+ * writes through one; a generate that found no out/ makes its own before rendering and fills it as
+ * each slice comes back, so that writing overlaps rendering. Nothing is visible until emit()
+ * switches the tree in, after the whole plan; a run that stops before that (invalid output, a
+ * conflict, a kill) leaves only a staging tree without its manifest, never switched in. Needs the
+ * lock of out/ (recover() removes a staging tree it finds).
  */
-export class EarlyStaging {
+export class StagingTree {
   private readonly written = new Set<string>();
   private readonly made = new Set<string>();
 
@@ -62,8 +63,8 @@ export class EarlyStaging {
     }
   }
 
-  /** Writes a rendered file into the staging tree (once: files every environment shares come with each slice). */
-  write(file: string, bytes: Buffer): void {
+  /** Writes a rendered file into the tree, once (files every environment shares come with each slice). */
+  write(file: string, content: string | Buffer): void {
     if (this.written.has(file)) return;
     assertSafePath(file);
     try {
@@ -72,21 +73,21 @@ export class EarlyStaging {
         mkdirSync(path.join(this.p.staging, dir), { recursive: true });
         this.made.add(dir);
       }
-      writeFile(path.join(this.p.staging, file), bytes);
+      writeFile(path.join(this.p.staging, file), content);
     } catch (e) {
       throw this.failure(e);
     }
     this.written.add(file);
   }
 
-  /** A full disk, a folder that cannot be written: one line naming the path (exit 2), as emit() says it. */
+  /** A full disk, a folder that cannot be written: one line naming the path (exit 2). */
   private failure(e: unknown): EnvironmentError {
     return fsFailure(e, `Cannot build the new ${this.p.out}/ (at ${failedPath(e) ?? this.p.staging})`, `; ${this.p.out}/ is unchanged.`);
   }
 
-  /** For emit(): what is in the tree, while out/ is still missing; once out/ is there after all, nothing (the tree is removed). */
-  take(outKind: string): { readonly written: ReadonlySet<string>; readonly made: Set<string> } | undefined {
-    if (outKind === 'missing') return { written: this.written, made: this.made };
+  /** For emit(): this tree, filled early, while out/ is still missing; once out/ is there after all, nothing (the tree is removed). */
+  takeIf(outKind: string): StagingTree | undefined {
+    if (outKind === 'missing') return this;
     this.discard();
     return undefined;
   }
@@ -102,7 +103,7 @@ export class EarlyStaging {
   }
 }
 
-export function emit(outDir: string, files: ReadonlyMap<string, RenderedContent>, plan: Plan, onProgress?: OnProgress, onStep?: OnStep, early?: EarlyStaging): EmitReport {
+export function emit(outDir: string, files: ReadonlyMap<string, RenderedContent>, plan: Plan, onProgress?: OnProgress, onStep?: OnStep, early?: StagingTree): EmitReport {
   if (plan.conflicts.length > 0) throw new EmitConflictError(plan.conflicts);
   const toWrite = [...plan.missing, ...plan.changed].sort();
   // Found on disk as rendered, bytes dropped, and changed or removed since: out/ was replaced meanwhile.
@@ -124,14 +125,10 @@ export function emit(outDir: string, files: ReadonlyMap<string, RenderedContent>
     }
   }
 
-  const filled = early?.take(outKind);
   try {
-    if (!filled) {
-      rmSync(p.staging, { recursive: true, force: true });
-      mkdirSync(p.staging);
-    }
+    const staging = early?.takeIf(outKind) ?? new StagingTree(p);
     onStep?.('staging-created');
-    build(p, outKind === 'dir', files, toWrite, plan, onProgress, onStep, filled);
+    build(p, staging, outKind === 'dir', files, toWrite, plan, onProgress, onStep);
     if (outKind === 'dir') assertNoMountInside(p);
   } catch (e) {
     discard(p.staging);
@@ -204,16 +201,7 @@ const failedPath = (e: unknown) => (e as { dest?: string }).dest ?? (e as NodeJS
  * The new tree in staging: one pass over out/ linking what stays, then the new files, pruning's
  * emptied folders removed, folder modes (and, as root, owners) restored, and the manifest last.
  */
-function build(
-  p: OutPaths,
-  hadOut: boolean,
-  files: ReadonlyMap<string, RenderedContent>,
-  toWrite: readonly string[],
-  plan: Plan,
-  onProgress?: OnProgress,
-  onStep?: OnStep,
-  filled?: { readonly written: ReadonlySet<string>; readonly made: Set<string> },
-): void {
+function build(p: OutPaths, staging: StagingTree, hadOut: boolean, files: ReadonlyMap<string, RenderedContent>, toWrite: readonly string[], plan: Plan, onProgress?: OnProgress, onStep?: OnStep): void {
   const skip = new Set<string>([...toWrite, ...plan.extra]);
   const folders: Array<{ rel: string; mode: number; uid: number; gid: number }> = [];
   const root = process.getuid?.() === 0;
@@ -252,16 +240,9 @@ function build(
   if (hadOut) copyFolder('');
   onStep?.('linked');
 
-  const made = filled?.made ?? new Set<string>();
   for (const [index, file] of toWrite.entries()) {
     onProgress?.(index + 1, toWrite.length);
-    if (filled?.written.has(file)) continue;
-    const dir = path.posix.dirname(file);
-    if (!made.has(dir)) {
-      mkdirSync(path.join(p.staging, dir), { recursive: true });
-      made.add(dir);
-    }
-    writeFile(path.join(p.staging, file), files.get(file) as string | Buffer);
+    staging.write(file, files.get(file) as string | Buffer);
     if (index === toWrite.length >> 1) onStep?.('writing');
   }
   onStep?.('written');

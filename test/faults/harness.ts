@@ -251,7 +251,7 @@ export async function killRuns(fleet: Fleet, kills: number, seed: number, log: (
 /**
  * `kills` generate processes writing out/ where there is none, killed with SIGKILL at random
  * moments after the lock appears (fixed seed). Such a generate fills its staging tree while the fleet
- * is still rendering (EarlyStaging in emit.ts). After each kill: out/ is absent or the whole render,
+ * is still rendering (StagingTree in emit.ts). After each kill: out/ is absent or the whole render,
  * never a part of it; generate --check reports it missing (exit 1) or up to date (exit 0); the next
  * generate writes it whole and leaves nothing beside it. Leaves the fleet at its old out/.
  */
