@@ -1,12 +1,14 @@
-// Writes a plan to disk, all or nothing. The complete new tree is built beside out/ in
-// `.slipway-out.staging` (same file system): every file of out/ that stays as it is, Slipway's or
-// anyone else's, is hard-linked into it (copied where links are refused), the new and changed files
-// are written, pruned files are left out, and the manifest is written last, inside the tree it
-// describes. Then two renames switch the trees (out/ → .slipway-out.previous, staging → out/) and the
-// previous tree is removed. Where there is no out/ yet, the staging tree is filled while the fleet
-// still renders (StagingTree), and only the rest is written here. Killed at any moment, this
-// leaves out/ as the old tree or as the complete new one, or (between the two renames) no out/ and
-// both trees beside it, which recover() settles.
+// Writes a plan to disk, all or nothing. The new tree is built beside out/ in
+// `.slipway-out.staging` (same file system): in each folder with something to write or prune under
+// it, every file of out/ that stays as it is, Slipway's or anyone else's, is hard-linked (copied
+// where links are refused), the new and changed files are written, and pruned files are left out.
+// Then out/ is renamed to .slipway-out.previous, the folders with nothing to change under them are
+// renamed from it into the staging tree whole (carried.ts), the manifest is written last, inside
+// the tree it describes, staging is renamed to out/, and the rest of the previous tree is removed.
+// Where there is no out/ yet, the staging tree is filled while the fleet still renders
+// (StagingTree), and only the rest is written here. Killed at any moment, this leaves out/ as the
+// old tree or as the complete new one, or (between the two renames) no out/ and both trees beside
+// it, which recover() settles.
 // Files in out/ are never opened for writing: the old tree stays intact until it is switched out.
 // out/ stays a plain directory of plain files: no symlink is created at out/ or inside it.
 //
@@ -17,6 +19,7 @@ import path from 'node:path';
 import type { OnProgress } from '../format/progress.ts';
 import { EnvironmentError } from '../commands/command.ts';
 import { describeCause, errnoCode, fsFailure } from './fs-errors.ts';
+import { carryBack, forgetCarried, recordCarried } from './carried.ts';
 import { MANIFEST_FILE, serializeManifest } from './manifest.ts';
 import { kind, lstat, outPaths, type OutPaths } from './out-paths.ts';
 import { assertSafePath, isClean, SameAsDisk, type Plan, type RenderedContent } from './plan.ts';
@@ -34,7 +37,7 @@ export interface EmitReport {
 
 /** Test hook: called at each point where a kill leaves a different state on disk. */
 export type OnStep = (step: EmitStep) => void;
-export type EmitStep = 'staging-created' | 'linking' | 'linked' | 'writing' | 'written' | 'manifest-temporary' | 'built' | 'out-moved-aside' | 'switched' | 'done';
+export type EmitStep = 'staging-created' | 'linking' | 'linked' | 'writing' | 'written' | 'built' | 'out-moved-aside' | 'carrying' | 'carried' | 'manifest-temporary' | 'complete' | 'switched' | 'done';
 
 export class EmitConflictError extends Error {
   constructor(readonly files: readonly string[]) {
@@ -125,13 +128,18 @@ export function emit(outDir: string, files: ReadonlyMap<string, RenderedContent>
     }
   }
 
+  let carried: readonly string[] = [];
   try {
     const staging = early?.takeIf(outKind) ?? new StagingTree(p);
     onStep?.('staging-created');
-    build(p, staging, outKind === 'dir', files, toWrite, plan, onProgress, onStep);
-    if (outKind === 'dir') assertNoMountInside(p);
+    carried = build(p, staging, outKind === 'dir', files, toWrite, plan, onProgress, onStep);
+    if (outKind === 'dir') {
+      assertNoMountInside(p);
+      recordCarried(p, carried);
+    }
   } catch (e) {
     discard(p.staging);
+    forgetCarried(p);
     throw e instanceof EnvironmentError ? e : fsFailure(e, `Cannot build the new ${p.out}/ (at ${failedPath(e) ?? p.staging})`, unchanged);
   }
   onStep?.('built');
@@ -141,25 +149,37 @@ export function emit(outDir: string, files: ReadonlyMap<string, RenderedContent>
       renameSync(p.out, p.previous);
     } catch (e) {
       discard(p.staging);
+      forgetCarried(p);
       throw fsFailure(e, `Cannot move ${p.out}/ aside to ${p.previous}`, unchanged);
     }
     onStep?.('out-moved-aside');
   }
   try {
+    for (const [index, folder] of carried.entries()) {
+      renameSync(path.join(p.previous, folder), path.join(p.staging, folder));
+      if (index === (carried.length - 1) >> 1) onStep?.('carrying');
+    }
+    onStep?.('carried');
+    writeManifest(p.staging, plan, onStep);
     renameSync(p.staging, p.out);
   } catch (e) {
-    // Undo the first rename; if even that fails, the next run's recovery finishes or undoes the switch.
+    // Put the old tree back; if even that fails, the next run's recovery finishes or undoes the switch.
     let after = unchanged;
     try {
-      if (outKind === 'dir') renameSync(p.previous, p.out);
+      if (outKind === 'dir') {
+        carryBack(p);
+        renameSync(p.previous, p.out);
+        forgetCarried(p);
+      }
       discard(p.staging);
     } catch {
       after = `; the next slipway generate restores ${p.out}/ (the old tree is ${p.previous}).`;
     }
-    throw fsFailure(e, `Cannot move the new tree ${p.staging} to ${p.out}/`, after);
+    throw fsFailure(e, `Cannot switch ${p.out}/ to the new tree (at ${failedPath(e) ?? p.staging})`, after);
   }
   onStep?.('switched');
   try {
+    forgetCarried(p);
     if (outKind === 'dir') removeTree(p.previous);
   } catch (e) {
     report.notes.push(`note: could not remove the previous tree ${p.previous} (${describeCause(e)}); the next generate removes it.`);
@@ -198,25 +218,31 @@ function notAFolder(p: OutPaths, k: string): EnvironmentError {
 const failedPath = (e: unknown) => (e as { dest?: string }).dest ?? (e as NodeJS.ErrnoException).path;
 
 /**
- * The new tree in staging: one pass over out/ linking what stays, then the new files, pruning's
- * emptied folders removed, folder modes (and, as root, owners) restored, and the manifest last.
+ * The new tree in staging, but for the folders carried whole (returned: see carried.ts): one pass
+ * over out/ linking what stays in each folder that has something to write or prune under it, then
+ * the new files, pruning's emptied folders removed, and folder modes (and, as root, owners) restored.
  */
-function build(p: OutPaths, staging: StagingTree, hadOut: boolean, files: ReadonlyMap<string, RenderedContent>, toWrite: readonly string[], plan: Plan, onProgress?: OnProgress, onStep?: OnStep): void {
+function build(p: OutPaths, staging: StagingTree, hadOut: boolean, files: ReadonlyMap<string, RenderedContent>, toWrite: readonly string[], plan: Plan, onProgress?: OnProgress, onStep?: OnStep): string[] {
   const skip = new Set<string>([...toWrite, ...plan.extra]);
+  const touched = new Set<string>(['']);
+  for (const file of skip) for (let dir = path.posix.dirname(file); dir !== '.' && !touched.has(dir); dir = path.posix.dirname(dir)) touched.add(dir);
+  const carried: string[] = [];
   const folders: Array<{ rel: string; mode: number; uid: number; gid: number }> = [];
   const root = process.getuid?.() === 0;
   let linked = 0;
 
+  // Every old folder met is replaced by the switch (emptied and removed with the old tree, or moved
+  // to a new parent, which rewrites its "..": Linux's vfs_rename asks for write permission on it).
+  const assertWritable = (rel: string) => {
+    try {
+      accessSync(path.join(p.out, rel), constants.W_OK);
+    } catch (e) {
+      throw fsFailure(e, `Cannot write ${path.join(p.out, rel)}/`, `; ${p.out}/ is unchanged.`);
+    }
+  };
   const copyFolder = (rel: string) => {
     const from = path.join(p.out, rel);
-    if (rel !== '') {
-      // Every old folder is replaced by the switch and removed with the old tree: it must be writable.
-      try {
-        accessSync(from, constants.W_OK);
-      } catch (e) {
-        throw fsFailure(e, `Cannot write ${from}/`, `; ${p.out}/ is unchanged.`);
-      }
-    }
+    if (rel !== '') assertWritable(rel);
     const stats = lstat(from)!;
     folders.push({ rel, mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid });
     for (const entry of readdirSync(from, { withFileTypes: true })) {
@@ -226,8 +252,13 @@ function build(p: OutPaths, staging: StagingTree, hadOut: boolean, files: Readon
       const source = path.join(p.out, child);
       const target = path.join(p.staging, child);
       if (entry.isDirectory()) {
-        mkdirSync(target);
-        copyFolder(child);
+        if (touched.has(child)) {
+          mkdirSync(target);
+          copyFolder(child);
+        } else {
+          assertWritable(child);
+          carried.push(child);
+        }
       } else if (entry.isSymbolicLink()) {
         // Not Slipway's (it never makes one): kept as it is.
         symlinkSync(readlinkSync(source), target);
@@ -246,7 +277,8 @@ function build(p: OutPaths, staging: StagingTree, hadOut: boolean, files: Readon
     if (index === toWrite.length >> 1) onStep?.('writing');
   }
   onStep?.('written');
-  for (const file of plan.extra) removeEmptyParents(p.staging, path.posix.dirname(file));
+  const holdsCarried = new Set(carried.map((folder) => path.posix.dirname(folder)));
+  for (const file of plan.extra) removeEmptyParents(p.staging, path.posix.dirname(file), holdsCarried);
 
   // A new folder gets this process's default mode and owner; only folders that differ are changed.
   const fresh = lstat(p.staging)!;
@@ -260,11 +292,16 @@ function build(p: OutPaths, staging: StagingTree, hadOut: boolean, files: Readon
       if (errnoCode(e) !== 'ENOENT') throw e; // ENOENT: emptied by pruning and removed
     }
   }
+  return carried;
+}
 
-  const manifest = path.join(p.staging, MANIFEST_FILE);
+/** The manifest, last: a staging tree is complete (recovery switches it in) exactly when it holds one. */
+function writeManifest(dir: string, plan: Plan, onStep?: OnStep): void {
+  const manifest = path.join(dir, MANIFEST_FILE);
   writeFile(`${manifest}.tmp`, serializeManifest(plan.nextManifest));
   onStep?.('manifest-temporary');
   renameSync(`${manifest}.tmp`, manifest);
+  onStep?.('complete');
 }
 
 /** writeFileSync, with the path on the error even when the write (not the open) failed, e.g. ENOSPC. */
@@ -299,10 +336,10 @@ function isImmutable(file: string): boolean {
   }
 }
 
-/** Removes folders emptied by pruning, up to the tree's root; a folder with anything left in it stays. */
-function removeEmptyParents(treeDir: string, relDir: string): void {
+/** Removes folders emptied by pruning, up to the tree's root; a folder with anything left in it, or still to come (a carried folder), stays. */
+function removeEmptyParents(treeDir: string, relDir: string, holdsCarried: ReadonlySet<string>): void {
   let dir = relDir;
-  while (dir !== '.' && dir !== '') {
+  while (dir !== '.' && dir !== '' && !holdsCarried.has(dir)) {
     const abs = path.join(treeDir, dir);
     try {
       if (readdirSync(abs).length > 0) return;

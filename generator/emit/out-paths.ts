@@ -3,6 +3,7 @@
 // so that switching trees is a rename.
 //   .slipway-out.staging    the new tree being built (complete once it holds its manifest)
 //   .slipway-out.previous   the old tree, between the two renames of a switch and until removed
+//   .slipway-out.carried    the folders a switch moves whole from the old tree into the new one
 //   .slipway-out.lock       who is writing out/ (pid, host, start time)
 import { lstatSync, type Stats } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,7 @@ export interface OutPaths {
   readonly parent: string;
   readonly staging: string;
   readonly previous: string;
+  readonly carried: string;
   readonly lock: string;
   /** Prefix of the lock's temporary files (`.slipway-out.lock.<pid>.tmp`, `.slipway-out.lock.stale-<pid>`). */
   readonly lockTempPrefix: string;
@@ -30,7 +32,7 @@ export function outPaths(outDir: string): OutPaths {
   const parent = path.dirname(out);
   const base = path.basename(out);
   const sibling = (suffix: string) => path.join(parent, `.slipway-${base}.${suffix}`);
-  return { out, parent, staging: sibling('staging'), previous: sibling('previous'), lock: sibling('lock'), lockTempPrefix: `.slipway-${base}.lock.` };
+  return { out, parent, staging: sibling('staging'), previous: sibling('previous'), carried: sibling('carried'), lock: sibling('lock'), lockTempPrefix: `.slipway-${base}.lock.` };
 }
 
 export type Kind = 'missing' | 'dir' | 'file' | 'symlink' | 'other';

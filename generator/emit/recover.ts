@@ -3,14 +3,16 @@
 //
 // A generate killed before its first rename leaves out/ untouched (and maybe a staging folder); one
 // killed after the second leaves the new out/ (and maybe part of the previous tree). Killed between
-// the two renames it leaves no out/, the old tree at .slipway-out.previous and the complete new one
-// at .slipway-out.staging: the staging tree is complete exactly when its manifest is in it (the
-// manifest is written last), so recovery finishes the switch if it is, and restores the old tree
-// otherwise. Either way out/ is a whole tree whose manifest describes its own files, so nothing is
+// the two renames it leaves no out/, the old tree at .slipway-out.previous and the new one at
+// .slipway-out.staging, with the folders carried whole (carried.ts) in one or the other: the staging
+// tree is complete exactly when its manifest is in it (the manifest is written after the carried
+// folders), so recovery finishes the switch if it is, and otherwise moves the carried folders back
+// and restores the old tree. Either way out/ is a whole tree whose manifest describes its own files, so nothing is
 // reported as edited by hand unless its bytes differ from what that manifest records.
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError } from '../commands/command.ts';
+import { carryBack, missingFromPrevious } from './carried.ts';
 import { LEGACY_STAGING_PREFIX } from './emit.ts';
 import { errnoCode, fsFailure } from './fs-errors.ts';
 import { acquireLock, LockHeldError } from './lock.ts';
@@ -29,6 +31,7 @@ export function recover(p: OutPaths): Recovery {
         renameSync(p.staging, p.out);
         done = 'finished';
       } else if (kind(p.previous) === 'dir') {
+        carryBack(p);
         renameSync(p.previous, p.out);
         done = 'restored';
       }
@@ -50,6 +53,7 @@ function removeLeftovers(p: OutPaths): void {
   };
   remove(p.staging);
   remove(p.previous);
+  remove(p.carried);
   if (kind(p.out) === 'dir') {
     let names: string[] = [];
     try {
@@ -132,7 +136,11 @@ function settleForCheck(p: OutPaths, note: (line: string) => void): string {
       if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
         // Read-only here: read the tree recovery would choose, where it is.
         if (kind(p.staging) === 'dir' && isCompleteTree(p.staging)) return p.staging;
-        if (kind(p.previous) === 'dir') return p.previous;
+        if (kind(p.previous) === 'dir') {
+          const away = missingFromPrevious(p);
+          if (away.length > 0) throw new EnvironmentError(`${p.out}/ is missing: an interrupted generate had moved ${away.length} of its folders from ${p.previous} to ${p.staging}, and this checkout cannot be written to move them back: run slipway generate where it can write.`);
+          return p.previous;
+        }
         return p.out;
       }
       throw e;

@@ -47,13 +47,20 @@ describe('emit switches out/ as a whole', () => {
       emit('out', files, planEmit('out', files), undefined, copyState);
       copyState('after');
       const newTree = snapshotTree(path.join(ws, 'out'));
-      expect(states.map(([s]) => s)).toEqual(['before', 'staging-created', 'linked', 'writing', 'written', 'manifest-temporary', 'built', 'out-moved-aside', 'switched', 'done', 'after']);
+      expect(states.map(([s]) => s)).toEqual(['before', 'staging-created', 'linked', 'writing', 'written', 'built', 'out-moved-aside', 'carrying', 'carried', 'manifest-temporary', 'complete', 'switched', 'done', 'after']);
+      // Half-way through carrying, folders are in both trees: neither is whole until recovery.
+      const carrying = states.find(([s]) => s === 'carrying')![1];
+      const carried = JSON.parse(readFileSync(path.join(carrying, '.slipway-out.carried'), 'utf8')) as string[];
+      expect(carried.length).toBeGreaterThan(2);
+      expect(carried.filter((f) => existsSync(path.join(carrying, '.slipway-out.staging', f))).length).toBeGreaterThan(0);
+      expect(carried.filter((f) => existsSync(path.join(carrying, '.slipway-out.previous', f))).length).toBeGreaterThan(0);
 
+      const betweenRenames = ['out-moved-aside', 'carrying', 'carried', 'manifest-temporary', 'complete'];
       for (const [step, dir] of states) {
         const out = path.join(dir, 'out');
-        const expected = ['out-moved-aside', 'switched', 'done', 'after'].includes(step) ? newTree : oldTree;
-        if (step === 'out-moved-aside') expect(existsSync(out), 'between the renames out/ is absent').toBe(false);
-        expect(recover(outPaths(out)), step).toBe(step === 'out-moved-aside' ? 'finished' : undefined);
+        const expected = ['complete', 'switched', 'done', 'after'].includes(step) ? newTree : oldTree;
+        if (betweenRenames.includes(step)) expect(existsSync(out), 'between the renames out/ is absent').toBe(false);
+        expect(recover(outPaths(out)), step).toBe(step === 'complete' ? 'finished' : betweenRenames.includes(step) ? 'restored' : undefined);
         expect(snapshotTree(out), step).toEqual(expected);
         expect(beside(dir), step).toEqual([]);
         // The recovered tree's manifest describes its own files: nothing reads as edited by hand.

@@ -2,7 +2,7 @@
 // scripts/faults.ts (full counts). Nothing here imports vitest: a broken guarantee throws an Error
 // that says which trial broke what, and each run returns counts for the report.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cliFromSource, repoRoot, runCli, snapshotTree, type Run } from '../helpers/workspace.ts';
@@ -464,6 +464,47 @@ export async function readOnlyRun(where: string): Promise<FaultResult> {
     }
     const again = await runIn(ws, ['generate']);
     if (again.code !== 0) throw new Error(`generate failed once ${where} was writable again: ${again.stderr}`);
+    return { line, how: readOnly.how };
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+  }
+}
+
+/**
+ * generate --check after a kill between the renames that left a carried folder (carried.ts) in the
+ * staging tree, in a checkout it cannot write (the folder holding out/ read-only: no lock, so
+ * nothing can be moved back): one line saying so, exit 2, nothing moved. Writable again, --check
+ * settles the switch (the old tree back, whole) and reports the pending change (exit 1).
+ */
+export async function readOnlyCheckRun(): Promise<FaultResult> {
+  const ws = mkdtempSync(path.join(tmpdir(), 'slipway-readonly-check-'));
+  try {
+    await smallWorkspace(ws);
+    const before = snapshotTree(path.join(ws, 'out'));
+    const at = (name: string) => path.join(ws, name);
+    renameSync(at('out'), at('.slipway-out.previous'));
+    mkdirSync(at('.slipway-out.staging'));
+    renameSync(at('.slipway-out.previous/base'), at('.slipway-out.staging/base'));
+    writeFileSync(at('.slipway-out.carried'), '["base"]\n');
+    const readOnly = makeReadOnly(ws);
+    if (typeof readOnly === 'string') return { skipped: readOnly };
+    const trial = `generate --check, read-only checkout, killed while carrying (${readOnly.how})`;
+    let line: string;
+    try {
+      const run = await runIn(ws, ['generate', '--check']);
+      const lines = run.stderr.trimEnd().split('\n');
+      if (run.code !== 2 || lines.length !== 1 || hasStackTrace(run.stderr)) fail(trial, `exited ${run.code}, not 2 with one line:\n${run.stderr}`);
+      line = lines[0]!;
+      if (!line.includes('out/ is missing') || !line.includes('moved 1 of its folders')) fail(trial, `the line does not say what is wrong: ${line}`);
+      if (existsSync(at('out')) || !existsSync(at('.slipway-out.staging/base'))) fail(trial, 'something was moved');
+    } finally {
+      readOnly.undo();
+    }
+    const settled = await runIn(ws, ['generate', '--check']);
+    if (settled.code !== 1) fail(trial, `writable again, --check exited ${settled.code}, not 1: ${settled.stderr}`);
+    const after = snapshotTree(at('out'));
+    if (!sameTree(after, before)) fail(trial, `the settled out/ is not the old tree: ${treeDiff(after, before)}`);
+    if (leftovers(ws).length) fail(trial, `left ${leftovers(ws).join(', ')}`);
     return { line, how: readOnly.how };
   } finally {
     rmSync(ws, { recursive: true, force: true });

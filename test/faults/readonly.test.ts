@@ -2,7 +2,7 @@
 // line naming the path and the cause, exit 2, out/ byte-identical to before, nothing left beside it.
 // Faults this machine cannot make are skipped with a one-line reason, and fail instead under CI.
 import { describe, expect, it } from 'vitest';
-import { diskFullRun, readOnlyRun, unreadableEnvironmentsRun, type FaultResult } from './harness.ts';
+import { diskFullRun, readOnlyCheckRun, readOnlyRun, unreadableEnvironmentsRun, type FaultResult } from './harness.ts';
 
 /** Passes, or skips with the reason (printed once) when the fault cannot be made here and CI is unset. */
 async function expectClean(result: FaultResult, skip: (reason: string) => void): Promise<void> {
@@ -35,6 +35,13 @@ describe('generate fails cleanly', () => {
   // one line naming the lock file and the cause, exit 2, out/ unchanged.
   it('read-only folder holding out/', async (ctx) => {
     await expectClean(await readOnlyRun('.'), (r) => ctx.skip(r));
+  });
+
+  // Guarantee: where a kill between the renames left folders carried into the staging tree and the
+  // checkout cannot be written (nothing can be moved back), generate --check refuses with one line,
+  // exit 2, and moves nothing; writable again, it settles the old tree back whole and reports.
+  it('read-only checkout after a kill while carrying folders', async (ctx) => {
+    await expectClean(await readOnlyCheckRun(), (r) => ctx.skip(r));
   });
 
   // Guarantee: when the disk fills up while the new tree is built (ENOSPC), generate prints one line
