@@ -103,8 +103,9 @@ async function generate(files: readonly string[], values: Record<string, unknown
   }
   const locations = schemaLocations(values['schema-location'] as string[] | undefined, io.env, project);
   const note = (line: string) => io.stderr.write(`${line}\n`);
-  // With no out/ yet, the lock is taken now and each slice's files go into the staging tree as the
-  // slice comes back: writing overlaps rendering (StagingTree). Nothing shows until the switch.
+  // With no out/ yet, the lock is taken now and the staging tree made: the thread that renders an
+  // environment writes its files into it, those every environment shares are written as each slice
+  // comes back, so writing overlaps rendering (StagingTree). Nothing shows until the switch.
   const early = !values.check && kind(outPaths(outDir).out) === 'missing' ? beginWrite(outDir, note) : undefined;
   let staging: StagingTree | undefined;
   try {
@@ -139,7 +140,7 @@ async function renderAndWrite(selected: readonly Environment[], fleetSize: numbe
   // A slice of environments at a time, in worker threads for a fleet: memory bounded, cost per environment flat.
   const { files: rendered, issues: invalid, comparedWith } = await renderFleet(
     selected,
-    { locations, ignoreMissingSchemas: Boolean(values['ignore-missing-schemas']), filePrefix: `${outDir}/`, env: io.env, compareWith: outDir },
+    { locations, ignoreMissingSchemas: Boolean(values['ignore-missing-schemas']), filePrefix: `${outDir}/`, env: io.env, compareWith: outDir, ...(staging && { stageIn: outDir }) },
     { pool: selected.length === fleetSize ? pool : undefined, onProgress: shown.phase('rendering and validating'), onBytes: staging && ((file, bytes) => staging.write(file, bytes)) },
   );
   shown.end();

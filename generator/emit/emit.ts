@@ -22,7 +22,7 @@ import { describeCause, errnoCode, fsFailure } from './fs-errors.ts';
 import { carryBack, forgetCarried, recordCarried } from './carried.ts';
 import { MANIFEST_FILE, serializeManifest } from './manifest.ts';
 import { kind, lstat, outPaths, type OutPaths } from './out-paths.ts';
-import { assertSafePath, isClean, SameAsDisk, type Plan, type RenderedContent } from './plan.ts';
+import { assertSafePath, InStaging, isClean, SameAsDisk, type Plan, type RenderedContent } from './plan.ts';
 
 /** Staging folders that Slipway before 0.3 made inside out/; never part of the tree, dropped on the next write. */
 export const LEGACY_STAGING_PREFIX = '.slipway-staging-';
@@ -57,7 +57,12 @@ export class StagingTree {
   private readonly written = new Set<string>();
   private readonly made = new Set<string>();
 
-  constructor(private readonly p: OutPaths) {
+  /** `create`: a new, empty tree; else the one this process made (a render worker writing its environments' own files into it). */
+  constructor(
+    private readonly p: OutPaths,
+    create = true,
+  ) {
+    if (!create) return;
     try {
       rmSync(p.staging, { recursive: true, force: true });
       mkdirSync(p.staging);
@@ -66,9 +71,9 @@ export class StagingTree {
     }
   }
 
-  /** Writes a rendered file into the tree, once (files every environment shares come with each slice). */
-  write(file: string, content: string | Buffer): void {
-    if (this.written.has(file)) return;
+  /** Writes a rendered file into the tree, once (files every environment shares come with each slice); InStaging ones are in it. */
+  write(file: string, content: string | Buffer | InStaging): void {
+    if (content instanceof InStaging || this.written.has(file)) return;
     assertSafePath(file);
     try {
       const dir = path.posix.dirname(file);
@@ -109,14 +114,20 @@ export class StagingTree {
 export function emit(outDir: string, files: ReadonlyMap<string, RenderedContent>, plan: Plan, onProgress?: OnProgress, onStep?: OnStep, early?: StagingTree): EmitReport {
   if (plan.conflicts.length > 0) throw new EmitConflictError(plan.conflicts);
   const toWrite = [...plan.missing, ...plan.changed].sort();
-  // Found on disk as rendered, bytes dropped, and changed or removed since: out/ was replaced meanwhile.
-  const gone = toWrite.filter((file) => files.get(file) instanceof SameAsDisk);
+  const p = outPaths(outDir);
+  const outKind = kind(p.out);
+  // Bytes held nowhere but on disk: found in out/ as rendered (SameAsDisk), yet changed or removed
+  // since, or written into the early staging tree (InStaging), yet out/ is there after all (the
+  // early tree is then dropped): out/ was replaced meanwhile.
+  const inEarlyTree = early !== undefined && outKind === 'missing';
+  const gone = toWrite.filter((file) => {
+    const content = files.get(file);
+    return content instanceof SameAsDisk || (content instanceof InStaging && !inEarlyTree);
+  });
   if (gone.length > 0) throw new EnvironmentError(`${outDir}/ changed while Slipway was generating it (${gone.slice(0, 3).join(', ')}${gone.length > 3 ? ', …' : ''}); ${outDir}/ is unchanged: run slipway generate again.`);
   const report = { written: toWrite, pruned: plan.extra, unchanged: files.size - toWrite.length, notes: [] as string[] };
   if (isClean(plan)) return report;
 
-  const p = outPaths(outDir);
-  const outKind = kind(p.out);
   if (outKind !== 'dir' && outKind !== 'missing') throw notAFolder(p, outKind);
   const unchanged = `; ${p.out}/ is unchanged.`;
   if (outKind === 'dir') {
@@ -273,7 +284,7 @@ function build(p: OutPaths, staging: StagingTree, hadOut: boolean, files: Readon
 
   for (const [index, file] of toWrite.entries()) {
     onProgress?.(index + 1, toWrite.length);
-    staging.write(file, files.get(file) as string | Buffer);
+    staging.write(file, files.get(file) as string | Buffer | InStaging);
     if (index === toWrite.length >> 1) onStep?.('writing');
   }
   onStep?.('written');

@@ -29,21 +29,30 @@ export interface Plan {
   readonly previousManifest: Manifest;
 }
 
+/** A rendered file held as its manifest hash alone: its bytes are on disk already. */
+abstract class HashOnly {
+  constructor(readonly hash: string) {}
+}
+
 /**
  * A rendered file that renderFleet's compareWith found on disk exactly as rendered: its bytes are
  * dropped once compared (most of a fleet's files, most of the time), so they cost neither memory
  * nor a copy between threads. Its manifest hash stands in for them.
  */
-export class SameAsDisk {
-  constructor(readonly hash: string) {}
-}
+export class SameAsDisk extends HashOnly {}
 
-/** What planning and writing get for each rendered file: its text or bytes, or the hash of the copy found on disk. */
-export type RenderedContent = string | Buffer | SameAsDisk;
+/**
+ * A rendered file the thread that rendered it wrote straight into the staging tree (renderFleet's
+ * stageIn: a generate that found no out/): only emit() with that same tree may count it written.
+ */
+export class InStaging extends HashOnly {}
+
+/** What planning and writing get for each rendered file: its text or bytes, or the hash of bytes already on disk. */
+export type RenderedContent = string | Buffer | SameAsDisk | InStaging;
 
 /** The manifest hash of a rendered file's content. */
 export const contentHash = (content: RenderedContent): string =>
-  content instanceof SameAsDisk ? content.hash : hashOf(typeof content === 'string' ? Buffer.from(content) : content);
+  content instanceof HashOnly ? content.hash : hashOf(typeof content === 'string' ? Buffer.from(content) : content);
 
 /**
  * `inScope` limits the plan to part of out/ (generate --env); files outside it are left alone.
@@ -82,8 +91,8 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, RenderedCont
 
   const next = new Map([...previous].filter(([f]) => !inScope(f)));
   for (const [file, content] of files) {
-    // generate hands over UTF-8 bytes (kept outside the JavaScript heap) or SameAsDisk; tests may hand strings.
-    const bytes = content instanceof SameAsDisk ? undefined : typeof content === 'string' ? Buffer.from(content) : content;
+    // generate hands over UTF-8 bytes (kept outside the JavaScript heap) or a hash; tests may hand strings.
+    const bytes = content instanceof HashOnly ? undefined : typeof content === 'string' ? Buffer.from(content) : content;
     const hash = contentHash(bytes ?? content);
     next.set(file, hash);
     const same = trusted && content instanceof SameAsDisk;

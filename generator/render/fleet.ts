@@ -10,9 +10,10 @@
 // files, in path order; test/render/fleet.test.ts holds the routes to the same bytes and issues.
 import path from 'node:path';
 import { FileReader, RealFolders } from '../emit/file-reader.ts';
-import { contentHash, SameAsDisk } from '../emit/plan.ts';
+import { StagingTree } from '../emit/emit.ts';
+import { contentHash, InStaging, SameAsDisk } from '../emit/plan.ts';
 import { hashContent, rememberHash } from '../emit/manifest.ts';
-import { treeIdentity } from '../emit/out-paths.ts';
+import { outPaths, treeIdentity } from '../emit/out-paths.ts';
 import type { Issue } from '../issues.ts';
 import type { Environment } from '../model/environment.ts';
 import { validateManifests } from '../validate/manifests.ts';
@@ -28,11 +29,17 @@ export interface FleetValidation {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** out/: each file is compared with what is there while the slice is in hand (in parallel, in workers). */
   readonly compareWith?: string;
+  /**
+   * out/, when there is none and this process has made its staging tree (and holds the lock): each
+   * environment's own files are written into that tree by the thread that rendered them, and come
+   * back as InStaging (their hash); the files environments share come back as bytes (onBytes).
+   */
+  readonly stageIn?: string;
 }
 
 export interface FleetRender {
-  /** Every file, path relative to out/ -> UTF-8 bytes (SameAsDisk where compareWith found it so), in path order. */
-  readonly files: Map<string, Buffer | SameAsDisk>;
+  /** Every file, path relative to out/ -> UTF-8 bytes (SameAsDisk where compareWith found it so, InStaging where stageIn wrote it), in path order. */
+  readonly files: Map<string, Buffer | SameAsDisk | InStaging>;
   /** What validating the Kubernetes objects found, unsorted. */
   readonly issues: Issue[];
   /** With compareWith: out/'s treeIdentity before the comparing began (planning trusts SameAsDisk only for that tree). */
@@ -45,33 +52,38 @@ export interface RenderJob {
   readonly validation: FleetValidation;
 }
 
-/** One slice's result as it crosses from a worker: the bytes of every file not found on disk as rendered, in one transferred buffer. */
+/** Where a file's bytes are once its slice is done: sent back, found on disk as rendered, or written into the staging tree. */
+export type Held = 'sent' | 'same' | 'staged';
+
+/** One slice's result as it crosses from a worker: the bytes of the files it sends, in one transferred buffer. */
 export interface SliceResult {
   readonly names: string[];
-  /** Byte length of each file, in the order of names. */
-  readonly lengths: number[];
   /** The manifest hash of each file (hashing is a fifth of planning's work: done here, in parallel). */
   readonly hashes: string[];
-  /** The files' bytes one after another, leaving out those found the same on disk. */
+  /** Where each file's bytes are (compareWith: 'same' where on disk as rendered, under real folders only; stageIn: 'staged'). */
+  readonly held: Held[];
+  /** Byte length of each file sent, in the order of names. */
+  readonly lengths: number[];
+  /** The bytes of the files sent, one after another. */
   readonly bytes: ArrayBuffer;
   readonly issues: Issue[];
-  /** With compareWith: whether each file is already on disk as it is, under real folders only. */
-  readonly same?: boolean[];
 }
 
 /**
  * Renders and validates one slice, packed for the trip back (the worker's whole job). One
- * environment at a time: its strings and objects are garbage once its bytes are packed, so the
- * collector never copies a whole slice's worth of live strings from young space to old.
+ * environment at a time: its strings and objects are garbage once its bytes are packed or written,
+ * so the collector never copies a whole slice's worth of live strings from young space to old.
  */
 export async function renderSlice(slice: readonly Environment[], validation: FleetValidation): Promise<SliceResult> {
-  const result = { names: [] as string[], lengths: [] as number[], hashes: [] as string[], issues: [] as Issue[], same: [] as boolean[] };
-  /** The bytes to send back: every file not found the same on disk. */
+  const result: Omit<SliceResult, 'bytes'> = { names: [], hashes: [], held: [], lengths: [], issues: [] };
+  /** The bytes to send back. */
   const kept: Buffer[] = [];
   /** Files outside an environment's folder (out/base, the module copies), by path: every environment must render them alike. */
   const shared = new Map<string, string>();
   const reader = new FileReader();
   const folders = validation.compareWith === undefined ? undefined : new RealFolders(validation.compareWith);
+  // An environment's own folder is its alone: written here, by whichever thread rendered it.
+  const staging = validation.stageIn === undefined ? undefined : new StagingTree(outPaths(validation.stageIn), false);
   for (const env of slice) {
     const { locations, ignoreMissingSchemas, filePrefix } = validation;
     result.issues.push(...(await validateManifests(fluxObjects(env), { locations, ignoreMissingSchemas, filePrefix, env: validation.env })));
@@ -86,6 +98,12 @@ export async function renderSlice(slice: readonly Environment[], validation: Fle
           continue;
         }
         shared.set(name, content);
+      } else if (staging) {
+        staging.write(name, content);
+        result.names.push(name);
+        result.hashes.push(hashContent(content));
+        result.held.push('staged');
+        continue;
       }
       const length = Buffer.byteLength(content);
       files.push([name, content, length]);
@@ -97,11 +115,13 @@ export async function renderSlice(slice: readonly Environment[], validation: Fle
       packed.write(content, offset, length, 'utf8');
       const bytes = packed.subarray(offset, offset + length);
       result.names.push(name);
-      result.lengths.push(length);
       result.hashes.push(hashContent(bytes));
       const same = folders !== undefined && folders.has(path.posix.dirname(name)) && reader.holds(path.join(validation.compareWith!, name), bytes);
-      if (folders) result.same.push(same);
-      if (!same) kept.push(bytes);
+      result.held.push(same ? 'same' : 'sent');
+      if (!same) {
+        kept.push(bytes);
+        result.lengths.push(length);
+      }
       offset += length;
     }
   }
@@ -112,8 +132,7 @@ export async function renderSlice(slice: readonly Environment[], validation: Fle
     new Uint8Array(bytes, offset, b.length).set(b);
     offset += b.length;
   }
-  const { same, ...rest } = result;
-  return { ...rest, bytes, ...(validation.compareWith !== undefined && { same }) };
+  return { ...result, bytes };
 }
 
 export async function renderFleet(
@@ -130,23 +149,30 @@ export async function renderFleet(
   const slices: Array<readonly Environment[]> = [];
   const size = options.slice ?? SLICE;
   for (let start = 0; start < environments.length; start += size) slices.push(environments.slice(start, start + size));
-  const files = new Map<string, Buffer | SameAsDisk>();
+  const files = new Map<string, Buffer | SameAsDisk | InStaging>();
   const issues: Issue[] = [];
   const identity = validation.compareWith === undefined ? undefined : treeIdentity(validation.compareWith);
   let done = 0;
   const take = (result: SliceResult, size: number) => {
     let offset = 0;
+    let sent = 0;
     for (const [i, name] of result.names.entries()) {
       const hash = result.hashes[i]!;
+      const held = result.held[i]!;
+      if (held === 'staged') {
+        files.set(name, new InStaging(hash));
+        continue;
+      }
       const earlier = files.get(name);
       // Files every environment shares (out/base, the module copies) come once per slice: they must agree.
       if (earlier !== undefined && contentHash(earlier) !== hash) throw new RenderConflictError(`${name} differs between environments: a shared file may only hold what every environment shares.`);
-      if (result.same?.[i]) {
+      if (held === 'same') {
         if (earlier === undefined) files.set(name, new SameAsDisk(hash));
         continue;
       }
-      const data = Buffer.from(result.bytes, offset, result.lengths[i]!);
-      offset += result.lengths[i]!;
+      const length = result.lengths[sent++]!;
+      const data = Buffer.from(result.bytes, offset, length);
+      offset += length;
       rememberHash(data, hash);
       files.set(name, data);
       if (earlier === undefined) options.onBytes?.(name, data);

@@ -82,13 +82,18 @@ export class WorkerPool {
     const detachers: Array<() => void> = [];
     let next = 0;
     const claim = () => (next < jobs.length ? next++ : -1);
+    let localRun: Promise<void> = Promise.resolve();
     try {
       await new Promise<void>((resolve, reject) => {
         let open = 0;
         const finish = () => {
           if (--open === 0) resolve();
         };
+        let failed = false;
         const fail = (e: unknown) => {
+          // Nothing more is taken (a slice may be writing into a staging tree the caller is about to remove).
+          failed = true;
+          next = jobs.length;
           for (const detach of detachers) detach();
           reject(e);
         };
@@ -128,11 +133,13 @@ export class WorkerPool {
         }
         if (local) {
           open++;
-          void (async () => {
+          localRun = (async () => {
             for (let i; (i = claim()) >= 0; ) {
               // Between its own jobs the calling thread hands the workers theirs.
               await new Promise((r) => setImmediate(r));
-              take(await local(jobs[i]), i);
+              const result = await local(jobs[i]);
+              if (failed) break;
+              take(result, i);
             }
             finish();
           })().catch(fail);
@@ -140,7 +147,8 @@ export class WorkerPool {
         if (open === 0) resolve();
       });
     } catch (e) {
-      await this.close();
+      // The calling thread's own job ends too: nothing is rendered or written once the caller hears of the failure.
+      await Promise.all([this.close(), localRun]);
       throw e;
     }
     // What a worker that ran out of heap would have taken next is the caller's too.

@@ -542,10 +542,11 @@ export async function diskFullRun(): Promise<FaultResult> {
     fillDisk(filler, 8 * 4096);
     const before = snapshotTree(path.join(ws, 'out'));
     const line = await failsCleanly(ws, 'full disk (8 MB tmpfs)', 'out/', 'no space left on device (ENOSPC)', before);
-    // From no out/, the staging tree is written while the fleet renders: the disk fills up there.
+    // From no out/, the staging tree is written while the fleet renders, an environment's files by
+    // the worker thread that renders it: the disk fills up there.
     rmSync(path.join(ws, 'out'), { recursive: true });
     fillDisk(filler, 8 * 4096);
-    const fresh = await runIn(ws, ['generate']);
+    const fresh = await runIn(ws, ['generate'], { SLIPWAY_RENDER_WORKERS: '1' });
     const trial = 'full disk (8 MB tmpfs), no out/ before';
     if (fresh.code !== 2 || fresh.stderr.trimEnd().split('\n').length !== 1 || hasStackTrace(fresh.stderr)) fail(trial, `generate exited ${fresh.code}, not 2 with one line:\n${fresh.stderr}`);
     if (!fresh.stderr.includes('no space left on device (ENOSPC)')) fail(trial, `the message does not name the cause: ${fresh.stderr}`);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emit } from '../../generator/emit/emit.ts';
 import { hashContent } from '../../generator/emit/manifest.ts';
-import { planEmit, SameAsDisk } from '../../generator/emit/plan.ts';
+import { InStaging, planEmit, SameAsDisk } from '../../generator/emit/plan.ts';
 import { EnvironmentError } from '../../generator/commands/command.ts';
 import { planForCheck } from '../../generator/emit/recover.ts';
 import { renderFleet } from '../../generator/render/fleet.ts';
@@ -83,6 +83,18 @@ describe('renderFleet with compareWith', () => {
     const noConflicts = { ...plan, conflicts: [] };
     expect(() => emit(out, hashesOnly, noConflicts)).toThrow(EnvironmentError);
     expect(() => emit(out, hashesOnly, noConflicts)).toThrow(/changed while Slipway was generating it .*run slipway generate again/);
+    expect(execFileSync('find', [out, '-printf', '%p %s %T@\n']).toString()).toBe(before);
+  });
+
+  // Files a render thread wrote into the early staging tree (InStaging) count as written only by the
+  // emit() that switches that tree in: with out/ there after all, or without that tree, generate refuses.
+  it('makes generate refuse, out/ unchanged, when files written into an early staging tree cannot be used', async () => {
+    const { files } = await renderFleet(environments, validation, {});
+    const staged = new Map([...files].map(([f, b]) => [f, new InStaging(hashContent(b as Buffer))]));
+    const plan = { ...planEmit(out, staged), conflicts: [] };
+    expect(plan.changed.length + plan.missing.length).toBeGreaterThan(0);
+    const before = execFileSync('find', [out, '-printf', '%p %s %T@\n']).toString();
+    expect(() => emit(out, staged, plan)).toThrow(/changed while Slipway was generating it .*run slipway generate again/);
     expect(execFileSync('find', [out, '-printf', '%p %s %T@\n']).toString()).toBe(before);
   });
 });

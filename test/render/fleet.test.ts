@@ -8,11 +8,15 @@ import { validateManifests } from '../../generator/validate/manifests.ts';
 import { fluxObjects } from '../../generator/render/flux/layout.ts';
 import { examples } from '../helpers/render.ts';
 import { hashContent } from '../../generator/emit/manifest.ts';
-import { contentHash, type SameAsDisk } from '../../generator/emit/plan.ts';
+import { contentHash, InStaging, type SameAsDisk } from '../../generator/emit/plan.ts';
+import { StagingTree } from '../../generator/emit/emit.ts';
+import { outPaths } from '../../generator/emit/out-paths.ts';
+import { inWorkspace, snapshotTree } from '../helpers/workspace.ts';
+import path from 'node:path';
 
 const { environments, files } = examples();
 const validation = { locations: ['embedded'], ignoreMissingSchemas: false, filePrefix: 'out/', env: {} };
-const asText = (m: ReadonlyMap<string, Buffer | SameAsDisk>) => [...m].map(([f, b]) => [f, b instanceof Buffer ? b.toString('utf8') : b]);
+const asText = (m: ReadonlyMap<string, Buffer | SameAsDisk | InStaging>) => [...m].map(([f, b]) => [f, b instanceof Buffer ? b.toString('utf8') : b]);
 
 describe('renderFleet', () => {
   it('gives renderAll bytes in one thread, one environment a slice (shared files agree across slices)', async () => {
@@ -28,6 +32,26 @@ describe('renderFleet', () => {
     expect(fleet.issues).toEqual([]);
     // The manifest hashes the workers worked out are those of the bytes.
     for (const [file, bytes] of fleet.files) expect(contentHash(bytes), file).toBe(hashContent(Buffer.from(files.get(file)!)));
+  }, 60_000);
+
+  // A generate that found no out/: whichever thread renders an environment writes its own files into
+  // the staging tree; the files environments share come back as bytes, once each (onBytes).
+  it('writes each environment\'s own files into the staging tree from every thread (stageIn), the shared ones through onBytes', async () => {
+    await inWorkspace(async (ws) => {
+      const p = outPaths('out');
+      const staging = new StagingTree(p);
+      const pool = new WorkerPool(2);
+      const sent: string[] = [];
+      const fleet = await renderFleet(environments, { ...validation, stageIn: 'out' }, { pool, slice: 1, onBytes: (file, bytes) => (sent.push(file), staging.write(file, bytes)) }).finally(() => pool.close());
+      const own = (file: string) => environments.some((e) => file.startsWith(`${e.name}/`));
+      expect([...fleet.files.keys()]).toEqual([...files.keys()]);
+      for (const [file, content] of fleet.files) {
+        expect(content instanceof InStaging, file).toBe(own(file));
+        expect(contentHash(content), file).toBe(hashContent(Buffer.from(files.get(file)!)));
+      }
+      expect(sent.sort()).toEqual([...files.keys()].filter((f) => !own(f)));
+      expect(snapshotTree(path.join(ws, p.staging))).toEqual(new Map([...files].map(([f, text]) => [f, Buffer.from(text).toString('latin1')])));
+    });
   }, 60_000);
 
   it('reports progress per slice up to the fleet size', async () => {
