@@ -17,7 +17,7 @@ import { outPaths, treeIdentity } from '../emit/out-paths.ts';
 import type { Issue } from '../issues.ts';
 import type { Environment } from '../model/environment.ts';
 import { validateManifests } from '../validate/manifests.ts';
-import { AHEAD, SLICE, type WorkerPool } from '../workers/pool.ts';
+import { slicesFor, type WorkerPool } from '../workers/pool.ts';
 import { fluxObjects } from './flux/layout.ts';
 import { RenderConflictError, renderAll } from './registry.ts';
 
@@ -147,8 +147,8 @@ export async function renderFleet(
   },
 ): Promise<FleetRender> {
   const slices: Array<readonly Environment[]> = [];
-  const size = options.slice ?? SLICE;
-  for (let start = 0; start < environments.length; start += size) slices.push(environments.slice(start, start + size));
+  if (options.slice === undefined) slices.push(...slicesFor(environments, (options.pool?.size ?? 0) + 1));
+  else for (let start = 0; start < environments.length; start += options.slice) slices.push(environments.slice(start, start + options.slice));
   const files = new Map<string, Buffer | SameAsDisk | InStaging>();
   const issues: Issue[] = [];
   const identity = validation.compareWith === undefined ? undefined : treeIdentity(validation.compareWith);
@@ -188,8 +188,6 @@ export async function renderFleet(
         slices.map((slice) => ({ slice, validation: sent })),
         (r, i) => take(r, slices[i]!.length),
         (job) => renderSlice((job as RenderJob).slice, validation),
-        // Writing each result (onBytes), this thread answers later: the workers get more jobs ahead.
-        options.onBytes ? 2 * AHEAD : AHEAD,
       )
     : slices.keys();
   for (const i of rest) take(await renderSlice(slices[i]!, validation), slices[i]!.length);

@@ -13,6 +13,23 @@ import { EnvironmentError } from '../commands/command.ts';
 export const SLICE = 25;
 
 /**
+ * Items cut into jobs of SLICE, smaller toward the end (down to MIN_SLICE) so that the threads
+ * finish together: with whole slices to the end, one thread could still be rendering its last two
+ * while the others wait.
+ */
+export function slicesFor<T>(items: readonly T[], threads: number): T[][] {
+  const slices: T[][] = [];
+  for (let start = 0; start < items.length; ) {
+    const size = Math.max(MIN_SLICE, Math.min(SLICE, Math.ceil((items.length - start) / (2 * threads))));
+    slices.push(items.slice(start, start + size));
+    start += size;
+  }
+  return slices;
+}
+
+const MIN_SLICE = 3;
+
+/**
  * A worker's heap is bounded so that peak memory stays flat with the fleet (each worker would
  * otherwise grow its heap far beyond what one slice needs before collecting).
  */
@@ -31,11 +48,11 @@ export function workerCount(items: number, env: NodeJS.ProcessEnv): number {
 }
 
 /**
- * Jobs sent ahead to each worker, so that it never waits for the calling thread to hand it the next;
- * more where the calling thread is busy with each result (it answers later), fewer otherwise (a
- * worker's last jobs are the run's tail).
+ * Jobs sent ahead to each worker (the one it runs and the next), so that it never waits for the
+ * calling thread, busy with a job of its own, to hand it the next; no more, as a worker's last jobs
+ * are the run's tail.
  */
-export const AHEAD = 2;
+const AHEAD = 3;
 
 export type JobKind = 'load' | 'render';
 
@@ -76,7 +93,7 @@ export class WorkerPool {
    * Returns the indexes of the jobs left undone because a worker ran out of heap (that worker is
    * gone): the caller runs those itself. The first failure ends the pool and is thrown.
    */
-  async run<R>(kind: JobKind, jobs: readonly unknown[], take: (result: R, index: number) => void, local?: (job: unknown) => R | Promise<R>, ahead = AHEAD): Promise<number[]> {
+  async run<R>(kind: JobKind, jobs: readonly unknown[], take: (result: R, index: number) => void, local?: (job: unknown) => R | Promise<R>): Promise<number[]> {
     if (this.failure) throw this.failure;
     const undone: number[] = [];
     const detachers: Array<() => void> = [];
@@ -100,7 +117,7 @@ export class WorkerPool {
         for (const worker of [...this.workers]) {
           const inFlight: number[] = [];
           const feed = () => {
-            for (let i; inFlight.length < ahead && (i = claim()) >= 0; inFlight.push(i)) worker.postMessage({ kind, job: jobs[i] });
+            for (let i; inFlight.length < AHEAD && (i = claim()) >= 0; inFlight.push(i)) worker.postMessage({ kind, job: jobs[i] });
             if (inFlight.length === 0) {
               detach();
               finish();
