@@ -19,7 +19,7 @@ export function valuesDelta(full: Values, base: Values): Values {
     if (isMap(v) && isMap(b)) {
       const inner = valuesDelta(v, b);
       if (Object.keys(inner).length > 0) out[k] = inner;
-    } else if (JSON.stringify(v) !== JSON.stringify(b)) out[k] = v;
+    } else if (v !== b && JSON.stringify(v) !== JSON.stringify(b)) out[k] = v;
   }
   for (const k of Object.keys(base)) if (!(k in full)) throw new Error(`valuesDelta: "${k}" is in the base but not in the values; a merge patch cannot remove it.`);
   return out;

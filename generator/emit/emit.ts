@@ -75,13 +75,14 @@ export class StagingTree {
   write(file: string, content: string | Buffer | InStaging): void {
     if (content instanceof InStaging || this.written.has(file)) return;
     assertSafePath(file);
+    // A safe path is relative and normalized: joined as text, without path.join's work per file.
     try {
       const dir = path.posix.dirname(file);
       if (!this.made.has(dir)) {
-        mkdirSync(path.join(this.p.staging, dir), { recursive: true });
+        mkdirSync(`${this.p.staging}/${dir}`, { recursive: true });
         this.made.add(dir);
       }
-      writeFile(path.join(this.p.staging, file), content);
+      writeFile(`${this.p.staging}/${file}`, content);
     } catch (e) {
       throw this.failure(e);
     }

@@ -217,12 +217,13 @@ export const isClean = (p: Plan) => p.changed.length + p.missing.length + p.extr
 
 export class UnsafePathError extends Error {}
 
-/** Renderers return relative POSIX paths inside out/; Flux's own flux-system/ folder is never ours. */
+/** A backslash, or an empty, `.` or `..` segment (an absolute path starts with an empty one). */
+const UNSAFE = /\\|(?:^|\/)\.{0,2}(?:\/|$)/;
+const FLUX_SYSTEM = /(?:^|\/)flux-system(?:\/|$)/;
+
+/** Renderers return relative POSIX paths inside out/; Flux's own flux-system/ folder is never ours (checked for every file: one pass each). */
 export function assertSafePath(file: string): void {
-  const parts = file.split('/');
-  if (path.posix.isAbsolute(file) || file.includes('\\') || parts.some((p) => p === '' || p === '.' || p === '..')) {
-    throw new UnsafePathError(`Renderer produced an unsafe path: ${JSON.stringify(file)}.`);
-  }
-  if (parts.includes('flux-system')) throw new UnsafePathError(`Renderer tried to write into a flux-system/ folder (${file}); Flux bootstrap owns it.`);
+  if (UNSAFE.test(file)) throw new UnsafePathError(`Renderer produced an unsafe path: ${JSON.stringify(file)}.`);
+  if (FLUX_SYSTEM.test(file)) throw new UnsafePathError(`Renderer tried to write into a flux-system/ folder (${file}); Flux bootstrap owns it.`);
   if (file === MANIFEST_FILE) throw new UnsafePathError(`Renderer tried to write the manifest ${MANIFEST_FILE}.`);
 }

@@ -182,11 +182,12 @@ describe('generate', () => {
 });
 
 describe('output paths', () => {
-  it.each(['../escape.yaml', '/etc/passwd', 'a//b', 'a/./b', 'a\\b', 'numbers-prod/flux/flux-system/gotk-sync.yaml', '.slipway-manifest.json'])('rejects %s', (p) => {
+  it.each(['../escape.yaml', '/etc/passwd', 'a//b', 'a/./b', 'a\\b', 'numbers-prod/flux/flux-system/gotk-sync.yaml', '.slipway-manifest.json', '', '.', '..', 'a/..', 'a/', 'a/.', 'flux-system', 'flux-system/a'])('rejects %s', (p) => {
     expect(() => assertSafePath(p)).toThrow(UnsafePathError);
   });
   it('accepts a plain relative path', () => {
     expect(() => assertSafePath('numbers-prod/flux/apps/kustomization.yaml')).not.toThrow();
+    for (const p of ['.hidden/a', 'a/...', 'a/..b', 'b../c', 'my-flux-system/a', 'flux-systems/a', 'a/flux-system.yaml']) expect(() => assertSafePath(p), p).not.toThrow();
   });
 });
 
@@ -199,6 +200,8 @@ describe('the manifest', () => {
       new Map<string, string>(),
       new Map([['a/b.yaml', 'sha256:00']]),
       new Map([['z.tf', 'sha256:1'], ['a "quoted"\\name.yaml', 'sha256:2'], ['é/日本.yaml', 'sha256:3'], ['a/b.yaml', 'sha256:4']]),
+      // Escaped by JSON.stringify: control characters and lone surrogates; emoji (a surrogate pair) is not.
+      new Map([['tab\there/new\nline.yaml', 'sha256:5'], ['lone-\ud800.yaml', 'sha256:6'], ['\u007f-\u2028-😀.yaml', 'sha256:7']]),
     ];
     for (const files of cases) {
       expect(serializeManifest(files)).toBe(asJson(files));
