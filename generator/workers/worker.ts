@@ -7,7 +7,14 @@ import type { LoadJob } from '../load/load-environments.ts';
 import type { RenderJob } from '../render/fleet.ts';
 import type { JobKind } from './pool.ts';
 
-parentPort!.on('message', async ({ kind, job }: { kind: JobKind; job: unknown }) => {
+// One job at a time, in the order sent: the pool sends a few ahead, and a render awaits (validation),
+// so handling each message as it comes would interleave them, and they would all finish together.
+let queue = Promise.resolve();
+parentPort!.on('message', (message: { kind: JobKind; job: unknown }) => {
+  queue = queue.then(() => runJob(message));
+});
+
+async function runJob({ kind, job }: { kind: JobKind; job: unknown }): Promise<void> {
   try {
     if (kind === 'load') {
       const { loadSlice } = await import('../load/load-environments.ts');
@@ -22,4 +29,4 @@ parentPort!.on('message', async ({ kind, job }: { kind: JobKind; job: unknown })
     const error = e instanceof Error ? e : new Error(String(e));
     parentPort!.postMessage({ error: { name: error.constructor.name, message: error.message } });
   }
-});
+}

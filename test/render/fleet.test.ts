@@ -2,7 +2,7 @@
 // (generator/render/fleet.ts): whatever the route, the bytes must be renderAll's, file for file and
 // in path order, and the validation issues the same.
 import { describe, expect, it } from 'vitest';
-import { renderFleet } from '../../generator/render/fleet.ts';
+import { renderFleet, type SliceResult } from '../../generator/render/fleet.ts';
 import { SLICE, WorkerPool, workerCount } from '../../generator/workers/pool.ts';
 import { validateManifests } from '../../generator/validate/manifests.ts';
 import { fluxObjects } from '../../generator/render/flux/layout.ts';
@@ -52,6 +52,21 @@ describe('renderFleet', () => {
       expect(sent.sort()).toEqual([...files.keys()].filter((f) => !own(f)));
       expect(snapshotTree(path.join(ws, p.staging))).toEqual(new Map([...files].map(([f, text]) => [f, Buffer.from(text).toString('latin1')])));
     });
+  }, 60_000);
+
+  // A render awaits (validation loads its validators as it meets each kind): a worker that handled
+  // each job as it arrived would interleave the jobs sent ahead, and a short job sent second would
+  // come back first, taken as the first job's result. One at a time, each result is its own job's.
+  it('runs the jobs sent ahead to a worker one at a time, in order', async () => {
+    const pool = new WorkerPool(1);
+    const taken: Array<[number, number]> = [];
+    const jobs = [{ slice: environments, validation }, { slice: environments.slice(0, 1), validation }];
+    await pool.run<SliceResult>('render', jobs, (result, index) => taken.push([index, new Set(result.names.map((n) => n.split('/')[0])).size])).finally(() => pool.close());
+    const ownFolders = (n: number) => n + new Set([...files.keys()].map((f) => f.split('/')[0]).filter((d) => !environments.some((e) => e.name === d))).size;
+    expect(taken).toEqual([
+      [0, ownFolders(environments.length)],
+      [1, ownFolders(1)],
+    ]);
   }, 60_000);
 
   it('reports progress per slice up to the fleet size', async () => {
