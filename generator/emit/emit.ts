@@ -235,7 +235,8 @@ const failedPath = (e: unknown) => (e as { dest?: string }).dest ?? (e as NodeJS
  * the new files, pruning's emptied folders removed, and folder modes (and, as root, owners) restored.
  */
 function build(p: OutPaths, staging: StagingTree, hadOut: boolean, files: ReadonlyMap<string, RenderedContent>, toWrite: readonly string[], plan: Plan, onProgress?: OnProgress, onStep?: OnStep): string[] {
-  const skip = new Set<string>([...toWrite, ...plan.extra]);
+  // What not to link, and the folders with something to write or prune under them (none without an out/).
+  const skip = new Set<string>(hadOut ? [...toWrite, ...plan.extra] : []);
   const touched = new Set<string>(['']);
   for (const file of skip) for (let dir = path.posix.dirname(file); dir !== '.' && !touched.has(dir); dir = path.posix.dirname(dir)) touched.add(dir);
   const carried: string[] = [];

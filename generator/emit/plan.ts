@@ -66,6 +66,7 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, RenderedCont
   const trusted = comparedWith !== undefined && treeIdentity(outDir) === comparedWith;
   const manifestText = readText(outDir, MANIFEST_FILE);
   const previous = parseManifest(outDir, manifestText);
+  if (manifestText === undefined && isMissing(outDir)) return allMissing(files);
   const changed: string[] = [];
   const missing: string[] = [];
   const conflicts: string[] = [];
@@ -127,6 +128,22 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, RenderedCont
   const manifestChanged = manifestText === undefined || manifestText !== serializeManifest(next);
 
   return { changed, missing, extra, conflicts, editedByHand, manifestChanged, nextManifest: next, previousManifest: previous };
+}
+
+/** Only a plain "no such file": anything else (a file above it, no permission) goes the way that reports it. */
+function isMissing(outDir: string): boolean {
+  try {
+    return lstatSync(outDir, { throwIfNoEntry: false }) === undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** With no out/ (a fresh checkout, or a first generate) every file is missing and nothing else is found: the plan without a look per file. */
+function allMissing(files: ReadonlyMap<string, RenderedContent>): Plan {
+  const next = new Map<string, string>();
+  for (const [file, content] of files) next.set(file, contentHash(content));
+  return { changed: [], missing: [...files.keys()], extra: [], conflicts: [], editedByHand: [], manifestChanged: true, nextManifest: next, previousManifest: new Map() };
 }
 
 /** The manifest's text, or undefined where there is none (no out/, or no manifest in it). */

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertSafePath, UnsafePathError } from '../../generator/emit/plan.ts';
+import { assertSafePath, planEmit, UnsafePathError } from '../../generator/emit/plan.ts';
 import { parseManifest, serializeManifest } from '../../generator/emit/manifest.ts';
 import { inWorkspace, runCli, snapshotTree } from '../helpers/workspace.ts';
 
@@ -188,6 +188,23 @@ describe('output paths', () => {
   it('accepts a plain relative path', () => {
     expect(() => assertSafePath('numbers-prod/flux/apps/kustomization.yaml')).not.toThrow();
     for (const p of ['.hidden/a', 'a/...', 'a/..b', 'b../c', 'my-flux-system/a', 'flux-systems/a', 'a/flux-system.yaml']) expect(() => assertSafePath(p), p).not.toThrow();
+  });
+});
+
+describe('planning with no out/', () => {
+  // Where out/ is not there, planEmit skips the look at each file: the plan must be the one an empty out/ gives.
+  it('is the plan of an empty out/', async () => {
+    await inWorkspace(async () => {
+      const files = new Map<string, string | Buffer>([['a/b.yaml', 'x: 1\n'], ['a/c/d.tf', Buffer.from('y = 2\n')], ['e.json', '{}\n']]);
+      mkdirSync('empty-out');
+      const fast = planEmit('no-out', files);
+      expect(fast).toEqual(planEmit('empty-out', files));
+      expect(fast.missing).toEqual(['a/b.yaml', 'a/c/d.tf', 'e.json']);
+      // Under a file (ENOTDIR, not a plain "no such file"), the look per file runs, and finds the same.
+      writeFileSync('a-file', '');
+      expect(() => planEmit('a-file/out', files)).not.toThrow();
+      expect(planEmit('a-file/out', files).missing).toEqual(fast.missing);
+    });
   });
 });
 
