@@ -42,9 +42,13 @@ export function carryBack(p: OutPaths): void {
   }
 }
 
-/** Once the new tree is out/ (or the old one back), the list is of no use. */
+/** Once the new tree is out/ (or the old one back), the list is of no use; one that resists is removed by the next run's recovery. */
 export function forgetCarried(p: OutPaths): void {
-  rmSync(p.carried, { force: true });
+  try {
+    rmSync(p.carried, { force: true });
+  } catch {
+    // recover() removes it
+  }
 }
 
 /** Folders the read of the previous tree would miss (for a reader that cannot carry them back). */

@@ -9,7 +9,7 @@
 // (StagingTree), and only the rest is written here. Killed at any moment, this leaves out/ as the
 // old tree or as the complete new one, or (between the two renames) no out/ and both trees beside
 // it, which recover() settles.
-// Files in out/ are never opened for writing: the old tree stays intact until it is switched out.
+// Files in out/ are never opened for writing: the old tree stays intact until out/ is moved aside.
 // out/ stays a plain directory of plain files: no symlink is created at out/ or inside it.
 //
 // The guarantee is against the process dying (kill -9, a crash, an error): nothing is fsync'ed, so
