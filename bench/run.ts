@@ -221,6 +221,10 @@ for (const fleet of fleets) {
     slipway(ws, 'generate');
     writeFileSync(path.join(ws, '.gitignore'), '.cache/\n.aside/\n');
     git(ws, 'init', '-q', '-b', 'main');
+    // No automatic gc: after committing 70,000 loose objects, `git commit` starts a detached
+    // `git gc --auto` that packs them (two busy cores) and then deletes them all, which slows every
+    // file creation that follows (see setAside), in the middle of the timed runs.
+    git(ws, 'config', 'gc.auto', '0');
     git(ws, 'add', '.');
     git(ws, 'commit', '-q', '-m', 'fleet and out');
     // A change in every environment for diff to find (kept in the working tree for every round).
