@@ -7,8 +7,9 @@
 // .slipway-out.staging, with the folders carried whole (carried.ts) in one or the other: the staging
 // tree is complete exactly when its manifest is in it (the manifest is written after the carried
 // folders), so recovery finishes the switch if it is, and otherwise moves the carried folders back
-// and restores the old tree. Either way out/ is a whole tree whose manifest describes its own files, so nothing is
-// reported as edited by hand unless its bytes differ from what that manifest records.
+// and restores the old tree. Either way out/ is a whole tree whose manifest describes its own
+// files, so nothing is reported as edited by hand unless its bytes differ from what that manifest
+// records.
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError } from '../commands/command.ts';

@@ -48,9 +48,9 @@ export function workerCount(items: number, env: NodeJS.ProcessEnv): number {
 }
 
 /**
- * Jobs sent ahead to each worker (the one it runs and the next), so that it never waits for the
- * calling thread, busy with a job of its own, to hand it the next; no more, as a worker's last jobs
- * are the run's tail.
+ * Jobs sent to each worker at a time (the one it runs and two queued, run in order), so that it
+ * never waits for the calling thread, busy with a job of its own, to hand it the next; no more, as
+ * a worker's last jobs are the run's tail.
  */
 const AHEAD = 3;
 
