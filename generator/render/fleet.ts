@@ -1,8 +1,7 @@
 // A whole fleet's output as UTF-8 bytes, with its Kubernetes objects validated: what generate writes.
 //
-// renderAll over 500 environments holds about 70,000 rendered strings (most of them two bytes a
-// character: the generated header has an em dash) and every Flux object at once, and the garbage
-// collector walks all of it again and again. Here environments are rendered a slice at a time and
+// renderAll over 500 environments holds about 70,000 rendered strings and every Flux object at
+// once, and the garbage collector walks all of it again and again. Here environments are rendered a slice at a time and
 // each slice's files become bytes, which live outside the JavaScript heap; the slice's strings and
 // objects are garbage as soon as it is done. A fleet of several slices is rendered by worker
 // threads, one per core (workers/pool.ts), the models sent to them as plain data (DESIGN.md: the

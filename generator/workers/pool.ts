@@ -13,21 +13,28 @@ import { EnvironmentError } from '../commands/command.ts';
 export const SLICE = 25;
 
 /**
- * Items cut into jobs of SLICE, smaller toward the end (down to MIN_SLICE) so that the threads
- * finish together: with whole slices to the end, one thread could still be rendering its last two
- * while the others wait.
+ * Jobs sent to each worker at a time (the one it runs and two queued, run in order), so that it
+ * never waits for the calling thread, busy with a job of its own, to hand it the next; no more, as
+ * a worker's last jobs are the run's tail.
+ */
+const AHEAD = 3;
+
+/**
+ * Items cut into jobs of SLICE, smaller toward the end (down to one item) so that the threads
+ * finish together. A worker holds AHEAD jobs, so the last jobs it was sent are what the others may
+ * wait for: each job is at most a share of what is left for AHEAD + 1 jobs a thread (with a
+ * quarter a thread, one worker held about half of the last environments and the calling thread
+ * waited 130 ms for it at 500).
  */
 export function slicesFor<T>(items: readonly T[], threads: number): T[][] {
   const slices: T[][] = [];
   for (let start = 0; start < items.length; ) {
-    const size = Math.max(MIN_SLICE, Math.min(SLICE, Math.ceil((items.length - start) / (2 * threads))));
+    const size = Math.max(1, Math.min(SLICE, Math.ceil((items.length - start) / ((AHEAD + 1) * threads))));
     slices.push(items.slice(start, start + size));
     start += size;
   }
   return slices;
 }
-
-const MIN_SLICE = 3;
 
 /**
  * A worker's heap is bounded so that peak memory stays flat with the fleet (each worker would
@@ -46,13 +53,6 @@ export function workerCount(items: number, env: NodeJS.ProcessEnv): number {
   if (asked !== undefined && /^\d+$/.test(asked)) return Math.min(Number(asked), slices);
   return slices >= 2 ? Math.max(1, Math.min(availableParallelism() - 1, slices - 1, 7)) : 0;
 }
-
-/**
- * Jobs sent to each worker at a time (the one it runs and two queued, run in order), so that it
- * never waits for the calling thread, busy with a job of its own, to hand it the next; no more, as
- * a worker's last jobs are the run's tail.
- */
-const AHEAD = 3;
 
 export type JobKind = 'load' | 'render';
 
