@@ -11,7 +11,7 @@ import path from 'node:path';
 import { errnoCode, fsFailure } from './fs-errors.ts';
 import { FileReader } from './file-reader.ts';
 import { kindOf, treeIdentity, type Kind } from './out-paths.ts';
-import { hashContent, hashOf, MANIFEST_FILE, parseManifest, serializeManifest, type Manifest } from './manifest.ts';
+import { hashContent, hashOf, manifestMatches, MANIFEST_FILE, parseManifest, type Manifest } from './manifest.ts';
 
 export interface Plan {
   /** Rendered files whose content differs on disk. */
@@ -125,7 +125,7 @@ export function planEmit(outDir: string, files: ReadonlyMap<string, RenderedCont
 
   // Only a regular file at an owned path is pruned: a folder or link put there since is not ours.
   const extra = [...previous.keys()].filter((f) => inScope(f) && !files.has(f) && disk.kind(f) === 'file').sort();
-  const manifestChanged = manifestText === undefined || manifestText !== serializeManifest(next);
+  const manifestChanged = !manifestMatches(manifestText, previous, next);
 
   return { changed, missing, extra, conflicts, editedByHand, manifestChanged, nextManifest: next, previousManifest: previous };
 }

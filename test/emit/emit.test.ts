@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertSafePath, planEmit, UnsafePathError } from '../../generator/emit/plan.ts';
-import { parseManifest, serializeManifest } from '../../generator/emit/manifest.ts';
+import { manifestMatches, parseManifest, serializeManifest } from '../../generator/emit/manifest.ts';
 import { inWorkspace, runCli, snapshotTree } from '../helpers/workspace.ts';
 
 const resolvedTest = 'out/numbers-test/environment.resolved.yaml';
@@ -224,5 +224,48 @@ describe('the manifest', () => {
       expect(serializeManifest(files)).toBe(asJson(files));
       expect(parseManifest('out', serializeManifest(files))).toEqual(new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1))));
     }
+  });
+
+  // parseManifest reads the text Slipway writes line by line and anything else with JSON.parse;
+  // manifestMatches compares entries where the text is Slipway's own. Both must answer as JSON does.
+  const viaJson = (text: string) => new Map(Object.entries((JSON.parse(text) as { files: Record<string, unknown> }).files).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const written = serializeManifest(new Map([['a/b.yaml', 'sha256:1'], ['a/c.yaml', 'sha256:2'], ['base/x.yaml', 'sha256:3']]));
+  const texts: Array<[string, string]> = [
+    ['as written', written],
+    ['empty', serializeManifest(new Map())],
+    ['with escapes', serializeManifest(new Map([['a "q".yaml', 'sha256:1'], ['tab\tx', 'sha256:2'], ['😀.yaml', 'sha256:3']]))],
+    ['on one line', `${JSON.stringify(JSON.parse(written))}\n`],
+    ['out of order', written.replace('"a/b.yaml": "sha256:1",\n    "a/c.yaml": "sha256:2"', '"a/c.yaml": "sha256:2",\n    "a/b.yaml": "sha256:1"')],
+    ['with a path twice', written.replace('"a/c.yaml": "sha256:2"', '"a/b.yaml": "sha256:2"')],
+    ['with a trailing space', written.replace('"sha256:1",', '"sha256:1" ,')],
+    ['with a number for a hash', written.replace('"sha256:2"', '2')],
+    ['with an escaped path', written.replace('"a/c.yaml"', '"a\\/c.yaml"')],
+    ['with CRLF', written.replaceAll('\n', '\r\n')],
+  ];
+
+  it.each(texts)('reads a manifest %s as JSON.parse does', (_, text) => {
+    const parsed = parseManifest('out', text);
+    expect(parsed).toEqual(viaJson(text));
+    // Written again from a copy (nothing remembered): the same text exactly when it was canonical.
+    expect(serializeManifest(new Map(parsed)) === text).toBe(manifestMatches(text, parsed, new Map(parsed)));
+  });
+
+  it('refuses as JSON does a line break inside a path', () => {
+    const text = written.replace('"base/x.yaml"', '"base/\nx.yaml"');
+    expect(() => JSON.parse(text)).toThrow();
+    expect(() => parseManifest('out', text)).toThrow(/is not a Slipway manifest/);
+  });
+
+  it.each(texts)('tells whether a manifest %s is what the next one would be written as', (_, text) => {
+    const previous = parseManifest('out', text);
+    const changes = [
+      new Map(previous),
+      new Map([...previous].reverse()),
+      new Map([...previous, ['z.yaml', 'sha256:9']]),
+      new Map([...previous].slice(1)),
+      new Map([...previous].map(([f, h], i) => [f, i === 0 ? `${h}0` : h])),
+    ];
+    for (const next of changes) expect(manifestMatches(text, previous, next), JSON.stringify([...next])).toBe(text === serializeManifest(new Map(next)));
+    expect(manifestMatches(undefined, new Map(), new Map())).toBe(false);
   });
 });
