@@ -78,6 +78,13 @@ export function renderFlux(environments: readonly Environment[]): Map<string, st
  */
 const baseTexts = new Map<string, { source: string; release: string }>();
 
+/** The three kustomization.yaml files a base folder can have (the same in every base). */
+const baseKustomizations = {
+  both: kustomization({ resources: ['source.yaml', 'helmrelease.yaml'] }),
+  source: kustomization({ resources: ['source.yaml'] }),
+  release: kustomization({ resources: ['helmrelease.yaml'] }),
+};
+
 /** Bases are shared: every environment must produce the same bytes for them. */
 function setBase(files: Map<string, string>, r: Release): void {
   const { source, release } = baseObjects(r);
@@ -90,10 +97,10 @@ function setBase(files: Map<string, string>, r: Release): void {
   const dirs = baseDirs(r);
   const entries: Array<[string, string]> =
     dirs.source === dirs.release
-      ? [[`${dirs.source}/kustomization.yaml`, kustomization({ resources: ['source.yaml', 'helmrelease.yaml'] })]]
+      ? [[`${dirs.source}/kustomization.yaml`, baseKustomizations.both]]
       : [
-          [`${dirs.source}/kustomization.yaml`, kustomization({ resources: ['source.yaml'] })],
-          [`${dirs.release}/kustomization.yaml`, kustomization({ resources: ['helmrelease.yaml'] })],
+          [`${dirs.source}/kustomization.yaml`, baseKustomizations.source],
+          [`${dirs.release}/kustomization.yaml`, baseKustomizations.release],
         ];
   entries.push([`${dirs.source}/source.yaml`, texts.source], [`${dirs.release}/helmrelease.yaml`, texts.release]);
   for (const [file, content] of entries) {

@@ -34,8 +34,8 @@ export function renderTerraform(environments: readonly Environment[]): Map<strin
       files.set(`${dir}/versions.tf`, templates['versions.tf'](versionsContext(env, stack, header)));
       files.set(`${dir}/backend.tf`, templates['backend.tf'](backendContext(env, stack, header)));
       files.set(`${dir}/main.tf`, templates['main.tf'](mainContext(env, stack, header)));
-      files.set(`${dir}/variables.tf`, templates['variables.tf']({ header, variables: rootVariables(stack) }));
-      files.set(`${dir}/outputs.tf`, templates['outputs.tf']({ header, outputs: rootOutputs(stack) }));
+      files.set(`${dir}/variables.tf`, header + rootFile(stack, 'variables.tf'));
+      files.set(`${dir}/outputs.tf`, header + rootFile(stack, 'outputs.tf'));
       files.set(`${dir}/terraform.tfvars.json`, tfvars(stack));
     }
   }
@@ -122,6 +122,23 @@ function moduleInputs(call: ModuleCall): Array<[string, string]> {
   if (unknown.length) throw new ModuleContractError(`Module ${call.module} declares no variable ${unknown.join(', ')}.`);
   return inputs.sort(([a], [b]) => (a < b ? -1 : 1));
 }
+
+/**
+ * variables.tf or outputs.tf below its header: the same for every stack that calls the same modules
+ * with the same inputs (every environment of a fleet), so written once per such stack. The header
+ * is the template's first line, written as is.
+ */
+function rootFile(stack: Stack, file: 'variables.tf' | 'outputs.tf'): string {
+  const key = `${file} ${stack.modules.map((call) => `${call.module}:${call.name}:${Object.keys(call.values).sort().join(',')}`).join(' ')}`;
+  let body = rootFiles.get(key);
+  if (body === undefined) {
+    body = file === 'variables.tf' ? templates[file]({ header: '', variables: rootVariables(stack) }) : templates[file]({ header: '', outputs: rootOutputs(stack) });
+    if (rootFiles.size >= 1_000) rootFiles.clear();
+    rootFiles.set(key, body);
+  }
+  return body;
+}
+const rootFiles = new Map<string, string>();
 
 function rootVariables(stack: Stack) {
   return stack.modules.flatMap((call) =>
