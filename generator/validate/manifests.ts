@@ -34,6 +34,11 @@ export interface ValidateOptions {
   /** Prefix for file names in issues, e.g. "out/". */
   readonly filePrefix?: string;
   readonly onProgress?: OnProgress;
+  /**
+   * Where schemas are found, shared by the calls of one run (a fleet's environments), so that each
+   * is read and compiled once; the caller closes it. Default: one for this call.
+   */
+  readonly locator?: SchemaLocator;
 }
 
 /**
@@ -43,7 +48,7 @@ export interface ValidateOptions {
 export async function validateManifests(manifests: readonly Manifest[], options: ValidateOptions = {}): Promise<Issue[]> {
   const env = options.env ?? process.env;
   const locations = options.locations ?? [EMBEDDED];
-  const locator = new SchemaLocator(locations, { cacheDir: options.cacheDir ?? defaultCacheDir(env), timeoutMs: options.timeoutMs, env });
+  const locator = options.locator ?? new SchemaLocator(locations, { cacheDir: options.cacheDir ?? defaultCacheDir(env), timeoutMs: options.timeoutMs, env });
   const issues: Issue[] = [];
   try {
     for (const [index, m] of manifests.entries()) {
@@ -73,7 +78,7 @@ export async function validateManifests(manifests: readonly Manifest[], options:
       );
     }
   } finally {
-    await locator.close();
+    if (!options.locator) await locator.close();
   }
   return issues;
 }

@@ -80,8 +80,11 @@ export class SchemaDownloads {
     return { text };
   }
 
+  /** Ends the open connections; a later download opens new ones. */
   async close(): Promise<void> {
-    await this.dispatcher?.close();
+    const dispatcher = this.dispatcher;
+    this.dispatcher = undefined;
+    await dispatcher?.close();
   }
 
   private async agent(): Promise<EnvHttpProxyAgent> {

@@ -105,7 +105,7 @@ export class SchemaLocator {
     }
   }
 
-  /** Ends the connections downloads keep open. */
+  /** Ends the connections downloads keep open (the locator can still be used: it opens new ones). */
   close(): Promise<void> {
     return this.downloads.close();
   }
