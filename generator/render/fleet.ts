@@ -1,12 +1,13 @@
 // A whole fleet's output as UTF-8 bytes, with its Kubernetes objects validated: what generate writes.
 //
 // renderAll over 500 environments holds about 70,000 rendered strings and every Flux object at
-// once, and the garbage collector walks all of it again and again. Here environments are rendered a slice at a time and
-// each slice's files become bytes, which live outside the JavaScript heap; the slice's strings and
-// objects are garbage as soon as it is done. A fleet of several slices is rendered by worker
-// threads, one per core (workers/pool.ts), the models sent to them as plain data (DESIGN.md: the
-// model is plain, frozen data). The bytes are renderAll's whatever the route: the same renderers and
-// files, in path order; test/render/fleet.test.ts holds the routes to the same bytes and issues.
+// once, and the garbage collector walks all of it again and again. Here environments are rendered
+// a slice at a time and each slice's files become bytes, which live outside the JavaScript heap;
+// the slice's strings and objects are garbage as soon as it is done. A fleet of several slices is
+// rendered by worker threads, one per core (workers/pool.ts), the models sent to them as plain data
+// (DESIGN.md: the model is plain, frozen data). The bytes are renderAll's whatever the route: the
+// same renderers and files, in path order; test/render/fleet.test.ts holds the routes to the same
+// bytes and issues.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { FileReader, RealFolders } from '../emit/file-reader.ts';
@@ -88,11 +89,11 @@ export async function renderSlice(slice: readonly Environment[], validation: Fle
   const folders = validation.compareWith === undefined ? undefined : new RealFolders(validation.compareWith);
   // An environment's own folder is its alone: written here, by whichever thread rendered it.
   const staging = validation.stageIn === undefined ? undefined : new StagingTree(outPaths(validation.stageIn), false);
+  const { ignoreMissingSchemas, filePrefix } = validation;
   const locator = locatorFor(validation);
   try {
     for (const env of slice) {
-      const { locations, ignoreMissingSchemas, filePrefix } = validation;
-      result.issues.push(...(await validateManifests(fluxObjects(env), { locations, ignoreMissingSchemas, filePrefix, env: validation.env, locator })));
+      result.issues.push(...(await validateManifests(fluxObjects(env), { ignoreMissingSchemas, filePrefix, env: validation.env, locator })));
       const own = `${env.name}/`;
       const files: Array<[string, string, number]> = [];
       let total = 0;
