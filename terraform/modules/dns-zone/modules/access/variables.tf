@@ -16,7 +16,7 @@ variable "zone_id" {
 
   validation {
     condition     = can(regex("/providers/Microsoft.Network/dnsZones/[^/]+$", var.zone_id))
-    error_message = "The zone ID must be the resource ID of an Azure DNS zone (.../providers/Microsoft.Network/dnsZones/<name>)."
+    error_message = "The zone ID must be the resource ID of an Azure DNS zone (…/providers/Microsoft.Network/dnsZones/<name>)."
   }
 }
 
