@@ -317,6 +317,7 @@ for (const fleet of fleets) {
     }
   } finally {
     rmSync(ws, { recursive: true, force: true });
+    lastRemoval = Date.now(); // the next fleet's generate from no out/ waits for these removals to age
   }
 }
 
