@@ -34,8 +34,9 @@ export function renderTerraform(environments: readonly Environment[]): Map<strin
       files.set(`${dir}/versions.tf`, templates['versions.tf'](versionsContext(env, stack, header)));
       files.set(`${dir}/backend.tf`, templates['backend.tf'](backendContext(env, stack, header)));
       files.set(`${dir}/main.tf`, templates['main.tf'](mainContext(env, stack, header)));
-      files.set(`${dir}/variables.tf`, header + rootFile(stack, 'variables.tf'));
-      files.set(`${dir}/outputs.tf`, header + rootFile(stack, 'outputs.tf'));
+      const root = rootFiles(stack);
+      files.set(`${dir}/variables.tf`, header + root.variables);
+      files.set(`${dir}/outputs.tf`, header + root.outputs);
       files.set(`${dir}/terraform.tfvars.json`, tfvars(stack));
     }
   }
@@ -124,21 +125,21 @@ function moduleInputs(call: ModuleCall): Array<[string, string]> {
 }
 
 /**
- * variables.tf or outputs.tf below its header: the same for every stack that calls the same modules
- * with the same inputs (every environment of a fleet), so written once per such stack. The header
- * is the template's first line, written as is.
+ * variables.tf and outputs.tf below their header: the same for every stack that calls the same
+ * modules with the same inputs (every environment of a fleet), so written once per such stack. The
+ * header is the templates' first line, written as is.
  */
-function rootFile(stack: Stack, file: 'variables.tf' | 'outputs.tf'): string {
-  const key = `${file} ${stack.modules.map((call) => `${call.module}:${call.name}:${Object.keys(call.values).sort().join(',')}`).join(' ')}`;
-  let body = rootFiles.get(key);
-  if (body === undefined) {
-    body = file === 'variables.tf' ? templates[file]({ header: '', variables: rootVariables(stack) }) : templates[file]({ header: '', outputs: rootOutputs(stack) });
-    if (rootFiles.size >= 1_000) rootFiles.clear();
-    rootFiles.set(key, body);
+function rootFiles(stack: Stack): { readonly variables: string; readonly outputs: string } {
+  const key = stack.modules.map((call) => `${call.module}:${call.name}:${Object.keys(call.values).sort().join(',')}`).join(' ');
+  let bodies = rootBodies.get(key);
+  if (bodies === undefined) {
+    bodies = { variables: templates['variables.tf']({ header: '', variables: rootVariables(stack) }), outputs: templates['outputs.tf']({ header: '', outputs: rootOutputs(stack) }) };
+    if (rootBodies.size >= 1_000) rootBodies.clear();
+    rootBodies.set(key, bodies);
   }
-  return body;
+  return bodies;
 }
-const rootFiles = new Map<string, string>();
+const rootBodies = new Map<string, { readonly variables: string; readonly outputs: string }>();
 
 function rootVariables(stack: Stack) {
   return stack.modules.flatMap((call) =>
